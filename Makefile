@@ -1,0 +1,120 @@
+# ngx_cx_module: `make demo` and `make test` do everything on Debian 12,
+# installing what is missing.  See README.md.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+BUILD := $(CURDIR)/build
+MODULE := $(BUILD)/dynamic/nginx/objs/ngx_http_cx_module.so
+STATIC_NGINX := $(BUILD)/static/nginx/objs/nginx
+ASAN_NGINX := $(BUILD)/asan/nginx/objs/nginx
+DEBIAN_NGINX := /usr/sbin/nginx
+
+MODULE_SOURCES := config $(wildcard ngx_cx_module/*.[ch])
+CORE_SOURCES := $(wildcard ngx_cx_module/cx_*.c)
+CORE_HEADERS := $(wildcard ngx_cx_module/cx_*.h)
+TEST_SUPPORT := tests/json_check.c tests/json_check.h
+
+CORE_CFLAGS := -std=c99 -Wall -Wextra -Werror -g -O1 -Ingx_cx_module -Itests
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
+
+UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
+FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,\
+             $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_RUNS ?= 20000
+FUZZ_TIME ?= 300
+
+PROVE := prove -r t/
+
+.PHONY: all module static asan unit fuzz-smoke fuzz test test-dynamic \
+        test-static test-asan demo demo-stop bench clean \
+        deps-build deps-static deps-test deps-demo deps-bench
+
+all: deps-build module
+
+module: $(MODULE)
+
+$(MODULE): $(MODULE_SOURCES) scripts/build-dynamic.sh
+	scripts/build-dynamic.sh $(BUILD)
+
+static: deps-build deps-static $(STATIC_NGINX)
+
+$(STATIC_NGINX): $(MODULE_SOURCES) scripts/build-static.sh
+	scripts/build-static.sh $(BUILD) static
+
+asan: deps-build deps-static $(ASAN_NGINX)
+
+$(ASAN_NGINX): $(MODULE_SOURCES) scripts/build-static.sh
+	scripts/build-static.sh $(BUILD) asan
+
+deps-build deps-static deps-test deps-demo deps-bench:
+	scripts/deps.sh $(patsubst deps-%,%,$@)
+
+# unit tests: the nginx-free core with cmocka, under ASan and UBSan; the core
+# itself is also compiled alone with every warning (the tests' cmocka
+# signatures need -Wno-unused-parameter)
+
+unit: deps-test $(UNIT_TESTS)
+	gcc $(CORE_CFLAGS) -fsyntax-only $(CORE_SOURCES)
+	@for test in $(UNIT_TESTS); do \
+	    echo "== $$test"; $$test || exit 1; \
+	done
+
+$(BUILD)/tests/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) $(TEST_SUPPORT)
+	@mkdir -p $(@D)
+	gcc $(CORE_CFLAGS) -Wno-unused-parameter $(SANITIZE) $< \
+	    tests/json_check.c $(CORE_SOURCES) -lcmocka -lm -o $@
+
+# fuzz targets: libFuzzer with ASan and UBSan; a bounded smoke in `make test`,
+# FUZZ_TIME seconds each with `make fuzz`
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(CORE_SOURCES) $(CORE_HEADERS) $(TEST_SUPPORT)
+	@mkdir -p $(@D)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all -Ingx_cx_module -Itests $< \
+	    tests/json_check.c $(CORE_SOURCES) -lm -o $@
+
+fuzz-smoke: deps-test $(FUZZERS)
+	@for fuzzer in $(FUZZERS); do \
+	    echo "== $$fuzzer: $(FUZZ_RUNS) runs"; \
+	    corpus=$(BUILD)/fuzz/corpus/$$(basename $$fuzzer); \
+	    mkdir -p $$corpus; \
+	    $$fuzzer -runs=$(FUZZ_RUNS) -seed=1 -max_len=4096 \
+	        -artifact_prefix=$(BUILD)/fuzz/ $$corpus 2>&1 | tail -1; \
+	    test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
+
+fuzz: deps-test $(FUZZERS)
+	@for fuzzer in $(FUZZERS); do \
+	    echo "== $$fuzzer: $(FUZZ_TIME) s"; \
+	    corpus=$(BUILD)/fuzz/corpus/$$(basename $$fuzzer); \
+	    mkdir -p $$corpus; \
+	    $$fuzzer -max_total_time=$(FUZZ_TIME) -max_len=8192 \
+	        -artifact_prefix=$(BUILD)/fuzz/ $$corpus || exit 1; \
+	done
+
+# integration tests: the same t/ suite against each build
+
+test-dynamic: all deps-test
+	CX_NGINX=$(DEBIAN_NGINX) CX_MODULE=$(MODULE) $(PROVE)
+
+test-static: static deps-test
+	CX_NGINX=$(STATIC_NGINX) CX_MODULE= $(PROVE)
+
+test-asan: asan deps-test
+	CX_NGINX=$(ASAN_NGINX) CX_MODULE= CX_SANITIZED=1 $(PROVE)
+
+test: all static asan unit fuzz-smoke test-dynamic test-static test-asan
+
+demo: all deps-demo
+	scripts/demo.sh
+
+demo-stop:
+	scripts/demo.sh stop
+
+bench: all deps-bench
+	bench/run.sh
+
+clean:
+	rm -rf $(BUILD)

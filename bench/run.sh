@@ -1,0 +1,159 @@
+#!/bin/bash
+# make bench: the module's cost against plain nginx, measured in one run with
+# the same nginx binary (Debian's, the module loaded in both):
+#  - instructions per page view with callgrind: one worker, master_process
+#    off, the difference between N and N+1000 keep-alive requests / 1000;
+#  - requests per second with wrk (one nginx worker, one wrk thread).
+# Usage: bench/run.sh   (BENCH_REQUESTS=N, BENCH_SECONDS=S to change)
+
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+module=$root/build/dynamic/nginx/objs/ngx_http_cx_module.so
+nginx=/usr/sbin/nginx
+requests=${BENCH_REQUESTS:-1000}
+seconds=${BENCH_SECONDS:-5}
+work=$(mktemp -d /tmp/cx-bench-XXXXXX)
+chmod 755 "$work"
+trap 'rm -rf "$work"' EXIT
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# config NAME MODE DIRECTIVES: an nginx.conf answering every request with a
+# small HTML page; MODE is "callgrind" (no master, no daemon) or "wrk"
+config() {
+    local name=$1 mode=$2 directives=$3 prefix=$work/$1-$2
+    local port
+    port=$(free_port)
+    mkdir -p "$prefix"/{logs,tmp}
+
+    local process="worker_processes 1;"
+    if [[ $mode == callgrind ]]; then
+        process="master_process off; daemon off;"
+    fi
+
+    cat > "$prefix/nginx.conf" <<CONF
+load_module $module;
+$process
+error_log $prefix/logs/error.log warn;
+pid $prefix/logs/nginx.pid;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    client_body_temp_path $prefix/tmp;
+    proxy_temp_path $prefix/tmp;
+    fastcgi_temp_path $prefix/tmp;
+    uwsgi_temp_path $prefix/tmp;
+    scgi_temp_path $prefix/tmp;
+$directives
+    server {
+        listen 127.0.0.1:$port;
+        location / {
+            default_type text/html;
+            return 200 "<!doctype html><p>bench</p>\n";
+        }
+    }
+}
+CONF
+    echo "$prefix $port"
+}
+
+wait_port() {
+    for _ in $(seq 600); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "nginx did not listen on $1" >&2
+    return 1
+}
+
+# instructions PREFIX PORT COUNT HEADERS...: callgrind's total for nginx
+# started, sent COUNT requests and stopped
+instructions() {
+    local prefix=$1 port=$2 count=$3
+    shift 3
+    local out=$prefix/callgrind.$count
+
+    valgrind --tool=callgrind --callgrind-out-file="$out" -q \
+        "$nginx" -p "$prefix/" -c "$prefix/nginx.conf" &
+    local pid=$!
+    wait_port "$port"
+    perl "$root/bench/client.pl" "$port" "$count" / "$@"
+    kill -QUIT "$pid"
+    wait "$pid" || true
+    awk '/^summary:/ { print $2 }' "$out"
+}
+
+per_request() {
+    local directives=$1
+    shift
+    local prefix port low high
+    read -r prefix port < <(config "s$RANDOM" callgrind "$directives")
+    low=$(instructions "$prefix" "$port" "$requests" "$@")
+    high=$(instructions "$prefix" "$port" $((requests + 1000)) "$@")
+    echo $(( (high - low) / 1000 ))
+}
+
+throughput() {
+    local directives=$1
+    shift
+    local prefix port args=() rps
+    read -r prefix port < <(config "w$RANDOM" wrk "$directives")
+    "$nginx" -p "$prefix/" -c "$prefix/nginx.conf"
+    wait_port "$port"
+    for header in "$@"; do
+        args+=(-H "$header")
+    done
+    args+=(-H "User-Agent: Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0.0.0")
+    wrk -t1 -c32 -d"${seconds}s" "${args[@]}" "http://127.0.0.1:$port/" \
+        > "$prefix/wrk.txt"
+    "$nginx" -p "$prefix/" -c "$prefix/nginx.conf" -s quit 2>/dev/null
+    rps=$(awk '/^Requests\/sec:/ { printf "%d", $2 }' "$prefix/wrk.txt")
+    echo "$rps"
+}
+
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'
+}
+
+# the scenarios: a name, the http{} directives, request headers
+scenario_names=()
+scenario_directives=()
+scenario_headers=()
+
+scenario() {
+    scenario_names+=("$1")
+    scenario_directives+=("$2")
+    scenario_headers+=("${3:-}")
+}
+
+plain="    cx off;"
+scenario "cx on, cx_log" "    cx on;
+    cx_log $work/journey.log;"
+
+echo "ngx_cx_module benchmark: nginx $("$nginx" -v 2>&1 | sed 's/.*\///'),"\
+"$(nproc) cores, callgrind over $requests..$((requests + 1000)) requests,"\
+" wrk ${seconds}s"
+echo
+
+base_ir=$(per_request "$plain")
+base_rps=$(throughput "$plain")
+
+printf '%-28s %14s %8s %12s %8s\n' scenario "instr/request" ratio "requests/s" ratio
+printf '%-28s %14s %8s %12s %8s\n' "plain nginx (return 200)" "$base_ir" 1.000 \
+    "$base_rps" 1.000
+
+for i in "${!scenario_names[@]}"; do
+    headers=()
+    if [[ -n ${scenario_headers[$i]} ]]; then
+        headers=("${scenario_headers[$i]}")
+    fi
+    ir=$(per_request "${scenario_directives[$i]}" "${headers[@]}")
+    rps=$(throughput "${scenario_directives[$i]}" "${headers[@]}")
+    printf '%-28s %14s %8s %12s %8s\n' "${scenario_names[$i]}" "$ir" \
+        "$(ratio "$ir" "$base_ir")" "$rps" "$(ratio "$rps" "$base_rps")"
+    printf '%-28s %14s\n' "  module's own cost" "+$((ir - base_ir))"
+done

@@ -1,0 +1,95 @@
+
+/*
+ * A JSON writer into a caller-sized buffer.  Whatever bytes it is given, the
+ * output is valid UTF-8 JSON: invalid UTF-8 becomes U+FFFD, control characters
+ * are escaped, strings are cut at a byte cap on a character boundary.  It never
+ * writes past the buffer; a buffer too small sets "overflow" instead.
+ */
+
+
+#ifndef CX_JSON_H
+#define CX_JSON_H
+
+
+#include <string.h>
+
+#include "cx_str.h"
+
+
+#define CX_JSON_MAX_DEPTH  16
+
+
+typedef struct {
+    unsigned char  *start;
+    unsigned char  *pos;
+    unsigned char  *end;
+    uint32_t        has_member;      /* bit n: the container at depth n is
+                                        not empty, a comma comes first */
+    unsigned        depth;
+    unsigned        after_key:1;
+    unsigned        overflow:1;
+} cx_json_t;
+
+
+void cx_json_init(cx_json_t *json, unsigned char *buf, size_t size);
+void cx_json_object_start(cx_json_t *json);
+void cx_json_object_end(cx_json_t *json);
+void cx_json_array_start(cx_json_t *json);
+void cx_json_array_end(cx_json_t *json);
+
+/*
+ * A member name: trusted ASCII from the code, written as is.  A literal's
+ * length is known at compile time, so the copy inlines to a few moves: a
+ * record has dozens of members and this is its most frequent call.
+ */
+#define cx_json_key(json, name)                                              \
+    cx_json_key_bytes(json, (const unsigned char *) "\"" name "\":",         \
+                      sizeof("\"" name "\":") - 1)
+
+void cx_json_separate(cx_json_t *json);
+
+/* returns 1 when the string was cut to fit "cap" bytes of UTF-8 */
+int cx_json_string(cx_json_t *json, const unsigned char *s, size_t len,
+    size_t cap);
+void cx_json_integer(cx_json_t *json, int64_t n);
+void cx_json_number(cx_json_t *json, double n, unsigned max_decimals);
+void cx_json_bool(cx_json_t *json, int b);
+void cx_json_null(cx_json_t *json);
+size_t cx_json_length(const cx_json_t *json);
+
+/* the most bytes cx_json_string() can write for len input bytes */
+size_t cx_json_string_bound(size_t len, size_t cap);
+
+/*
+ * Decodes one UTF-8 sequence at p.  Returns its length with *cp set, or,
+ * for an invalid sequence, minus the length of its maximal subpart (the
+ * bytes replaced by one U+FFFD, as Unicode recommends).
+ */
+int cx_utf8_decode(const unsigned char *p, const unsigned char *end,
+    uint32_t *cp);
+
+
+static inline void
+cx_json_put(cx_json_t *json, const void *bytes, size_t len)
+{
+    if (json->overflow || (size_t) (json->end - json->pos) < len) {
+        json->overflow = 1;
+        return;
+    }
+
+    memcpy(json->pos, bytes, len);
+    json->pos += len;
+}
+
+
+/* the quoted name and its colon, in one piece */
+static inline void
+cx_json_key_bytes(cx_json_t *json, const unsigned char *quoted, size_t len)
+{
+    cx_json_separate(json);
+    cx_json_put(json, quoted, len);
+    json->after_key = 1;
+}
+
+
+#endif /* CX_JSON_H */

@@ -1,0 +1,165 @@
+
+/*
+ * The journey record writer: see cx_record.h.
+ */
+
+
+#include <string.h>
+
+#include "cx_record.h"
+#include "cx_json.h"
+#include "cx_time.h"
+
+
+/* every member name, number and punctuation of a record, generously */
+#define CX_RECORD_FIXED_BOUND  1024
+
+
+typedef enum {
+    CX_FIELD_HOST = 0,
+    CX_FIELD_METHOD,
+    CX_FIELD_PATH,
+    CX_FIELD_QUERY,
+    CX_FIELD_REFERRER,
+    CX_FIELD_COUNT
+} cx_record_field_e;
+
+
+typedef struct {
+    cx_json_t   json;
+    unsigned    truncated;            /* bit per cx_record_field_e */
+} cx_record_writer_t;
+
+
+static void cx_record_text(cx_record_writer_t *w, cx_str_t value, size_t cap,
+    cx_record_field_e field);
+static void cx_record_truncated(cx_record_writer_t *w);
+
+
+static const char  *cx_record_field_names[CX_FIELD_COUNT] = {
+    "host", "method", "path", "query", "referrer"
+};
+
+static const char  *cx_record_event_names[] = {
+    "page_view", "feedback", "event"
+};
+
+
+size_t
+cx_record_bound(const cx_record_t *rec)
+{
+    return CX_RECORD_FIXED_BOUND
+           + cx_json_string_bound(rec->host.len, CX_RECORD_CAP_HOST)
+           + cx_json_string_bound(rec->method.len, CX_RECORD_CAP_METHOD)
+           + cx_json_string_bound(rec->path.len, CX_RECORD_CAP_URL)
+           + cx_json_string_bound(rec->query.len, CX_RECORD_CAP_URL)
+           + cx_json_string_bound(rec->referrer.len, CX_RECORD_CAP_URL);
+}
+
+
+size_t
+cx_record_write(const cx_record_t *rec, unsigned char *buf, size_t size)
+{
+    unsigned char       ts[CX_TIME_ISO8601_LEN];
+    cx_json_t          *json;
+    const char         *event;
+    cx_record_writer_t  w;
+
+    if (size == 0) {
+        return 0;
+    }
+
+    /* the last byte is kept for the line's '\n' */
+
+    cx_json_init(&w.json, buf, size - 1);
+    w.truncated = 0;
+    json = &w.json;
+
+    cx_time_iso8601(ts, rec->start_sec, rec->start_msec);
+
+    event = cx_record_event_names[rec->event];
+
+    cx_json_object_start(json);
+
+    cx_json_key(json, "v");
+    cx_json_integer(json, CX_RECORD_VERSION);
+    cx_json_key(json, "ts");
+    cx_json_string(json, ts, sizeof(ts), sizeof(ts));
+    cx_json_key(json, "event");
+    cx_json_string(json, (const unsigned char *) event, strlen(event),
+                   32);
+
+    cx_json_key(json, "host");
+    cx_record_text(&w, rec->host, CX_RECORD_CAP_HOST, CX_FIELD_HOST);
+    cx_json_key(json, "method");
+    cx_record_text(&w, rec->method, CX_RECORD_CAP_METHOD, CX_FIELD_METHOD);
+    cx_json_key(json, "path");
+    cx_record_text(&w, rec->path, CX_RECORD_CAP_URL, CX_FIELD_PATH);
+    cx_json_key(json, "query");
+    cx_record_text(&w, rec->query, CX_RECORD_CAP_URL, CX_FIELD_QUERY);
+
+    cx_json_key(json, "status");
+    cx_json_integer(json, rec->status);
+    cx_json_key(json, "bytes");
+    cx_json_integer(json, rec->bytes);
+    cx_json_key(json, "request_ms");
+    cx_json_integer(json, rec->request_ms);
+    cx_json_key(json, "upstream_ms");
+    cx_json_integer(json, rec->upstream_ms);
+
+    cx_json_key(json, "referrer");
+    cx_record_text(&w, rec->referrer, CX_RECORD_CAP_URL, CX_FIELD_REFERRER);
+
+    cx_record_truncated(&w);
+
+    cx_json_object_end(json);
+
+    if (json->overflow) {
+        return 0;
+    }
+
+    *json->pos++ = '\n';
+
+    return cx_json_length(json);
+}
+
+
+/* an empty string is as good as none: the record says null, never "" */
+static void
+cx_record_text(cx_record_writer_t *w, cx_str_t value, size_t cap,
+    cx_record_field_e field)
+{
+    if (value.data == NULL || value.len == 0) {
+        cx_json_null(&w->json);
+        return;
+    }
+
+    if (cx_json_string(&w->json, value.data, value.len, cap)) {
+        w->truncated |= 1u << field;
+    }
+}
+
+
+static void
+cx_record_truncated(cx_record_writer_t *w)
+{
+    unsigned     i;
+    const char  *name;
+
+    if (w->truncated == 0) {
+        return;
+    }
+
+    cx_json_key(&w->json, "truncated");
+    cx_json_array_start(&w->json);
+
+    for (i = 0; i < CX_FIELD_COUNT; i++) {
+        if (w->truncated & (1u << i)) {
+            name = cx_record_field_names[i];
+            cx_json_string(&w->json, (const unsigned char *) name,
+                           strlen(name), 32);
+        }
+    }
+
+    cx_json_array_end(&w->json);
+}

@@ -1,0 +1,57 @@
+
+/*
+ * The journey record: one JSON line per event (schema version 1, see
+ * docs/journey.md and docs/journey.schema.json).  The glue fills a
+ * cx_record_t from the request; this file alone decides how it is written.
+ */
+
+
+#ifndef CX_RECORD_H
+#define CX_RECORD_H
+
+
+#include "cx_str.h"
+
+
+#define CX_RECORD_VERSION      1
+
+/* caps on string fields, in bytes of UTF-8 */
+#define CX_RECORD_CAP_URL      2048
+#define CX_RECORD_CAP_HOST     255
+#define CX_RECORD_CAP_METHOD   32
+
+
+typedef enum {
+    CX_EVENT_PAGE_VIEW = 0,
+    CX_EVENT_FEEDBACK,
+    CX_EVENT_EVENT
+} cx_event_e;
+
+
+typedef struct {
+    cx_event_e   event;
+    int64_t      start_sec;
+    unsigned     start_msec;
+
+    cx_str_t     host;              /* a NULL data means null */
+    cx_str_t     method;
+    cx_str_t     path;              /* already percent-decoded */
+    cx_str_t     query;             /* raw */
+    cx_str_t     referrer;
+
+    int64_t      status;
+    int64_t      bytes;
+    int64_t      request_ms;
+    int64_t      upstream_ms;       /* CX_NONE without an upstream */
+} cx_record_t;
+
+
+/* the most bytes cx_record_write() can need for this record */
+size_t cx_record_bound(const cx_record_t *rec);
+
+/* writes one '\n'-terminated JSON object; returns 0 if size is too small */
+size_t cx_record_write(const cx_record_t *rec, unsigned char *buf,
+    size_t size);
+
+
+#endif /* CX_RECORD_H */

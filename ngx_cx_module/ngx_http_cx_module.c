@@ -1,0 +1,239 @@
+
+/*
+ * ngx_cx_module: directives, configuration and where the module plugs into
+ * the request: the access phase, the header filter and the log phase.
+ */
+
+
+#include "ngx_http_cx_module.h"
+
+
+static ngx_int_t ngx_http_cx_access_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_cx_header_filter(ngx_http_request_t *r);
+static ngx_int_t ngx_http_cx_log_handler(ngx_http_request_t *r);
+static void *ngx_http_cx_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_cx_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+static ngx_int_t ngx_http_cx_init(ngx_conf_t *cf);
+
+
+static ngx_command_t  ngx_http_cx_commands[] = {
+
+    { ngx_string("cx"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_cx_loc_conf_t, enable),
+      NULL },
+
+    { ngx_string("cx_log"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_cx_log_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cx_types"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_types_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_cx_loc_conf_t, types_keys),
+      &ngx_http_html_default_types[0] },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_cx_module_ctx = {
+    NULL,                                  /* preconfiguration */
+    ngx_http_cx_init,                      /* postconfiguration */
+
+    NULL,                                  /* create main configuration */
+    NULL,                                  /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    ngx_http_cx_create_loc_conf,           /* create location configuration */
+    ngx_http_cx_merge_loc_conf             /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_cx_module = {
+    NGX_MODULE_V1,
+    &ngx_http_cx_module_ctx,               /* module context */
+    ngx_http_cx_commands,                  /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    NULL,                                  /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    NULL,                                  /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
+
+
+static ngx_int_t
+ngx_http_cx_access_handler(ngx_http_request_t *r)
+{
+    ngx_http_cx_loc_conf_t  *lcf;
+
+    if (r != r->main) {
+        return NGX_DECLINED;
+    }
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+
+    if (!lcf->enable) {
+        return NGX_DECLINED;
+    }
+
+    if (ngx_http_cx_create_ctx(r) == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return NGX_DECLINED;
+}
+
+
+static ngx_int_t
+ngx_http_cx_header_filter(ngx_http_request_t *r)
+{
+    ngx_http_cx_ctx_t       *ctx;
+    ngx_http_cx_loc_conf_t  *lcf;
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+
+    if (!lcf->enable || !ngx_http_cx_is_page_view(r, lcf)) {
+        return ngx_http_next_header_filter(r);
+    }
+
+    /* a location answering in the rewrite phase never saw the access one */
+
+    ctx = ngx_http_cx_create_ctx(r);
+
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    ctx->page_view = 1;
+
+    return ngx_http_next_header_filter(r);
+}
+
+
+static ngx_int_t
+ngx_http_cx_log_handler(ngx_http_request_t *r)
+{
+    ngx_str_t                line;
+    ngx_http_cx_ctx_t       *ctx;
+    ngx_http_cx_loc_conf_t  *lcf;
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+
+    if (lcf->logs == NULL || lcf->logs_off) {
+        return NGX_OK;
+    }
+
+    ctx = ngx_http_cx_get_ctx(r);
+
+    if (ctx == NULL || !ctx->page_view) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_cx_record_line(r, ctx, &line) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_http_cx_log_write(r, lcf->logs, &line);
+
+    return NGX_OK;
+}
+
+
+static void *
+ngx_http_cx_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_cx_loc_conf_t  *conf;
+
+    conf = ngx_pcalloc(cf->pool, sizeof(ngx_http_cx_loc_conf_t));
+    if (conf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     conf->logs = NULL;
+     *     conf->types = { NULL };
+     *     conf->types_keys = NULL;
+     */
+
+    conf->enable = NGX_CONF_UNSET;
+    conf->logs_off = NGX_CONF_UNSET;
+
+    return conf;
+}
+
+
+static char *
+ngx_http_cx_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_cx_loc_conf_t  *prev = parent;
+    ngx_http_cx_loc_conf_t  *conf = child;
+
+    ngx_conf_merge_value(conf->enable, prev->enable, 0);
+
+    /* like access_log: a level with no cx_log of its own takes its parent's */
+
+    if (conf->logs == NULL && conf->logs_off == NGX_CONF_UNSET) {
+        conf->logs = prev->logs;
+        conf->logs_off = prev->logs_off;
+    }
+
+    ngx_conf_merge_value(conf->logs_off, prev->logs_off, 0);
+
+    if (ngx_http_merge_types(cf, &conf->types_keys, &conf->types,
+                             &prev->types_keys, &prev->types,
+                             ngx_http_html_default_types)
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_cx_init(ngx_conf_t *cf)
+{
+    ngx_http_handler_pt        *h;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_cx_access_handler;
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_LOG_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_cx_log_handler;
+
+    ngx_http_next_header_filter = ngx_http_top_header_filter;
+    ngx_http_top_header_filter = ngx_http_cx_header_filter;
+
+    return NGX_OK;
+}

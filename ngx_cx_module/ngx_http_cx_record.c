@@ -1,0 +1,112 @@
+
+/*
+ * Filling the journey record from the request, for the core to write.
+ */
+
+
+#include "ngx_http_cx_module.h"
+#include "cx_record.h"
+
+
+static int64_t ngx_http_cx_request_ms(ngx_http_request_t *r);
+static int64_t ngx_http_cx_upstream_ms(ngx_http_request_t *r);
+static int64_t ngx_http_cx_body_bytes(ngx_http_request_t *r);
+
+
+ngx_int_t
+ngx_http_cx_record_line(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
+    ngx_str_t *line)
+{
+    size_t       size;
+    cx_record_t  rec;
+
+    ngx_memzero(&rec, sizeof(cx_record_t));
+
+    rec.event = CX_EVENT_PAGE_VIEW;
+    rec.start_sec = r->start_sec;
+    rec.start_msec = r->start_msec;
+
+    rec.host = ngx_http_cx_str(r->headers_in.server);
+    rec.method = ngx_http_cx_str(r->method_name);
+    rec.path = ngx_http_cx_str(ctx->path);
+    rec.query = ngx_http_cx_str(ctx->query);
+
+    if (r->headers_in.referer) {
+        rec.referrer = ngx_http_cx_str(r->headers_in.referer->value);
+    }
+
+    rec.status = r->err_status ? r->err_status : r->headers_out.status;
+    rec.bytes = ngx_http_cx_body_bytes(r);
+    rec.request_ms = ngx_http_cx_request_ms(r);
+    rec.upstream_ms = ngx_http_cx_upstream_ms(r);
+
+    size = cx_record_bound(&rec);
+
+    line->data = ngx_pnalloc(r->pool, size);
+    if (line->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    line->len = cx_record_write(&rec, line->data, size);
+
+    if (line->len == 0) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      "cx: journey record larger than its bound %uz", size);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+static int64_t
+ngx_http_cx_request_ms(ngx_http_request_t *r)
+{
+    ngx_msec_int_t   ms;
+    ngx_time_t      *tp;
+
+    tp = ngx_timeofday();
+
+    ms = (ngx_msec_int_t)
+             ((tp->sec - r->start_sec) * 1000 + (tp->msec - r->start_msec));
+
+    return ngx_max(ms, 0);
+}
+
+
+/* the sum over every upstream tried, as $upstream_response_time lists them */
+static int64_t
+ngx_http_cx_upstream_ms(ngx_http_request_t *r)
+{
+    int64_t                     total;
+    ngx_uint_t                  i, answered;
+    ngx_http_upstream_state_t  *state;
+
+    if (r->upstream_states == NULL || r->upstream_states->nelts == 0) {
+        return CX_NONE;
+    }
+
+    state = r->upstream_states->elts;
+    total = 0;
+    answered = 0;
+
+    for (i = 0; i < r->upstream_states->nelts; i++) {
+        if (state[i].response_time != (ngx_msec_t) -1) {
+            total += state[i].response_time;
+            answered = 1;
+        }
+    }
+
+    return answered ? total : CX_NONE;
+}
+
+
+static int64_t
+ngx_http_cx_body_bytes(ngx_http_request_t *r)
+{
+    off_t  length;
+
+    length = r->connection->sent - r->header_size;
+
+    return length > 0 ? length : 0;
+}

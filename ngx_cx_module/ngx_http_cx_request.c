@@ -1,0 +1,128 @@
+
+/*
+ * The request's context: created once per request, found again after an
+ * internal redirect (index, error_page, try_files) has reset module contexts,
+ * so the visitor is resolved and counted once, on the path they asked for.
+ */
+
+
+#include "ngx_http_cx_module.h"
+#include "cx_url.h"
+
+
+static void ngx_http_cx_ctx_cleanup(void *data);
+
+
+ngx_http_cx_ctx_t *
+ngx_http_cx_get_ctx(ngx_http_request_t *r)
+{
+    ngx_pool_cleanup_t  *cln;
+    ngx_http_cx_ctx_t   *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_cx_module);
+
+    if (ctx == NULL && (r->internal || r->filter_finalize)) {
+
+        for (cln = r->pool->cleanup; cln; cln = cln->next) {
+            if (cln->handler == ngx_http_cx_ctx_cleanup) {
+                ctx = cln->data;
+                ngx_http_set_ctx(r, ctx, ngx_http_cx_module);
+                break;
+            }
+        }
+    }
+
+    return ctx;
+}
+
+
+ngx_http_cx_ctx_t *
+ngx_http_cx_create_ctx(ngx_http_request_t *r)
+{
+    u_char              *decoded;
+    cx_str_t             path, query;
+    ngx_pool_cleanup_t  *cln;
+    ngx_http_cx_ctx_t   *ctx;
+
+    ctx = ngx_http_cx_get_ctx(r);
+
+    if (ctx != NULL) {
+        return ctx;
+    }
+
+    /* the pool cleanup is the context's second home; it has nothing to free */
+
+    cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_http_cx_ctx_t));
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    cln->handler = ngx_http_cx_ctx_cleanup;
+    ctx = cln->data;
+    ngx_memzero(ctx, sizeof(ngx_http_cx_ctx_t));
+
+    /*
+     * The request line's target, not r->uri: rewrites and index files
+     * change r->uri, while the journey records the page the visitor asked for.
+     */
+
+    if (r->unparsed_uri.len) {
+        cx_url_split(ngx_http_cx_str(r->unparsed_uri), &path, &query);
+
+    } else {
+        path = ngx_http_cx_str(r->uri);
+        query.data = NULL;
+        query.len = 0;
+    }
+
+    if (ngx_strlchr((u_char *) path.data, (u_char *) path.data + path.len, '%')
+        != NULL)
+    {
+        decoded = ngx_pnalloc(r->pool, path.len);
+        if (decoded == NULL) {
+            return NULL;
+        }
+
+        path.len = cx_url_decode(decoded, path, 0);
+        path.data = decoded;
+    }
+
+    ctx->path.data = (u_char *) path.data;
+    ctx->path.len = path.len;
+    ctx->query.data = (u_char *) query.data;
+    ctx->query.len = query.len;
+
+    ngx_http_set_ctx(r, ctx, ngx_http_cx_module);
+
+    return ctx;
+}
+
+
+static void
+ngx_http_cx_ctx_cleanup(void *data)
+{
+    return;
+}
+
+
+ngx_uint_t
+ngx_http_cx_is_page_view(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf)
+{
+    ngx_uint_t  status;
+
+    if (r != r->main || !(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        return 0;
+    }
+
+    /* a redirect is not a page the visitor sees; "304 Not Modified" is */
+
+    status = r->headers_out.status;
+
+    if (status >= NGX_HTTP_MOVED_PERMANENTLY && status < NGX_HTTP_BAD_REQUEST
+        && status != NGX_HTTP_NOT_MODIFIED)
+    {
+        return 0;
+    }
+
+    return ngx_http_test_content_type(r, &lcf->types) != NULL;
+}

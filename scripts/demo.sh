@@ -1,0 +1,100 @@
+#!/bin/bash
+# make demo: starts nginx with examples/nginx.conf in a temporary prefix on
+# 127.0.0.1, walks a visitor through the example shop with curl and prints the
+# journey lines with jq.  nginx stays up for a look in a browser;
+# `scripts/demo.sh stop` (or `make demo-stop`) stops it.
+
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+state=$root/build/demo.prefix
+module=$root/build/dynamic/nginx/objs/ngx_http_cx_module.so
+nginx=/usr/sbin/nginx
+
+stop_demo() {
+    if [[ -f $state ]]; then
+        prefix=$(cat "$state")
+        if [[ -f $prefix/logs/nginx.pid ]]; then
+            "$nginx" -p "$prefix/" -c "$prefix/nginx.conf" -s quit 2>/dev/null \
+                || true
+        fi
+        rm -f "$state"
+        echo "demo nginx stopped ($prefix)"
+    fi
+}
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+if [[ ${1:-} == stop ]]; then
+    stop_demo
+    exit 0
+fi
+
+stop_demo
+
+prefix=$(mktemp -d /tmp/cx-demo-XXXXXX)
+chmod 755 "$prefix"
+mkdir -p "$prefix"/{logs,tmp}
+cp -r "$root/examples/site" "$prefix/site"
+chmod -R a+rX "$prefix/site"
+
+port=${DEMO_PORT:-$(free_port)}
+backend_port=$(free_port)
+
+sed -e "s|@MODULE@|$module|g" -e "s|@PREFIX@|$prefix|g" \
+    -e "s|@PORT@|$port|g" -e "s|@BACKEND_PORT@|$backend_port|g" \
+    "$root/examples/nginx.conf" > "$prefix/nginx.conf"
+
+"$nginx" -p "$prefix/" -c "$prefix/nginx.conf" -t -q
+"$nginx" -p "$prefix/" -c "$prefix/nginx.conf"
+echo "$prefix" > "$state"
+
+# wait for the port without a request: a request would be a page view
+for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.05
+done
+
+shop=http://127.0.0.1:$port
+browser='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
+jar=$prefix/cookies.txt
+
+visit() {
+    local path=$1 referrer=${2:-}
+    local status
+    status=$(curl -s -o /dev/null -w '%{http_code}' -A "$browser" \
+        -b "$jar" -c "$jar" ${referrer:+-e "$referrer"} "$shop$path")
+    printf '  %-45s %s\n' "$path" "$status"
+}
+
+echo "A visitor walks through the shop at $shop:"
+visit '/?utm_source=newsletter&utm_medium=email&utm_campaign=spring' \
+    'https://mail.google.com/'
+visit /product/espresso-cup.html "$shop/"
+visit /recommendations "$shop/product/espresso-cup.html"
+visit /cart/ "$shop/recommendations"
+visit /checkout/ "$shop/cart/"
+visit /checkout/done.html "$shop/checkout/"
+visit /help/ "$shop/checkout/done.html"
+visit /no-such-page "$shop/help/"
+
+# the lines are buffered per worker for up to a second (flush=1s)
+log=$prefix/logs/journey.log
+for _ in $(seq 100); do
+    [[ $(wc -l < "$log" 2>/dev/null || echo 0) -ge 8 ]] && break
+    sleep 0.05
+done
+
+echo
+# each worker writes its own buffer: order the lines by time to read them
+echo "The journey, as analysts read it ($log):"
+jq -c -s 'sort_by(.ts)[]' "$log"
+echo
+echo "The same, in a table:"
+jq -r -s 'sort_by(.ts)[] | [.ts, .status, .path, (.query // "-"),
+    (.referrer // "-")] | @tsv' "$log" | column -t -s $'\t'
+echo
+echo "nginx is still up at $shop (prefix $prefix);"
+echo "stop it with: make demo-stop"

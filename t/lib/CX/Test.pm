@@ -1,0 +1,499 @@
+package CX::Test;
+
+# The integration test harness: one real nginx per test file, in a temporary
+# prefix, on free 127.0.0.1 ports, with the configuration the test writes.
+# Core Perl only (Test::More, JSON::PP, IO::Socket::INET).
+#
+# Which nginx: CX_NGINX (default /usr/sbin/nginx, Debian's) and CX_MODULE
+# (default the dynamic build's .so; empty for a binary with the module built
+# in).  CX_SANITIZED=1 says the binary has ASan/UBSan: any report fails.
+# CX_KEEP=1 keeps the prefix for a look after the run.
+
+use strict;
+use warnings;
+
+use Cwd qw(abs_path);
+use File::Basename qw(dirname);
+use File::Temp qw(tempdir tempfile);
+use IO::Select;
+use IO::Socket::INET;
+use JSON::PP;
+use POSIX qw(WNOHANG);
+use Socket qw(SOL_SOCKET SO_RCVBUF);
+use Test::More ();
+use Time::HiRes qw(time sleep);
+
+our $ROOT = abs_path(dirname(__FILE__) . '/../../..');
+our $SHARED = abs_path("$ROOT/../shared") // "$ROOT/../shared";
+
+my $DEFAULT_MODULE = "$ROOT/build/dynamic/nginx/objs/ngx_http_cx_module.so";
+my $DEADLINE = 15;
+my $JSON = JSON::PP->new->utf8->canonical;
+
+sub new {
+    my ($class, %opt) = @_;
+
+    my $prefix = tempdir('cx-test-XXXXXX', TMPDIR => 1,
+        CLEANUP => !$ENV{CX_KEEP});
+
+    # workers run as an unprivileged user when the tests run as root
+    chmod 0755, $prefix;
+    mkdir "$prefix/$_" for qw(html logs tmp);
+
+    my $self = bless {
+        prefix => $prefix,
+        nginx => $ENV{CX_NGINX} || '/usr/sbin/nginx',
+        module => $ENV{CX_MODULE} // ($ENV{CX_NGINX} ? '' : $DEFAULT_MODULE),
+        workers => $opt{workers} // 1,
+        ports => {},
+        owner => $$,
+    }, $class;
+
+    # workers run as nobody when the tests run as root: their reports need a
+    # directory anyone can write to
+    mkdir "$prefix/sanitizer";
+    chmod 01777, "$prefix/sanitizer";
+
+    if ($ENV{CX_SANITIZED}) {
+        $ENV{ASAN_OPTIONS} = "log_path=$prefix/sanitizer/report:detect_leaks=0"
+            . ':abort_on_error=0:exitcode=99';
+        $ENV{UBSAN_OPTIONS} = "log_path=$prefix/sanitizer/report"
+            . ":print_stacktrace=1:halt_on_error=1"
+            . ":suppressions=$ROOT/t/lib/ubsan.supp";
+    }
+
+    Test::More::note("cx test prefix $prefix, nginx $self->{nginx}");
+
+    return $self;
+}
+
+sub prefix { $_[0]{prefix} }
+sub root { $ROOT }
+sub shared { $SHARED }
+
+# A free port on 127.0.0.1, the same one each time for the same name.
+sub port {
+    my ($self, $name) = @_;
+    $name //= 'main';
+
+    return $self->{ports}{$name} //= do {
+        my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1',
+            LocalPort => 0, Proto => 'tcp', ReuseAddr => 1)
+            or die "no free port: $!";
+        my $port = $s->sockport;
+        close $s;
+        $port;
+    };
+}
+
+sub write_file {
+    my ($self, $name, $content) = @_;
+    my $path = $name =~ m{^/} ? $name : "$self->{prefix}/$name";
+
+    my $dir = dirname($path);
+    system('mkdir', '-p', $dir) == 0 or die "mkdir $dir failed";
+
+    open my $fh, '>:raw', $path or die "$path: $!";
+    print $fh $content;
+    close $fh;
+
+    return $path;
+}
+
+sub read_file {
+    my ($self, $name) = @_;
+    my $path = $name =~ m{^/} ? $name : "$self->{prefix}/$name";
+
+    open my $fh, '<:raw', $path or return undef;
+    local $/;
+    my $content = <$fh>;
+    close $fh;
+
+    return $content;
+}
+
+# %%PREFIX%%, %%ROOT%%, %%SHARED%%, %%PORT%% and %%PORT_name%% in a config.
+sub expand {
+    my ($self, $text) = @_;
+
+    $text =~ s/%%PREFIX%%/$self->{prefix}/g;
+    $text =~ s/%%ROOT%%/$ROOT/g;
+    $text =~ s/%%SHARED%%/$SHARED/g;
+    $text =~ s/%%PORT_(\w+)%%/$self->port($1)/ge;
+    $text =~ s/%%PORT%%/$self->port('main')/ge;
+
+    return $text;
+}
+
+# The whole nginx.conf around the http{} body a test gives; "main" adds
+# top-level directives.
+sub config {
+    my ($self, $http, %opt) = @_;
+    my $p = $self->{prefix};
+
+    my $load = $self->{module} ? "load_module $self->{module};\n" : '';
+    my $main = $opt{main} // '';
+
+    return $self->expand(<<"EOF");
+$load
+worker_processes $self->{workers};
+error_log $p/logs/error.log info;
+pid $p/logs/nginx.pid;
+$main
+
+events {
+    worker_connections 256;
+}
+
+http {
+    types {
+        text/html                 html htm;
+        text/css                  css;
+        text/plain                txt;
+        image/png                 png;
+        application/javascript    js;
+        application/json          json;
+    }
+
+    default_type application/octet-stream;
+    access_log off;
+
+    client_body_temp_path $p/tmp/body;
+    proxy_temp_path $p/tmp/proxy;
+    fastcgi_temp_path $p/tmp/fastcgi;
+    uwsgi_temp_path $p/tmp/uwsgi;
+    scgi_temp_path $p/tmp/scgi;
+
+$http
+}
+EOF
+}
+
+sub start {
+    my ($self, $http, %opt) = @_;
+
+    $self->{conf} = $self->write_file('nginx.conf', $self->config($http, %opt));
+
+    my ($ok, $out) = $self->run_nginx('-c', $self->{conf});
+    die "nginx did not start:\n$out" unless $ok;
+
+    $self->wait_until(sub { $self->master_pid && $self->connectable },
+        'nginx to listen on ' . $self->port);
+
+    $self->{running} = 1;
+
+    return $self;
+}
+
+# nginx -t on a config built like start()'s: (passed, output).
+sub nginx_test {
+    my ($self, $http, %opt) = @_;
+
+    my $conf = $self->write_file('test.conf', $self->config($http, %opt));
+
+    return $self->run_nginx('-t', '-c', $conf);
+}
+
+sub run_nginx {
+    my ($self, @args) = @_;
+
+    my $pid = open(my $out, '-|');
+    die "fork: $!" unless defined $pid;
+
+    if ($pid == 0) {
+        open STDERR, '>&', \*STDOUT;
+        exec $self->{nginx}, '-p', "$self->{prefix}/", @args;
+        exit 127;
+    }
+
+    local $/;
+    my $text = <$out> // '';
+    close $out;
+
+    return ($? == 0, $text);
+}
+
+sub master_pid {
+    my ($self) = @_;
+
+    my $pid = $self->read_file('logs/nginx.pid') // return undef;
+    $pid =~ s/\s+//g;
+
+    return $pid =~ /^\d+$/ && alive($pid) ? $pid : undef;
+}
+
+# A daemonised nginx is not our child: once it exits it stays a zombie until
+# init reaps it, which can take a while in a container.
+sub alive {
+    my ($pid) = @_;
+
+    open my $fh, '<', "/proc/$pid/stat" or return kill(0, $pid);
+    my $stat = <$fh> // '';
+    close $fh;
+
+    return $stat =~ /^\d+ \(.*\) ([A-Za-z])/ && $1 ne 'Z';
+}
+
+sub connectable {
+    my ($self) = @_;
+
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+        PeerPort => $self->port, Proto => 'tcp', Timeout => 1);
+
+    return $s ? 1 : 0;
+}
+
+sub signal {
+    my ($self, $signal) = @_;
+
+    my $pid = $self->master_pid or die "nginx is not running";
+    kill $signal, $pid;
+}
+
+sub reload {
+    my ($self, $http, %opt) = @_;
+
+    if (defined $http) {
+        $self->write_file('nginx.conf', $self->config($http, %opt));
+    }
+
+    $self->signal('HUP');
+}
+
+sub reopen { $_[0]->signal('USR1') }
+
+# Stops nginx gracefully (its workers flush their buffers) and waits for it.
+sub stop {
+    my ($self) = @_;
+
+    return unless $self->{running};
+    $self->{running} = 0;
+
+    my $pid = $self->master_pid;
+
+    if ($pid) {
+        kill 'QUIT', $pid;
+        $self->wait_until(sub { !alive($pid) }, "nginx $pid to exit");
+    }
+
+    $self->check_health;
+}
+
+# No worker may crash and no sanitizer may report, whatever the test did.
+sub check_health {
+    my ($self) = @_;
+
+    my ($crashes, $reports) = $self->health;
+
+    Test::More::ok(!$crashes, 'no worker crashed') or Test::More::diag($crashes);
+    Test::More::ok(!$reports, 'no sanitizer report')
+        or Test::More::diag($reports);
+}
+
+# The crashes in the error log and the sanitizer reports, as text.
+sub health {
+    my ($self) = @_;
+
+    my $log = $self->read_file('logs/error.log') // '';
+    my $crashes = join "\n",
+        $log =~ /^(.*(?:exited on signal|exited with code [1-9]).*)$/mg;
+    my $reports = join "\n",
+        map { $self->read_file($_) } glob("$self->{prefix}/sanitizer/*");
+
+    return ($crashes, $reports);
+}
+
+sub DESTROY {
+    my ($self) = @_;
+
+    # a test's forked clients end without stopping the test's nginx
+    if ($self->{running} && $self->{owner} == $$) {
+        my $pid = $self->master_pid;
+        kill 'TERM', $pid if $pid;
+        Test::More::diag($_) for grep { $_ } $self->health;
+    }
+}
+
+# Polls cond until it holds, dying after the deadline.
+sub wait_until {
+    my ($self, $cond, $what, $deadline) = @_;
+
+    my $end = time + ($deadline // $DEADLINE);
+
+    while (time < $end) {
+        return 1 if $cond->();
+        sleep 0.02;
+    }
+
+    my $health = join "\n", grep { $_ } $self->health;
+    die "timed out waiting for $what\n" . ($health ? "$health\n" : '');
+}
+
+# An HTTP/1.1 request with exactly the headers given (Host included, which
+# HTTP::Tiny refuses to take), on a connection of its own.  Returns
+# { status, headers => { lowercase name => value }, fields => [[name,
+# value], ...] (every header, repeated ones too), content }.
+sub request {
+    my ($self, $method, $path, %opt) = @_;
+
+    my @headers = @{ $opt{headers} // [] };
+    my %given = map { lc } @headers[grep { $_ % 2 == 0 } 0 .. $#headers];
+    my $content = $opt{content};
+
+    unshift @headers, Host => "127.0.0.1:" . $self->port($opt{port} // 'main')
+        unless exists $given{host};
+    push @headers, 'Content-Length' => length $content
+        if defined $content && !exists $given{'content-length'};
+    push @headers, Connection => 'close';
+
+    my $bytes = "$method $path HTTP/1.1\r\n";
+    while (my ($name, $value) = splice @headers, 0, 2) {
+        $bytes .= "$name: $value\r\n";
+    }
+    $bytes .= "\r\n" . ($content // '');
+
+    return parse_response($self->raw($bytes, %opt), $method);
+}
+
+sub get {
+    my ($self, $path, @headers) = @_;
+    return $self->request('GET', $path, headers => \@headers);
+}
+
+sub parse_response {
+    my ($raw, $method) = @_;
+
+    my ($head, $body) = split /\r\n\r\n/, $raw, 2;
+    my ($status_line, @lines) = split /\r\n/, $head // '';
+    my ($status) = ($status_line // '') =~ m{^HTTP/\d\.\d (\d{3})};
+
+    my (%headers, @fields);
+    for (@lines) {
+        my ($name, $value) = /^([^:]+):\s*(.*)$/ or next;
+        push @fields, [$name, $value];
+        $headers{lc $name} = exists $headers{lc $name}
+            ? "$headers{lc $name}, $value" : $value;
+    }
+
+    $body //= '';
+    $body = '' if ($method // '') eq 'HEAD';
+
+    if (($headers{'transfer-encoding'} // '') =~ /chunked/i) {
+        my $decoded = '';
+        while ($body =~ s/^([0-9a-fA-F]+)[^\r]*\r\n//) {
+            my $size = hex $1;
+            last if $size == 0;
+            $decoded .= substr($body, 0, $size, '');
+            $body =~ s/^\r\n//;
+        }
+        $body = $decoded;
+    }
+
+    return { status => $status // 0, headers => \%headers,
+        fields => \@fields, content => $body };
+}
+
+# Sends bytes exactly as given and returns the whole raw response.
+sub raw {
+    my ($self, $bytes, %opt) = @_;
+
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+        PeerPort => $self->port($opt{port} // 'main'), Proto => 'tcp',
+        Timeout => 10) or die "connect: $!";
+
+    binmode $s;
+    print $s $bytes;
+
+    my $response = '';
+    my $select = IO::Select->new($s);
+    my $end = time + $DEADLINE;
+
+    while (time < $end && $select->can_read($end - time)) {
+        my $n = sysread($s, my $chunk, 65536);
+        last unless $n;
+        $response .= $chunk;
+    }
+
+    close $s;
+
+    return $response;
+}
+
+# The complete lines of a journey log, polling until there are at least
+# $count of them.
+sub journey_lines {
+    my ($self, $count, %opt) = @_;
+
+    my $file = $opt{file} // "$self->{prefix}/logs/cx.log";
+    my @lines;
+
+    $self->wait_until(sub {
+        my $content = $self->read_file($file) // '';
+        @lines = $content =~ /([^\n]*)\n/g;
+        @lines >= $count;
+    }, "$count journey lines in $file", $opt{deadline});
+
+    return @lines;
+}
+
+# As journey_lines, parsed, each validated against docs/journey.schema.json.
+sub journey {
+    my ($self, $count, %opt) = @_;
+
+    my @lines = $self->journey_lines($count, %opt);
+    validate_journey(@lines);
+
+    return map { $JSON->decode($_) } @lines;
+}
+
+# Checks each line with python3-jsonschema against the record's schema.
+sub validate_journey {
+    my (@lines) = @_;
+
+    return unless @lines;
+
+    my ($fh, $file) = tempfile(UNLINK => 1);
+    binmode $fh;
+    print $fh map { "$_\n" } @lines;
+    close $fh;
+
+    my $out = `/usr/bin/python3 $ROOT/t/lib/validate-journey.py \\
+        $ROOT/docs/journey.schema.json < $file 2>&1`;
+
+    Test::More::is($?, 0, scalar(@lines) . ' journey lines match the schema')
+        or Test::More::diag($out);
+}
+
+# A UDP socket on a free port, for syslog.
+sub udp_listener {
+    my ($self, $name) = @_;
+
+    my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
+        Proto => 'udp') or die "udp: $!";
+    setsockopt($s, SOL_SOCKET, SO_RCVBUF, 4 * 1024 * 1024);
+
+    $self->{ports}{$name // 'syslog'} = $s->sockport;
+
+    return $s;
+}
+
+# Reads $count datagrams, polling with the deadline.
+sub udp_messages {
+    my ($self, $socket, $count) = @_;
+
+    my @messages;
+    my $select = IO::Select->new($socket);
+    my $end = time + $DEADLINE;
+
+    while (@messages < $count && time < $end) {
+        next unless $select->can_read($end - time);
+        $socket->recv(my $datagram, 65536);
+        push @messages, $datagram;
+    }
+
+    return @messages;
+}
+
+sub json { $JSON }
+
+1;

@@ -1,0 +1,227 @@
+
+/*
+ * Unit tests of the JSON writer (cx_json.c).
+ */
+
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cx_json.h"
+
+
+static char  out[4096];
+
+
+/* writes s as a JSON string with the cap; returns what was written */
+static const char *
+string_of(const char *s, size_t len, size_t cap, int *truncated)
+{
+    int        cut;
+    cx_json_t  json;
+
+    cx_json_init(&json, (unsigned char *) out, sizeof(out) - 1);
+    cut = cx_json_string(&json, (const unsigned char *) s, len, cap);
+    assert_false(json.overflow);
+    out[cx_json_length(&json)] = '\0';
+
+    if (truncated) {
+        *truncated = cut;
+    }
+
+    return out;
+}
+
+
+#define assert_json_string(input, expected)                                  \
+    assert_string_equal(string_of(input, sizeof(input) - 1, 4096, NULL),     \
+                        expected)
+
+
+static void
+test_plain_ascii(void **state)
+{
+    assert_json_string("/products/shoe", "\"/products/shoe\"");
+    assert_json_string("", "\"\"");
+}
+
+
+static void
+test_escapes(void **state)
+{
+    assert_json_string("a\"b\\c", "\"a\\\"b\\\\c\"");
+    assert_json_string("\x01\n\r\t\x1f\x7f", "\"\\u0001\\u000a\\u000d"
+                       "\\u0009\\u001f\\u007f\"");
+    assert_string_equal(string_of("a\0b", 3, 4096, NULL), "\"a\\u0000b\"");
+}
+
+
+static void
+test_valid_utf8_kept(void **state)
+{
+    assert_json_string("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+                       "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
+    /* the edges: U+0080, U+07FF, U+0800, U+FFFF, U+10000, U+10FFFF */
+    assert_json_string("\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf"
+                       "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf",
+                       "\"\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf"
+                       "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf\"");
+}
+
+
+#define FFFD "\xef\xbf\xbd"
+
+static void
+test_invalid_utf8_replaced(void **state)
+{
+    /* stray continuation bytes */
+    assert_json_string("a\x80z", "\"a" FFFD "z\"");
+    assert_json_string("\xbf\xbf", "\"" FFFD FFFD "\"");
+    /* overlong forms: C0/C1 leads, E0 80.., F0 80.. */
+    assert_json_string("\xc0\xaf", "\"" FFFD FFFD "\"");
+    assert_json_string("\xe0\x80\xaf", "\"" FFFD FFFD FFFD "\"");
+    assert_json_string("\xf0\x80\x80\xaf", "\"" FFFD FFFD FFFD FFFD "\"");
+    /* surrogates U+D800 and U+DFFF */
+    assert_json_string("\xed\xa0\x80", "\"" FFFD FFFD FFFD "\"");
+    assert_json_string("\xed\xbf\xbf", "\"" FFFD FFFD FFFD "\"");
+    /* past U+10FFFF, and lead bytes that never occur */
+    assert_json_string("\xf4\x90\x80\x80", "\"" FFFD FFFD FFFD FFFD "\"");
+    assert_json_string("\xf5\xff\xfe", "\"" FFFD FFFD FFFD "\"");
+    /* truncated sequences: one U+FFFD for each maximal subpart */
+    assert_json_string("\xe2\x82", "\"" FFFD "\"");
+    assert_json_string("\xe2\x82z", "\"" FFFD "z\"");
+    assert_json_string("\xf0\x9f\x98", "\"" FFFD "\"");
+    assert_json_string("\xf0\x9f\x98\xc3\xa9", "\"" FFFD "\xc3\xa9\"");
+}
+
+
+static void
+test_cap_on_character_boundary(void **state)
+{
+    int  truncated;
+
+    assert_string_equal(string_of("abcdef", 6, 4, &truncated), "\"abcd\"");
+    assert_true(truncated);
+
+    assert_string_equal(string_of("abcd", 4, 4, &truncated), "\"abcd\"");
+    assert_false(truncated);
+
+    /* a 2-byte character that would end past the cap is left out whole */
+    assert_string_equal(string_of("abc\xc3\xa9", 5, 4, &truncated),
+                        "\"abc\"");
+    assert_true(truncated);
+
+    /* the cap counts the value's bytes: an escape is one, U+FFFD three */
+    assert_string_equal(string_of("\x01\x02\x03", 3, 2, &truncated),
+                        "\"\\u0001\\u0002\"");
+    assert_true(truncated);
+
+    assert_string_equal(string_of("\xff" "a", 2, 3, &truncated),
+                        "\"" FFFD "\"");
+    assert_true(truncated);
+}
+
+
+static void
+test_bound_holds_worst_case(void **state)
+{
+    size_t         i;
+    cx_json_t      json;
+    unsigned char  in[300], buf[2000];
+
+    for (i = 0; i < sizeof(in); i++) {
+        in[i] = (unsigned char) (i % 2 ? 0x01 : 0xff);
+    }
+
+    cx_json_init(&json, buf, cx_json_string_bound(sizeof(in), 4096));
+    cx_json_string(&json, in, sizeof(in), 4096);
+    assert_false(json.overflow);
+    assert_true(cx_json_length(&json) <= cx_json_string_bound(sizeof(in),
+                                                              4096));
+}
+
+
+static void
+test_object_and_values(void **state)
+{
+    cx_json_t  json;
+
+    cx_json_init(&json, (unsigned char *) out, sizeof(out) - 1);
+    cx_json_object_start(&json);
+    cx_json_key(&json, "n");
+    cx_json_integer(&json, -42);
+    cx_json_key(&json, "big");
+    cx_json_integer(&json, INT64_MAX);
+    cx_json_key(&json, "none");
+    cx_json_integer(&json, CX_NONE);
+    cx_json_key(&json, "t");
+    cx_json_bool(&json, 1);
+    cx_json_key(&json, "f");
+    cx_json_bool(&json, 0);
+    cx_json_key(&json, "list");
+    cx_json_array_start(&json);
+    cx_json_integer(&json, 1);
+    cx_json_array_start(&json);
+    cx_json_array_end(&json);
+    cx_json_object_start(&json);
+    cx_json_object_end(&json);
+    cx_json_null(&json);
+    cx_json_array_end(&json);
+    cx_json_key(&json, "lat");
+    cx_json_number(&json, 51.5142, 4);
+    cx_json_key(&json, "lon");
+    cx_json_number(&json, -0.0931, 4);
+    cx_json_key(&json, "whole");
+    cx_json_number(&json, 3.0, 4);
+    cx_json_key(&json, "negzero");
+    cx_json_number(&json, -0.00001, 4);
+    cx_json_object_end(&json);
+
+    assert_false(json.overflow);
+    out[cx_json_length(&json)] = '\0';
+    assert_string_equal(out, "{\"n\":-42,\"big\":9223372036854775807,"
+                        "\"none\":null,\"t\":true,\"f\":false,"
+                        "\"list\":[1,[],{},null],\"lat\":51.5142,"
+                        "\"lon\":-0.0931,\"whole\":3,\"negzero\":0}");
+}
+
+
+static void
+test_overflow_never_writes_past_the_end(void **state)
+{
+    cx_json_t      json;
+    unsigned char  buf[16];
+
+    memset(buf, 'X', sizeof(buf));
+
+    cx_json_init(&json, buf, 8);
+    cx_json_object_start(&json);
+    cx_json_key(&json, "key");
+    cx_json_string(&json, (const unsigned char *) "long value", 10, 100);
+    cx_json_object_end(&json);
+
+    assert_true(json.overflow);
+    assert_true(cx_json_length(&json) <= 8);
+    assert_memory_equal(buf + 8, "XXXXXXXX", 8);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_plain_ascii),
+        cmocka_unit_test(test_escapes),
+        cmocka_unit_test(test_valid_utf8_kept),
+        cmocka_unit_test(test_invalid_utf8_replaced),
+        cmocka_unit_test(test_cap_on_character_boundary),
+        cmocka_unit_test(test_bound_holds_worst_case),
+        cmocka_unit_test(test_object_and_values),
+        cmocka_unit_test(test_overflow_never_writes_past_the_end),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,168 @@
+
+/*
+ * Unit tests of the journey record (cx_record.c) and its timestamps
+ * (cx_time.c).
+ */
+
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cx_record.h"
+#include "cx_time.h"
+#include "json_check.h"
+
+
+#define str(s)  ((cx_str_t) { (const unsigned char *) (s), sizeof(s) - 1 })
+
+
+static void
+test_timestamps(void **state)
+{
+    unsigned char  buf[CX_TIME_ISO8601_LEN + 1];
+
+    buf[CX_TIME_ISO8601_LEN] = '\0';
+
+    cx_time_iso8601(buf, 0, 0);
+    assert_string_equal((char *) buf, "1970-01-01T00:00:00.000Z");
+
+    /* the issue's example and this module's date */
+    cx_time_iso8601(buf, 1796107632, 123);
+    assert_string_equal((char *) buf, "2026-12-01T06:47:12.123Z");
+
+    /* a leap day, and the last millisecond of a century's leap year */
+    cx_time_iso8601(buf, 951782400, 5);
+    assert_string_equal((char *) buf, "2000-02-29T00:00:00.005Z");
+    cx_time_iso8601(buf, 978307199, 999);
+    assert_string_equal((char *) buf, "2000-12-31T23:59:59.999Z");
+
+    /* 2100 is not a leap year */
+    cx_time_iso8601(buf, 4107542400, 0);
+    assert_string_equal((char *) buf, "2100-03-01T00:00:00.000Z");
+}
+
+
+static cx_record_t
+page_view(void)
+{
+    cx_record_t  rec;
+
+    memset(&rec, 0, sizeof(rec));
+
+    rec.event = CX_EVENT_PAGE_VIEW;
+    rec.start_sec = 1796107632;
+    rec.start_msec = 123;
+    rec.host = str("shop.example");
+    rec.method = str("GET");
+    rec.path = str("/cart");
+    rec.query = str("a=1");
+    rec.status = 200;
+    rec.bytes = 512;
+    rec.request_ms = 7;
+    rec.upstream_ms = CX_NONE;
+
+    return rec;
+}
+
+
+static void
+test_page_view_line(void **state)
+{
+    char         buf[4096];
+    size_t       len;
+    cx_record_t  rec;
+
+    rec = page_view();
+    len = cx_record_write(&rec, (unsigned char *) buf, sizeof(buf));
+    assert_true(len > 0);
+    assert_null(json_check_line((unsigned char *) buf, len));
+    buf[len] = '\0';
+
+    assert_string_equal(buf,
+        "{\"v\":1,\"ts\":\"2026-12-01T06:47:12.123Z\",\"event\":\"page_view\","
+        "\"host\":\"shop.example\",\"method\":\"GET\",\"path\":\"/cart\","
+        "\"query\":\"a=1\",\"status\":200,\"bytes\":512,\"request_ms\":7,"
+        "\"upstream_ms\":null,\"referrer\":null}\n");
+}
+
+
+static void
+test_empty_strings_are_null(void **state)
+{
+    char         buf[4096];
+    size_t       len;
+    cx_record_t  rec;
+
+    rec = page_view();
+    rec.query = str("");
+    rec.host = (cx_str_t) { NULL, 0 };
+    rec.upstream_ms = 0;
+
+    len = cx_record_write(&rec, (unsigned char *) buf, sizeof(buf));
+    buf[len] = '\0';
+
+    assert_non_null(strstr(buf, "\"host\":null,"));
+    assert_non_null(strstr(buf, "\"query\":null,"));
+    assert_non_null(strstr(buf, "\"upstream_ms\":0,"));
+}
+
+
+static void
+test_truncated_fields_listed(void **state)
+{
+    char           buf[40000];
+    size_t         len;
+    cx_record_t    rec;
+    unsigned char  path[5000], referrer[3000];
+
+    memset(path, 'p', sizeof(path));
+    memset(referrer, 0x01, sizeof(referrer));
+
+    rec = page_view();
+    rec.path = (cx_str_t) { path, sizeof(path) };
+    rec.referrer = (cx_str_t) { referrer, sizeof(referrer) };
+
+    assert_true(cx_record_bound(&rec) <= sizeof(buf));
+    len = cx_record_write(&rec, (unsigned char *) buf,
+                          cx_record_bound(&rec));
+    assert_true(len > 0);
+    assert_null(json_check_line((unsigned char *) buf, len));
+    buf[len] = '\0';
+
+    assert_non_null(strstr(buf, ",\"truncated\":[\"path\",\"referrer\"]}\n"));
+
+    /* 2048 'p's exactly, then the closing quote */
+    assert_non_null(strstr(buf, "pp\",\"query\""));
+    assert_int_equal(strstr(buf, "\",\"query\"") - strstr(buf, "ppp"), 2048);
+}
+
+
+static void
+test_too_small_a_buffer_writes_nothing_usable(void **state)
+{
+    char         buf[64];
+    cx_record_t  rec;
+
+    rec = page_view();
+    assert_int_equal(cx_record_write(&rec, (unsigned char *) buf,
+                                     sizeof(buf)), 0);
+    assert_int_equal(cx_record_write(&rec, (unsigned char *) buf, 0), 0);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_timestamps),
+        cmocka_unit_test(test_page_view_line),
+        cmocka_unit_test(test_empty_strings_are_null),
+        cmocka_unit_test(test_truncated_fields_listed),
+        cmocka_unit_test(test_too_small_a_buffer_writes_nothing_usable),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

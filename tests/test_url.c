@@ -1,0 +1,88 @@
+
+/*
+ * Unit tests of the request target helpers (cx_url.c).
+ */
+
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cx_url.h"
+
+
+#define str(s)  ((cx_str_t) { (const unsigned char *) (s), sizeof(s) - 1 })
+
+
+static void
+assert_split(cx_str_t target, const char *path, const char *query)
+{
+    cx_str_t  p, q;
+
+    cx_url_split(target, &p, &q);
+
+    assert_int_equal(p.len, strlen(path));
+    assert_memory_equal(p.data, path, p.len);
+
+    if (query == NULL) {
+        assert_null(q.data);
+
+    } else {
+        assert_non_null(q.data);
+        assert_int_equal(q.len, strlen(query));
+        assert_memory_equal(q.data, query, q.len);
+    }
+}
+
+
+static void
+test_split(void **state)
+{
+    assert_split(str("/a/b"), "/a/b", NULL);
+    assert_split(str("/a?x=1&y=2"), "/a", "x=1&y=2");
+    assert_split(str("/a?"), "/a", "");
+    assert_split(str("/a?b?c"), "/a", "b?c");
+    assert_split(str(""), "", NULL);
+}
+
+
+static void
+assert_decoded(cx_str_t in, int plus, const char *expected, size_t len)
+{
+    size_t         n;
+    unsigned char  buf[256];
+
+    n = cx_url_decode(buf, in, plus);
+    assert_int_equal(n, len);
+    assert_memory_equal(buf, expected, len);
+}
+
+
+static void
+test_decode(void **state)
+{
+    assert_decoded(str("/caf%C3%A9%20x"), 0, "/caf\xc3\xa9 x", 8);
+    assert_decoded(str("%2f%2F"), 0, "//", 2);
+    assert_decoded(str("a+b"), 0, "a+b", 3);
+    assert_decoded(str("a+b"), 1, "a b", 3);
+    assert_decoded(str("%00%ff"), 0, "\0\xff", 2);
+    /* malformed escapes stay as they are */
+    assert_decoded(str("100%"), 0, "100%", 4);
+    assert_decoded(str("%4"), 0, "%4", 2);
+    assert_decoded(str("%zz%4g"), 0, "%zz%4g", 6);
+    assert_decoded(str("%%41"), 0, "%A", 2);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_split),
+        cmocka_unit_test(test_decode),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
