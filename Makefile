@@ -9,6 +9,7 @@ MODULE := $(BUILD)/dynamic/nginx/objs/ngx_http_cx_module.so
 STATIC_NGINX := $(BUILD)/static/nginx/objs/nginx
 ASAN_NGINX := $(BUILD)/asan/nginx/objs/nginx
 DEBIAN_NGINX := /usr/sbin/nginx
+COOKIE_TOOL := $(BUILD)/cx-cookie
 
 MODULE_SOURCES := config $(wildcard ngx_cx_module/*.[ch])
 CORE_SOURCES := $(wildcard ngx_cx_module/cx_*.c)
@@ -27,13 +28,21 @@ FUZZ_TIME ?= 300
 
 PROVE := prove -r t/
 
-.PHONY: all module static asan unit fuzz-smoke fuzz test test-dynamic \
+.PHONY: all module tool static asan unit fuzz-smoke fuzz test test-dynamic \
         test-static test-asan demo demo-stop bench clean \
         deps-build deps-static deps-test deps-demo deps-bench
 
-all: deps-build module
+all: deps-build module tool
 
 module: $(MODULE)
+
+# cx-cookie: decode and mint cookies from the command line (README)
+tool: $(COOKIE_TOOL)
+
+$(COOKIE_TOOL): tools/cx_cookie_tool.c $(CORE_SOURCES) $(CORE_HEADERS)
+	@mkdir -p $(@D)
+	gcc -std=c99 -Wall -Wextra -Werror -O2 -g -Ingx_cx_module $< \
+	    $(CORE_SOURCES) -lm -o $@
 
 $(MODULE): $(MODULE_SOURCES) scripts/build-dynamic.sh
 	scripts/build-dynamic.sh $(BUILD)
@@ -55,11 +64,12 @@ deps-build deps-static deps-test deps-demo deps-bench:
 # itself is also compiled alone with every warning (the tests' cmocka
 # signatures need -Wno-unused-parameter)
 
-unit: deps-test $(UNIT_TESTS)
+unit: deps-test $(UNIT_TESTS) $(COOKIE_TOOL)
 	gcc $(CORE_CFLAGS) -fsyntax-only $(CORE_SOURCES)
 	@for test in $(UNIT_TESTS); do \
 	    echo "== $$test"; $$test || exit 1; \
 	done
+	tests/test_cookie_tool.sh $(COOKIE_TOOL)
 
 $(BUILD)/tests/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) $(TEST_SUPPORT)
 	@mkdir -p $(@D)

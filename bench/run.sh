@@ -130,9 +130,19 @@ scenario() {
     scenario_headers+=("${3:-}")
 }
 
-plain="    cx off;"
-scenario "cx on, cx_log" "    cx on;
+secret=$work/cx.key
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$secret"
+cookie=$("$root/build/cx-cookie" mint --secret "$secret" --last-seen -1m \
+    --seq 3 --path /)
+
+plain="    cx off;
+    cx_secret $secret;"
+cx="    cx on;
+    cx_secret $secret;
     cx_log $work/journey.log;"
+
+scenario "cx, new visitor" "$cx"
+scenario "cx, returning visitor" "$cx" "Cookie: cx=$cookie"
 
 echo "ngx_cx_module benchmark: nginx $("$nginx" -v 2>&1 | sed 's/.*\///'),"\
 "$(nproc) cores, callgrind over $requests..$((requests + 1000)) requests,"\

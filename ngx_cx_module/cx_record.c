@@ -21,6 +21,9 @@ typedef enum {
     CX_FIELD_PATH,
     CX_FIELD_QUERY,
     CX_FIELD_REFERRER,
+    CX_FIELD_VISITOR,
+    CX_FIELD_SESSION,
+    CX_FIELD_PREV_TOUCHPOINT,
     CX_FIELD_COUNT
 } cx_record_field_e;
 
@@ -34,10 +37,12 @@ typedef struct {
 static void cx_record_text(cx_record_writer_t *w, cx_str_t value, size_t cap,
     cx_record_field_e field);
 static void cx_record_truncated(cx_record_writer_t *w);
+static void cx_record_bool(cx_json_t *json, int value);
 
 
 static const char  *cx_record_field_names[CX_FIELD_COUNT] = {
-    "host", "method", "path", "query", "referrer"
+    "host", "method", "path", "query", "referrer", "visitor", "session",
+    "prev_touchpoint"
 };
 
 static const char  *cx_record_event_names[] = {
@@ -53,7 +58,11 @@ cx_record_bound(const cx_record_t *rec)
            + cx_json_string_bound(rec->method.len, CX_RECORD_CAP_METHOD)
            + cx_json_string_bound(rec->path.len, CX_RECORD_CAP_URL)
            + cx_json_string_bound(rec->query.len, CX_RECORD_CAP_URL)
-           + cx_json_string_bound(rec->referrer.len, CX_RECORD_CAP_URL);
+           + cx_json_string_bound(rec->referrer.len, CX_RECORD_CAP_URL)
+           + cx_json_string_bound(rec->visitor.len, CX_RECORD_CAP_ID)
+           + cx_json_string_bound(rec->session.len, CX_RECORD_CAP_ID)
+           + cx_json_string_bound(rec->prev_touchpoint.len,
+                                  CX_RECORD_CAP_NAME);
 }
 
 
@@ -107,6 +116,26 @@ cx_record_write(const cx_record_t *rec, unsigned char *buf, size_t size)
     cx_json_key(json, "upstream_ms");
     cx_json_integer(json, rec->upstream_ms);
 
+    cx_json_key(json, "visitor");
+    cx_record_text(&w, rec->visitor, CX_RECORD_CAP_ID, CX_FIELD_VISITOR);
+    cx_json_key(json, "session");
+    cx_record_text(&w, rec->session, CX_RECORD_CAP_ID, CX_FIELD_SESSION);
+    cx_json_key(json, "session_index");
+    cx_json_integer(json, rec->session_index);
+    cx_json_key(json, "seq");
+    cx_json_integer(json, rec->seq);
+    cx_json_key(json, "new_visitor");
+    cx_record_bool(json, rec->new_visitor);
+    cx_json_key(json, "new_session");
+    cx_record_bool(json, rec->new_session);
+    cx_json_key(json, "prev_touchpoint");
+    cx_record_text(&w, rec->prev_touchpoint, CX_RECORD_CAP_NAME,
+                   CX_FIELD_PREV_TOUCHPOINT);
+    cx_json_key(json, "since_prev_ms");
+    cx_json_integer(json, rec->since_prev_ms);
+    cx_json_key(json, "landing");
+    cx_record_bool(json, rec->landing);
+
     cx_json_key(json, "referrer");
     cx_record_text(&w, rec->referrer, CX_RECORD_CAP_URL, CX_FIELD_REFERRER);
 
@@ -136,6 +165,18 @@ cx_record_text(cx_record_writer_t *w, cx_str_t value, size_t cap,
 
     if (cx_json_string(&w->json, value.data, value.len, cap)) {
         w->truncated |= 1u << field;
+    }
+}
+
+
+static void
+cx_record_bool(cx_json_t *json, int value)
+{
+    if (value == CX_UNKNOWN) {
+        cx_json_null(json);
+
+    } else {
+        cx_json_bool(json, value);
     }
 }
 

@@ -19,6 +19,8 @@
 #define CX_RECORD_CAP_URL      2048
 #define CX_RECORD_CAP_HOST     255
 #define CX_RECORD_CAP_METHOD   32
+#define CX_RECORD_CAP_ID       32     /* ids are ours: never cut */
+#define CX_RECORD_CAP_NAME     64     /* names from nginx.conf */
 
 
 typedef enum {
@@ -43,6 +45,16 @@ typedef struct {
     int64_t      bytes;
     int64_t      request_ms;
     int64_t      upstream_ms;       /* CX_NONE without an upstream */
+
+    cx_str_t     visitor;           /* 32 hex digits; NULL: no visitor */
+    cx_str_t     session;           /* 16 hex digits */
+    int64_t      session_index;     /* CX_NONE when not known */
+    int64_t      seq;
+    int          new_visitor;       /* 0, 1 or CX_UNKNOWN */
+    int          new_session;
+    int          landing;
+    cx_str_t     prev_touchpoint;
+    int64_t      since_prev_ms;     /* CX_NONE on a landing */
 } cx_record_t;
 
 

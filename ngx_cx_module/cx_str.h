@@ -25,5 +25,8 @@ typedef struct {
 /* "absent" for optional integers of a record: written as JSON null */
 #define CX_NONE          INT64_MIN
 
+/* "not known" for a yes/no of a record, beside 0 and 1: JSON null */
+#define CX_UNKNOWN       (-1)
+
 
 #endif /* CX_STR_H */

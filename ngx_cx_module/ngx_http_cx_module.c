@@ -11,10 +11,13 @@
 static ngx_int_t ngx_http_cx_access_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_cx_header_filter(ngx_http_request_t *r);
 static ngx_int_t ngx_http_cx_log_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_cx_preconfiguration(ngx_conf_t *cf);
+static void *ngx_http_cx_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_cx_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_cx_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static ngx_int_t ngx_http_cx_init(ngx_conf_t *cf);
+static ngx_int_t ngx_http_cx_init_process(ngx_cycle_t *cycle);
 
 
 static ngx_command_t  ngx_http_cx_commands[] = {
@@ -33,6 +36,27 @@ static ngx_command_t  ngx_http_cx_commands[] = {
       0,
       NULL },
 
+    { ngx_string("cx_secret"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_cx_secret_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cx_cookie"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_cx_cookie_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cx_session_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_cx_loc_conf_t, session_timeout),
+      NULL },
+
     { ngx_string("cx_types"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_types_slot,
@@ -45,10 +69,10 @@ static ngx_command_t  ngx_http_cx_commands[] = {
 
 
 static ngx_http_module_t  ngx_http_cx_module_ctx = {
-    NULL,                                  /* preconfiguration */
+    ngx_http_cx_preconfiguration,          /* preconfiguration */
     ngx_http_cx_init,                      /* postconfiguration */
 
-    NULL,                                  /* create main configuration */
+    ngx_http_cx_create_main_conf,          /* create main configuration */
     NULL,                                  /* init main configuration */
 
     NULL,                                  /* create server configuration */
@@ -66,7 +90,7 @@ ngx_module_t  ngx_http_cx_module = {
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
     NULL,                                  /* init module */
-    NULL,                                  /* init process */
+    ngx_http_cx_init_process,              /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
     NULL,                                  /* exit process */
@@ -78,22 +102,29 @@ ngx_module_t  ngx_http_cx_module = {
 static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
 
 
+/*
+ * A location with a content handler (proxy_pass, fastcgi_pass, ...) learns
+ * who the visitor is now, before its upstream request is built; static files
+ * wait for the header filter, and assets never pay for it.
+ */
 static ngx_int_t
 ngx_http_cx_access_handler(ngx_http_request_t *r)
 {
-    ngx_http_cx_loc_conf_t  *lcf;
+    ngx_http_cx_loc_conf_t    *lcf;
+    ngx_http_core_loc_conf_t  *clcf;
 
     if (r != r->main) {
         return NGX_DECLINED;
     }
 
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
 
-    if (!lcf->enable) {
+    if (!lcf->enable || clcf->handler == NULL) {
         return NGX_DECLINED;
     }
 
-    if (ngx_http_cx_create_ctx(r) == NULL) {
+    if (ngx_http_cx_resolve(r) == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -115,13 +146,22 @@ ngx_http_cx_header_filter(ngx_http_request_t *r)
 
     /* a location answering in the rewrite phase never saw the access one */
 
-    ctx = ngx_http_cx_create_ctx(r);
+    ctx = ngx_http_cx_resolve(r);
 
     if (ctx == NULL) {
         return NGX_ERROR;
     }
 
     ctx->page_view = 1;
+
+    if (ctx->cookieless) {
+        if (ctx->sent_cookie && ngx_http_cx_cookie_expire(r, lcf) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+    } else if (ngx_http_cx_cookie_set(r, lcf, ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
     return ngx_http_next_header_filter(r);
 }
@@ -156,6 +196,34 @@ ngx_http_cx_log_handler(ngx_http_request_t *r)
 }
 
 
+static ngx_int_t
+ngx_http_cx_preconfiguration(ngx_conf_t *cf)
+{
+    return ngx_http_cx_add_variables(cf);
+}
+
+
+static void *
+ngx_http_cx_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_cx_main_conf_t  *mcf;
+
+    mcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_cx_main_conf_t));
+    if (mcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     mcf->keys = NULL;
+     *     mcf->cookie_rejected = { 0 };
+     */
+
+    return mcf;
+}
+
+
 static void *
 ngx_http_cx_create_loc_conf(ngx_conf_t *cf)
 {
@@ -169,12 +237,21 @@ ngx_http_cx_create_loc_conf(ngx_conf_t *cf)
     /*
      * set by ngx_pcalloc():
      *
+     *     conf->cookie_name = { 0, NULL };
+     *     conf->cookie_domain = { 0, NULL };
+     *     conf->cookie_path = { 0, NULL };
+     *     conf->cookie_attributes = { 0, NULL };
+     *     conf->cookie_expired = { 0, NULL };
      *     conf->logs = NULL;
      *     conf->types = { NULL };
      *     conf->types_keys = NULL;
      */
 
     conf->enable = NGX_CONF_UNSET;
+    conf->cookie_max_age = NGX_CONF_UNSET;
+    conf->cookie_secure = NGX_CONF_UNSET;
+    conf->cookie_samesite = NGX_CONF_UNSET_UINT;
+    conf->session_timeout = NGX_CONF_UNSET_MSEC;
     conf->logs_off = NGX_CONF_UNSET;
 
     return conf;
@@ -187,7 +264,24 @@ ngx_http_cx_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_cx_loc_conf_t  *prev = parent;
     ngx_http_cx_loc_conf_t  *conf = child;
 
+    ngx_http_cx_main_conf_t  *mcf;
+
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
+
+    mcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_cx_module);
+
+    if (conf->enable && mcf->keys == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "cx_secret is required where \"cx\" is on");
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_cx_cookie_merge(cf, prev, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_conf_merge_msec_value(conf->session_timeout, prev->session_timeout,
+                              30 * 60 * 1000);
 
     /* like access_log: a level with no cx_log of its own takes its parent's */
 
@@ -234,6 +328,15 @@ ngx_http_cx_init(ngx_conf_t *cf)
 
     ngx_http_next_header_filter = ngx_http_top_header_filter;
     ngx_http_top_header_filter = ngx_http_cx_header_filter;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_cx_init_process(ngx_cycle_t *cycle)
+{
+    ngx_http_cx_session_init_process();
 
     return NGX_OK;
 }

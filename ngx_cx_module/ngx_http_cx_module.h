@@ -13,6 +13,8 @@
 #include <ngx_http.h>
 
 #include "cx_str.h"
+#include "cx_cookie.h"
+#include "cx_session.h"
 
 
 #define ngx_http_cx_str(s)  ((cx_str_t) { (s).data, (s).len })
@@ -25,7 +27,27 @@ typedef struct {
 
 
 typedef struct {
+    ngx_array_t              *keys;        /* of cx_cookie_key_t; the first
+                                              signs, every one verifies */
+
+    /* per worker until the metrics zone counts them for all */
+    ngx_uint_t                cookie_rejected[CX_COOKIE_REASONS];
+} ngx_http_cx_main_conf_t;
+
+
+typedef struct {
     ngx_flag_t                enable;
+
+    ngx_str_t                 cookie_name;
+    ngx_str_t                 cookie_domain;
+    ngx_str_t                 cookie_path;
+    time_t                    cookie_max_age;
+    ngx_flag_t                cookie_secure;
+    ngx_uint_t                cookie_samesite;
+    ngx_str_t                 cookie_attributes;  /* "; Max-Age=...", built
+                                                     at config time */
+    ngx_str_t                 cookie_expired;     /* "name=; Max-Age=0..." */
+    ngx_msec_t                session_timeout;
 
     ngx_array_t              *logs;        /* of ngx_http_cx_log_t */
     ngx_flag_t                logs_off;
@@ -40,7 +62,21 @@ typedef struct {
     ngx_str_t                 path;        /* as the visitor asked, decoded */
     ngx_str_t                 query;       /* raw; data NULL when none */
 
+    cx_cookie_state_t         prev;        /* the cookie as sent, if valid */
+    cx_cookie_state_t         state;       /* after this page view: what
+                                              the Set-Cookie carries */
+    cx_session_result_t       session;
+
+    u_char                    visitor_hex[32];
+    u_char                    session_hex[16];
+
+    unsigned                  resolved:1;
     unsigned                  page_view:1;
+    unsigned                  has_prev:1;      /* a valid cookie came */
+    unsigned                  sent_cookie:1;   /* a cookie of ours came,
+                                                  valid or not */
+    unsigned                  cookieless:1;    /* DNT or Sec-GPC: no cookie,
+                                                  an anonymous session */
 } ngx_http_cx_ctx_t;
 
 
@@ -50,8 +86,31 @@ extern ngx_module_t  ngx_http_cx_module;
 /* ngx_http_cx_request.c */
 ngx_http_cx_ctx_t *ngx_http_cx_get_ctx(ngx_http_request_t *r);
 ngx_http_cx_ctx_t *ngx_http_cx_create_ctx(ngx_http_request_t *r);
+ngx_http_cx_ctx_t *ngx_http_cx_resolve(ngx_http_request_t *r);
 ngx_uint_t ngx_http_cx_is_page_view(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf);
+
+/* ngx_http_cx_session.c */
+ngx_int_t ngx_http_cx_session_resolve(ngx_http_request_t *r,
+    ngx_http_cx_ctx_t *ctx);
+void ngx_http_cx_session_init_process(void);
+
+/* ngx_http_cx_cookie.c */
+char *ngx_http_cx_secret_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_cx_cookie_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_cx_cookie_merge(ngx_conf_t *cf, ngx_http_cx_loc_conf_t *prev,
+    ngx_http_cx_loc_conf_t *conf);
+ngx_int_t ngx_http_cx_cookie_read(ngx_http_request_t *r,
+    ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx, uint64_t now_ms);
+ngx_int_t ngx_http_cx_cookie_set(ngx_http_request_t *r,
+    ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
+ngx_int_t ngx_http_cx_cookie_expire(ngx_http_request_t *r,
+    ngx_http_cx_loc_conf_t *lcf);
+
+/* ngx_http_cx_variables.c */
+ngx_int_t ngx_http_cx_add_variables(ngx_conf_t *cf);
 
 /* ngx_http_cx_record.c */
 ngx_int_t ngx_http_cx_record_line(ngx_http_request_t *r,

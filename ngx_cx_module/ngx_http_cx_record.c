@@ -11,6 +11,8 @@
 static int64_t ngx_http_cx_request_ms(ngx_http_request_t *r);
 static int64_t ngx_http_cx_upstream_ms(ngx_http_request_t *r);
 static int64_t ngx_http_cx_body_bytes(ngx_http_request_t *r);
+static void ngx_http_cx_record_journey(ngx_http_cx_ctx_t *ctx,
+    cx_record_t *rec);
 
 
 ngx_int_t
@@ -40,6 +42,8 @@ ngx_http_cx_record_line(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
     rec.request_ms = ngx_http_cx_request_ms(r);
     rec.upstream_ms = ngx_http_cx_upstream_ms(r);
 
+    ngx_http_cx_record_journey(ctx, &rec);
+
     size = cx_record_bound(&rec);
 
     line->data = ngx_pnalloc(r->pool, size);
@@ -56,6 +60,34 @@ ngx_http_cx_record_line(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
     }
 
     return NGX_OK;
+}
+
+
+/* who and where in the journey: none of it is known without a cookie */
+static void
+ngx_http_cx_record_journey(ngx_http_cx_ctx_t *ctx, cx_record_t *rec)
+{
+    rec->session.data = ctx->session_hex;
+    rec->session.len = sizeof(ctx->session_hex);
+
+    if (ctx->cookieless) {
+        rec->session_index = CX_NONE;
+        rec->seq = CX_NONE;
+        rec->new_visitor = CX_UNKNOWN;
+        rec->new_session = CX_UNKNOWN;
+        rec->landing = CX_UNKNOWN;
+        rec->since_prev_ms = CX_NONE;
+        return;
+    }
+
+    rec->visitor.data = ctx->visitor_hex;
+    rec->visitor.len = sizeof(ctx->visitor_hex);
+    rec->session_index = ctx->state.session_index;
+    rec->seq = ctx->state.seq;
+    rec->new_visitor = ctx->session.new_visitor;
+    rec->new_session = ctx->session.new_session;
+    rec->landing = ctx->state.seq == 1;
+    rec->since_prev_ms = ctx->session.since_prev_ms;
 }
 
 

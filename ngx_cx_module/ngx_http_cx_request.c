@@ -98,6 +98,28 @@ ngx_http_cx_create_ctx(ngx_http_request_t *r)
 }
 
 
+/* the context with its visitor and session, worked out on first need */
+ngx_http_cx_ctx_t *
+ngx_http_cx_resolve(ngx_http_request_t *r)
+{
+    ngx_http_cx_ctx_t  *ctx;
+
+    ctx = ngx_http_cx_create_ctx(r);
+
+    if (ctx == NULL || ctx->resolved) {
+        return ctx;
+    }
+
+    ctx->resolved = 1;
+
+    if (ngx_http_cx_session_resolve(r, ctx) != NGX_OK) {
+        return NULL;
+    }
+
+    return ctx;
+}
+
+
 static void
 ngx_http_cx_ctx_cleanup(void *data)
 {

@@ -39,6 +39,8 @@ chmod 755 "$prefix"
 mkdir -p "$prefix"/{logs,tmp}
 cp -r "$root/examples/site" "$prefix/site"
 chmod -R a+rX "$prefix/site"
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$prefix/cx.key"
+chmod 600 "$prefix/cx.key"
 
 port=${DEMO_PORT:-$(free_port)}
 backend_port=$(free_port)
@@ -88,13 +90,15 @@ for _ in $(seq 100); do
 done
 
 echo
-# each worker writes its own buffer: order the lines by time to read them
+# each worker writes its own buffer: a session's lines are ordered by seq
 echo "The journey, as analysts read it ($log):"
-jq -c -s 'sort_by(.ts)[]' "$log"
+jq -c -s 'sort_by(.session, .seq)[]' "$log"
 echo
 echo "The same, in a table:"
-jq -r -s 'sort_by(.ts)[] | [.ts, .status, .path, (.query // "-"),
-    (.referrer // "-")] | @tsv' "$log" | column -t -s $'\t'
+jq -r -s 'sort_by(.session, .seq)[] | [.visitor[0:8], .session, .seq,
+    .status, .path, (.since_prev_ms // "-")] | @tsv' "$log" \
+    | (printf 'visitor\tsession\tseq\tstatus\tpath\tsince_prev_ms\n'; cat) \
+    | column -t -s $'\t'
 echo
 echo "nginx is still up at $shop (prefix $prefix);"
 echo "stop it with: make demo-stop"

@@ -18,6 +18,7 @@ $t->write_file('html/quiet/page.html', "<p>quiet</p>\n");
 
 $t->start(<<'CONF');
     cx on;
+    cx_secret %%SECRET%%;
     cx_log %%PREFIX%%/logs/cx.log flush=50ms;
 
     server {
@@ -77,8 +78,9 @@ ok(exists $line->{upstream_ms} && !defined $line->{upstream_ms},
 is($line->{referrer}, 'https://www.google.com/search?q=x', 'referrer');
 
 is_deeply([sort keys %$line], [sort qw(v ts event host method path query
-    status bytes request_ms upstream_ms referrer)],
-    'exactly the request fields, no truncated');
+    status bytes request_ms upstream_ms referrer visitor session session_index
+    seq new_visitor new_session prev_touchpoint since_prev_ms landing)],
+    'exactly the page view fields, no truncated');
 
 # ts is when the request started, in UTC
 

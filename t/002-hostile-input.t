@@ -16,6 +16,7 @@ $t->write_file('html/index.html', "<h1>home</h1>\n");
 
 $t->start(<<'CONF');
     cx on;
+    cx_secret %%SECRET%%;
     cx_log %%PREFIX%%/logs/cx.log flush=50ms;
 
     server {

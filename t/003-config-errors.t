@@ -15,6 +15,7 @@ sub server_with {
     my $cx = $directives =~ /^\s*cx / ? '' : '    cx on;';
     return <<"CONF";
 $cx
+    cx_secret %%SECRET%%;
 $directives
 
     server {

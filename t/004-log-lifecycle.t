@@ -22,6 +22,7 @@ sub config {
     my ($logs) = @_;
     return <<"CONF";
     cx on;
+    cx_secret %%SECRET%%;
 $logs
 
     server {

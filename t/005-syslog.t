@@ -13,6 +13,7 @@ my $udp = $t->udp_listener('syslog');
 
 $t->start(<<'CONF');
     cx on;
+    cx_secret %%SECRET%%;
     cx_log syslog:server=127.0.0.1:%%PORT_syslog%%,tag=cxjourney;
 
     server {

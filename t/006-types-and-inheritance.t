@@ -21,6 +21,7 @@ $t->write_file('html/both/page.html', "<p>both</p>\n");
 
 $t->start(<<'CONF');
     cx on;
+    cx_secret %%SECRET%%;
     cx_log %%PREFIX%%/logs/cx.log flush=50ms;
     cx_types text/html application/json;
 

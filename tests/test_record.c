@@ -63,6 +63,12 @@ page_view(void)
     rec.bytes = 512;
     rec.request_ms = 7;
     rec.upstream_ms = CX_NONE;
+    rec.session_index = CX_NONE;
+    rec.seq = CX_NONE;
+    rec.new_visitor = CX_UNKNOWN;
+    rec.new_session = CX_UNKNOWN;
+    rec.landing = CX_UNKNOWN;
+    rec.since_prev_ms = CX_NONE;
 
     return rec;
 }
@@ -85,7 +91,40 @@ test_page_view_line(void **state)
         "{\"v\":1,\"ts\":\"2026-12-01T06:47:12.123Z\",\"event\":\"page_view\","
         "\"host\":\"shop.example\",\"method\":\"GET\",\"path\":\"/cart\","
         "\"query\":\"a=1\",\"status\":200,\"bytes\":512,\"request_ms\":7,"
-        "\"upstream_ms\":null,\"referrer\":null}\n");
+        "\"upstream_ms\":null,\"visitor\":null,\"session\":null,"
+        "\"session_index\":null,\"seq\":null,\"new_visitor\":null,"
+        "\"new_session\":null,\"prev_touchpoint\":null,"
+        "\"since_prev_ms\":null,\"landing\":null,\"referrer\":null}\n");
+}
+
+
+static void
+test_journey_fields(void **state)
+{
+    char         buf[4096];
+    size_t       len;
+    cx_record_t  rec;
+
+    rec = page_view();
+    rec.visitor = str("00112233445566778899aabbccddeeff");
+    rec.session = str("0123456789abcdef");
+    rec.session_index = 2;
+    rec.seq = 5;
+    rec.new_visitor = 0;
+    rec.new_session = 0;
+    rec.landing = 0;
+    rec.since_prev_ms = 61000;
+
+    len = cx_record_write(&rec, (unsigned char *) buf, sizeof(buf));
+    assert_true(len > 0);
+    buf[len] = '\0';
+
+    assert_non_null(strstr(buf, ",\"visitor\":\"00112233445566778899aabbccddeeff\","
+                            "\"session\":\"0123456789abcdef\","
+                            "\"session_index\":2,\"seq\":5,"
+                            "\"new_visitor\":false,\"new_session\":false,"
+                            "\"prev_touchpoint\":null,"
+                            "\"since_prev_ms\":61000,\"landing\":false,"));
 }
 
 
@@ -159,6 +198,7 @@ main(void)
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_timestamps),
         cmocka_unit_test(test_page_view_line),
+        cmocka_unit_test(test_journey_fields),
         cmocka_unit_test(test_empty_strings_are_null),
         cmocka_unit_test(test_truncated_fields_listed),
         cmocka_unit_test(test_too_small_a_buffer_writes_nothing_usable),

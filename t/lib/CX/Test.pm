@@ -40,6 +40,11 @@ sub new {
     chmod 0755, $prefix;
     mkdir "$prefix/$_" for qw(html logs tmp);
 
+    # %%SECRET%%: a cx_secret of the test's own
+    open my $key, '>', "$prefix/cx.key" or die "cx.key: $!";
+    print $key "test secret of $prefix, 32 bytes or more\n";
+    close $key;
+
     my $self = bless {
         prefix => $prefix,
         nginx => $ENV{CX_NGINX} || '/usr/sbin/nginx',
@@ -112,10 +117,12 @@ sub read_file {
     return $content;
 }
 
-# %%PREFIX%%, %%ROOT%%, %%SHARED%%, %%PORT%% and %%PORT_name%% in a config.
+# %%PREFIX%%, %%ROOT%%, %%SHARED%%, %%SECRET%%, %%PORT%% and %%PORT_name%%
+# in a config.
 sub expand {
     my ($self, $text) = @_;
 
+    $text =~ s/%%SECRET%%/$self->{prefix}\/cx.key/g;
     $text =~ s/%%PREFIX%%/$self->{prefix}/g;
     $text =~ s/%%ROOT%%/$ROOT/g;
     $text =~ s/%%SHARED%%/$SHARED/g;
@@ -337,7 +344,7 @@ sub request {
     my ($self, $method, $path, %opt) = @_;
 
     my @headers = @{ $opt{headers} // [] };
-    my %given = map { lc } @headers[grep { $_ % 2 == 0 } 0 .. $#headers];
+    my %given = map { lc($_) => 1 } @headers[grep { $_ % 2 == 0 } 0 .. $#headers];
     my $content = $opt{content};
 
     unshift @headers, Host => "127.0.0.1:" . $self->port($opt{port} // 'main')
@@ -495,5 +502,45 @@ sub udp_messages {
 }
 
 sub json { $JSON }
+
+# Runs build/cx-cookie: (exit code, its output without the final newline).
+sub cookie_tool {
+    my ($self, @args) = @_;
+
+    my $pid = open(my $out, '-|');
+    die "fork: $!" unless defined $pid;
+
+    if ($pid == 0) {
+        open STDERR, '>&', \*STDOUT;
+        exec "$ROOT/build/cx-cookie", @args;
+        exit 127;
+    }
+
+    my $text = do { local $/; <$out> } // '';
+    close $out;
+    $text =~ s/\n\z//;
+
+    return ($? >> 8, $text);
+}
+
+# The value of our cookie in a response's Set-Cookie, and its attributes.
+sub set_cookie {
+    my ($response, $name) = @_;
+    $name //= 'cx';
+
+    for my $field (@{ $response->{fields} }) {
+        next unless lc $field->[0] eq 'set-cookie';
+        return $field->[1] if $field->[1] =~ /^\Q$name\E=/;
+    }
+
+    return undef;
+}
+
+sub cookie_value {
+    my ($response, $name) = @_;
+    my $cookie = set_cookie($response, $name) // return undef;
+    my ($value) = $cookie =~ /^[^=]+=([^;]*)/;
+    return $value;
+}
 
 1;

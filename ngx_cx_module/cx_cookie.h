@@ -1,0 +1,129 @@
+
+/*
+ * The visitor/session cookie: everything a session needs, signed with
+ * SipHash-2-4, so any node holding the same secrets continues any session
+ * without shared storage.
+ *
+ * Wire format, big-endian: version | key id | visitor (16) | session (8) |
+ * session start (4) | last seen ms (6) | session index (2) | seq (2) |
+ * path hashes (2 x 4) | touchpoint (4) | channel | flags | campaign (4) |
+ * experience | repeat | nforced | nforced x (experiment (4), variant (4)) |
+ * SipHash-2-4 tag (8, little-endian) of every byte before it; then
+ * base64url without padding.
+ */
+
+
+#ifndef CX_COOKIE_H
+#define CX_COOKIE_H
+
+
+#include "cx_str.h"
+
+
+#define CX_COOKIE_VERSION      1
+#define CX_COOKIE_MAX_FORCED   4
+#define CX_COOKIE_MAX_TEXT     256   /* longest cookie value accepted, bytes */
+#define CX_COOKIE_CLOCK_SKEW   60000 /* ms a node's clock may run ahead */
+#define CX_COOKIE_GOAL         0x01  /* flags: a goal reached this session */
+#define CX_COOKIE_LOYAL        0x02  /* a goal reached in an earlier session */
+
+/* bytes before the forced list, after it (the tag), and of one entry */
+#define CX_COOKIE_HEAD_LEN     61
+#define CX_COOKIE_TAG_LEN      8
+#define CX_COOKIE_FORCED_LEN   8
+
+/* the longest cookie in bytes before base64: 101 */
+#define CX_COOKIE_MAX_BINARY                                                 \
+    (CX_COOKIE_HEAD_LEN + CX_COOKIE_MAX_FORCED * CX_COOKIE_FORCED_LEN        \
+     + CX_COOKIE_TAG_LEN)
+
+
+typedef struct {
+    uint8_t        id;
+    unsigned char  key[16];
+} cx_cookie_key_t;
+
+/* FNV-1a 32 hashes of the names (cx_hash.h) */
+typedef struct {
+    uint32_t  experiment;
+    uint32_t  variant;
+} cx_cookie_forced_t;
+
+typedef struct {
+    uint8_t             key_id;          /* set by decode: the key that
+                                            verified it */
+    unsigned char       visitor[16];
+    unsigned char       session[8];
+    uint32_t            session_start;   /* unix seconds */
+    uint64_t            last_seen_ms;    /* unix ms of the last page view
+                                            (48 bits on the wire) */
+    uint16_t            session_index;   /* 1 = first session */
+    uint16_t            seq;             /* page views in this session */
+    uint32_t            path_hash[2];    /* FNV-1a of the last page's path,
+                                            [1] the one before */
+    uint32_t            touchpoint;      /* FNV-1a of the last page's
+                                            touchpoint name, 0 none */
+    uint8_t             channel;         /* the session's channel (an enum
+                                            of the glue) */
+    uint8_t             flags;           /* CX_COOKIE_GOAL, CX_COOKIE_LOYAL */
+    uint32_t            campaign;        /* FNV-1a of the session's
+                                            utm_campaign, 0 none */
+    uint8_t             experience;      /* ratings of the last three page
+                                            views, 2 bits each, newest in
+                                            bits 0-1: 0 none, 1 positive,
+                                            2 neutral, 3 negative */
+    uint8_t             repeat;          /* page views in a row on the same
+                                            touchpoint */
+    uint8_t             nforced;
+    cx_cookie_forced_t  forced[CX_COOKIE_MAX_FORCED];
+} cx_cookie_state_t;
+
+typedef enum {
+    CX_COOKIE_OK = 0,
+    CX_COOKIE_TOO_LONG,
+    CX_COOKIE_BAD_BASE64,
+    CX_COOKIE_BAD_LENGTH,
+    CX_COOKIE_BAD_VERSION,
+    CX_COOKIE_UNKNOWN_KEY,
+    CX_COOKIE_BAD_TAG,
+    CX_COOKIE_FUTURE,
+    CX_COOKIE_REASONS
+} cx_cookie_status_e;
+
+
+/* "ok", "too_long", ... "future": the metric label of a status */
+const char *cx_cookie_status_name(cx_cookie_status_e s);
+
+/*
+ * The key of a secret file's whole content: the first 16 bytes of
+ * SHA-256("ngx_cx_module cookie key v1\n" || secret), with an id taken from
+ * the key itself, so that a list of secrets rotates in any order.
+ */
+void cx_cookie_key_derive(const unsigned char *secret, size_t len,
+    cx_cookie_key_t *key);
+
+/* a key for one UTC day (days since the epoch), for cookieless sessions */
+void cx_cookie_key_daily(const cx_cookie_key_t *key, int64_t day,
+    unsigned char out[16]);
+
+/*
+ * Writes the signed cookie value (at most CX_COOKIE_MAX_TEXT bytes) and
+ * returns its length.  The key id written is key->id, not st->key_id; at most
+ * CX_COOKIE_MAX_FORCED forced entries and the low 48 bits of last_seen_ms
+ * are kept.
+ */
+size_t cx_cookie_encode(const cx_cookie_state_t *st,
+    const cx_cookie_key_t *key, unsigned char *out);
+
+/*
+ * Verifies a cookie value against the keys and reads it into *st, which is
+ * left all zero unless the result is CX_COOKIE_OK.  Times later than now_ms
+ * plus CX_COOKIE_CLOCK_SKEW, or a session starting after its last page view,
+ * are CX_COOKIE_FUTURE.
+ */
+cx_cookie_status_e cx_cookie_decode(const unsigned char *text, size_t len,
+    const cx_cookie_key_t *keys, size_t nkeys, uint64_t now_ms,
+    cx_cookie_state_t *st);
+
+
+#endif /* CX_COOKIE_H */

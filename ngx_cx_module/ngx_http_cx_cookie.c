@@ -1,0 +1,509 @@
+
+/*
+ * The cookie: cx_secret and cx_cookie, reading and verifying the visitor's
+ * cookie, and the Set-Cookie of a page view.  The codec itself is the core's
+ * (cx_cookie.c).
+ */
+
+
+#include "ngx_http_cx_module.h"
+
+
+#define NGX_HTTP_CX_SECRET_MIN       16
+#define NGX_HTTP_CX_SECRET_MAX       65536
+
+/* browsers cap a cookie's lifetime at 400 days (RFC 6265bis) */
+#define NGX_HTTP_CX_COOKIE_MAX_AGE   (400 * 86400)
+
+#define NGX_HTTP_CX_SAMESITE_LAX     0
+#define NGX_HTTP_CX_SAMESITE_STRICT  1
+#define NGX_HTTP_CX_SAMESITE_NONE    2
+
+
+static ngx_int_t ngx_http_cx_cookie_push(ngx_http_request_t *r,
+    u_char *value, size_t len);
+static ngx_int_t ngx_http_cx_cookie_name_valid(ngx_str_t *name);
+static ngx_int_t ngx_http_cx_cookie_attribute_valid(ngx_str_t *value);
+static char *ngx_http_cx_cookie_build(ngx_conf_t *cf,
+    ngx_http_cx_loc_conf_t *conf);
+
+
+static ngx_str_t  ngx_http_cx_samesite_names[] = {
+    ngx_string("Lax"),
+    ngx_string("Strict"),
+    ngx_string("None")
+};
+
+
+ngx_int_t
+ngx_http_cx_cookie_read(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
+    ngx_http_cx_ctx_t *ctx, uint64_t now_ms)
+{
+    ngx_str_t                 value;
+    cx_cookie_status_e        status;
+    ngx_http_cx_main_conf_t  *mcf;
+
+    if (ngx_http_parse_multi_header_lines(&r->headers_in.cookies,
+                                          &lcf->cookie_name, &value)
+        == NGX_DECLINED)
+    {
+        return NGX_DECLINED;
+    }
+
+    ctx->sent_cookie = 1;
+
+    mcf = ngx_http_get_module_main_conf(r, ngx_http_cx_module);
+
+    status = cx_cookie_decode(value.data, value.len, mcf->keys->elts,
+                              mcf->keys->nelts, now_ms, &ctx->prev);
+
+    if (status == CX_COOKIE_OK) {
+        ctx->has_prev = 1;
+        return NGX_OK;
+    }
+
+    mcf->cookie_rejected[status]++;
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "cx: cookie \"%V\" rejected (%s), a new visitor",
+                  &lcf->cookie_name, cx_cookie_status_name(status));
+
+    return NGX_DECLINED;
+}
+
+
+ngx_int_t
+ngx_http_cx_cookie_set(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
+    ngx_http_cx_ctx_t *ctx)
+{
+    u_char                   *cookie, *p;
+    size_t                    len;
+    ngx_uint_t                secure;
+    ngx_http_cx_main_conf_t  *mcf;
+
+    mcf = ngx_http_get_module_main_conf(r, ngx_http_cx_module);
+
+    /* cx_cookie secure is in the attributes already; https adds it here */
+
+    secure = 0;
+
+#if (NGX_HTTP_SSL)
+    if (r->connection->ssl && !lcf->cookie_secure) {
+        secure = 1;
+    }
+#endif
+
+    len = lcf->cookie_name.len + 1 + CX_COOKIE_MAX_TEXT
+          + lcf->cookie_attributes.len + sizeof("; Secure") - 1;
+
+    cookie = ngx_pnalloc(r->pool, len);
+    if (cookie == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_cpymem(cookie, lcf->cookie_name.data, lcf->cookie_name.len);
+    *p++ = '=';
+    p += cx_cookie_encode(&ctx->state, mcf->keys->elts, p);
+    p = ngx_cpymem(p, lcf->cookie_attributes.data,
+                   lcf->cookie_attributes.len);
+
+    if (secure) {
+        p = ngx_cpymem(p, "; Secure", sizeof("; Secure") - 1);
+    }
+
+    return ngx_http_cx_cookie_push(r, cookie, p - cookie);
+}
+
+
+/* a visitor who asks not to be tracked loses the cookie they had */
+ngx_int_t
+ngx_http_cx_cookie_expire(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf)
+{
+    return ngx_http_cx_cookie_push(r, lcf->cookie_expired.data,
+                                   lcf->cookie_expired.len);
+}
+
+
+static ngx_int_t
+ngx_http_cx_cookie_push(ngx_http_request_t *r, u_char *value, size_t len)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Set-Cookie");
+    h->value.data = value;
+    h->value.len = len;
+
+    return NGX_OK;
+}
+
+
+char *
+ngx_http_cx_secret_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_cx_main_conf_t *mcf = conf;
+
+    u_char           *secret;
+    ssize_t           n;
+    ngx_fd_t          fd;
+    ngx_str_t        *value, path;
+    ngx_file_t        file;
+    ngx_file_info_t   fi;
+    cx_cookie_key_t  *key;
+
+    value = cf->args->elts;
+    path = value[1];
+
+    if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    fd = ngx_open_file(path.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+
+    if (fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "cx_secret \"%V\" cannot be opened", &path);
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(&file, sizeof(ngx_file_t));
+    file.fd = fd;
+    file.name = path;
+    file.log = cf->log;
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "cx_secret \"%V\" cannot be read", &path);
+        goto failed;
+    }
+
+    if (ngx_file_size(&fi) < NGX_HTTP_CX_SECRET_MIN
+        || ngx_file_size(&fi) > NGX_HTTP_CX_SECRET_MAX)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "cx_secret \"%V\" holds %O bytes, it must hold "
+                           "%d to %d", &path, ngx_file_size(&fi),
+                           NGX_HTTP_CX_SECRET_MIN, NGX_HTTP_CX_SECRET_MAX);
+        goto failed;
+    }
+
+    secret = ngx_pnalloc(cf->temp_pool, ngx_file_size(&fi));
+    if (secret == NULL) {
+        goto failed;
+    }
+
+    n = ngx_read_file(&file, secret, ngx_file_size(&fi), 0);
+
+    if (n != ngx_file_size(&fi)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "cx_secret \"%V\" cannot be read whole", &path);
+        goto failed;
+    }
+
+    ngx_close_file(fd);
+
+    if (mcf->keys == NULL) {
+        mcf->keys = ngx_array_create(cf->pool, 2, sizeof(cx_cookie_key_t));
+        if (mcf->keys == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    key = ngx_array_push(mcf->keys);
+    if (key == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    /* the whole file, hashed: a text secret (hex, base64) loses nothing */
+
+    cx_cookie_key_derive(secret, n, key);
+    ngx_explicit_memzero(secret, n);
+
+    return NGX_CONF_OK;
+
+failed:
+
+    ngx_close_file(fd);
+
+    return NGX_CONF_ERROR;
+}
+
+
+char *
+ngx_http_cx_cookie_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_cx_loc_conf_t *lcf = conf;
+
+    time_t       max_age;
+    ngx_str_t   *value, s;
+    ngx_uint_t   i, j;
+
+    if (lcf->cookie_name.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_http_cx_cookie_name_valid(&value[1]) != NGX_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid cookie name \"%V\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    lcf->cookie_name = value[1];
+
+    for (i = 2; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "domain=", 7) == 0) {
+            s.data = value[i].data + 7;
+            s.len = value[i].len - 7;
+
+            if (ngx_http_cx_cookie_attribute_valid(&s) != NGX_OK) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid cookie domain \"%V\"", &s);
+                return NGX_CONF_ERROR;
+            }
+
+            lcf->cookie_domain = s;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "path=", 5) == 0) {
+            s.data = value[i].data + 5;
+            s.len = value[i].len - 5;
+
+            if (ngx_http_cx_cookie_attribute_valid(&s) != NGX_OK
+                || s.data[0] != '/')
+            {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid cookie path \"%V\"", &s);
+                return NGX_CONF_ERROR;
+            }
+
+            lcf->cookie_path = s;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "max_age=", 8) == 0) {
+            s.data = value[i].data + 8;
+            s.len = value[i].len - 8;
+
+            max_age = ngx_parse_time(&s, 1);
+
+            if (max_age == (time_t) NGX_ERROR || max_age == 0) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid max_age \"%V\"", &s);
+                return NGX_CONF_ERROR;
+            }
+
+            lcf->cookie_max_age = max_age;
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "secure") == 0) {
+            lcf->cookie_secure = 1;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "samesite=", 9) == 0) {
+            s.data = value[i].data + 9;
+            s.len = value[i].len - 9;
+
+            for (j = 0; j < 3; j++) {
+                if (s.len == ngx_http_cx_samesite_names[j].len
+                    && ngx_strncasecmp(s.data,
+                                       ngx_http_cx_samesite_names[j].data,
+                                       s.len)
+                       == 0)
+                {
+                    break;
+                }
+            }
+
+            if (j == 3) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid samesite \"%V\", it must be "
+                                   "\"strict\", \"lax\" or \"none\"", &s);
+                return NGX_CONF_ERROR;
+            }
+
+            lcf->cookie_samesite = j;
+            continue;
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "unknown cx_cookie parameter \"%V\"", &value[i]);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* the token characters of a cookie name (RFC 6265, section 4.1.1) */
+static ngx_int_t
+ngx_http_cx_cookie_name_valid(ngx_str_t *name)
+{
+    u_char      c;
+    ngx_uint_t  i;
+
+    if (name->len == 0 || name->len > 64) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < name->len; i++) {
+        c = name->data[i];
+
+        if (c <= ' ' || c >= 0x7f || ngx_strchr("()<>@,;:\\\"/[]?={}", c)) {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_cx_cookie_attribute_valid(ngx_str_t *value)
+{
+    ngx_uint_t  i;
+
+    if (value->len == 0) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < value->len; i++) {
+        if (value->data[i] <= ' ' || value->data[i] >= 0x7f
+            || value->data[i] == ';' || value->data[i] == ',')
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/* a level without cx_cookie takes its parent's whole setting */
+char *
+ngx_http_cx_cookie_merge(ngx_conf_t *cf, ngx_http_cx_loc_conf_t *prev,
+    ngx_http_cx_loc_conf_t *conf)
+{
+    if (conf->cookie_name.data == NULL) {
+        conf->cookie_name = prev->cookie_name;
+        conf->cookie_domain = prev->cookie_domain;
+        conf->cookie_path = prev->cookie_path;
+        conf->cookie_max_age = prev->cookie_max_age;
+        conf->cookie_secure = prev->cookie_secure;
+        conf->cookie_samesite = prev->cookie_samesite;
+
+        /* the http level is never merged itself: build what it said here */
+
+        if (prev->cookie_attributes.data) {
+            conf->cookie_attributes = prev->cookie_attributes;
+            conf->cookie_expired = prev->cookie_expired;
+            return NGX_CONF_OK;
+        }
+
+        if (conf->cookie_name.data == NULL) {
+            ngx_str_set(&conf->cookie_name, "cx");
+        }
+    }
+
+    if (conf->cookie_path.data == NULL) {
+        ngx_str_set(&conf->cookie_path, "/");
+    }
+
+    if (conf->cookie_max_age == NGX_CONF_UNSET) {
+        conf->cookie_max_age = NGX_HTTP_CX_COOKIE_MAX_AGE;
+    }
+
+    if (conf->cookie_secure == NGX_CONF_UNSET) {
+        conf->cookie_secure = 0;
+    }
+
+    if (conf->cookie_samesite == NGX_CONF_UNSET_UINT) {
+        conf->cookie_samesite = NGX_HTTP_CX_SAMESITE_LAX;
+    }
+
+    /* browsers drop a SameSite=None cookie that is not Secure */
+
+    if (conf->cookie_samesite == NGX_HTTP_CX_SAMESITE_NONE) {
+        conf->cookie_secure = 1;
+    }
+
+    return ngx_http_cx_cookie_build(cf, conf);
+}
+
+
+/* everything after "name=value", decided once here */
+static char *
+ngx_http_cx_cookie_build(ngx_conf_t *cf, ngx_http_cx_loc_conf_t *conf)
+{
+    u_char     *p;
+    size_t      len;
+    ngx_str_t  *samesite;
+
+    samesite = &ngx_http_cx_samesite_names[conf->cookie_samesite];
+
+    len = sizeof("; Max-Age=") - 1 + NGX_TIME_T_LEN
+          + sizeof("; Path=") - 1 + conf->cookie_path.len
+          + sizeof("; Domain=") - 1 + conf->cookie_domain.len
+          + sizeof("; HttpOnly; SameSite=") - 1 + samesite->len
+          + sizeof("; Secure") - 1;
+
+    p = ngx_pnalloc(cf->pool, len);
+    if (p == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    conf->cookie_attributes.data = p;
+
+    p = ngx_sprintf(p, "; Max-Age=%T; Path=%V", conf->cookie_max_age,
+                    &conf->cookie_path);
+
+    if (conf->cookie_domain.len) {
+        p = ngx_sprintf(p, "; Domain=%V", &conf->cookie_domain);
+    }
+
+    p = ngx_sprintf(p, "; HttpOnly; SameSite=%V", samesite);
+
+    if (conf->cookie_secure) {
+        p = ngx_cpymem(p, "; Secure", sizeof("; Secure") - 1);
+    }
+
+    conf->cookie_attributes.len = p - conf->cookie_attributes.data;
+
+    /* the same attributes with Max-Age=0 replace the cookie, then drop it */
+
+    len = conf->cookie_name.len + 1 + conf->cookie_attributes.len;
+
+    p = ngx_pnalloc(cf->pool, len);
+    if (p == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    conf->cookie_expired.data = p;
+
+    p = ngx_sprintf(p, "%V=; Max-Age=0; Path=%V", &conf->cookie_name,
+                    &conf->cookie_path);
+
+    if (conf->cookie_domain.len) {
+        p = ngx_sprintf(p, "; Domain=%V", &conf->cookie_domain);
+    }
+
+    p = ngx_sprintf(p, "; HttpOnly; SameSite=%V", samesite);
+
+    if (conf->cookie_secure) {
+        p = ngx_cpymem(p, "; Secure", sizeof("; Secure") - 1);
+    }
+
+    conf->cookie_expired.len = p - conf->cookie_expired.data;
+
+    return NGX_CONF_OK;
+}

@@ -1,0 +1,257 @@
+
+/*
+ * Who this is: the visitor and session of a request, from the cookie and the
+ * core's state machine (cx_session.c), or an anonymous daily session for a
+ * visitor who sends DNT or Sec-GPC.  Resolved once per request, when the
+ * access phase, a filter, a variable or the log first needs it.
+ */
+
+
+#include <sys/random.h>
+
+#include "ngx_http_cx_module.h"
+#include "cx_hash.h"
+#include "cx_query.h"
+#include "cx_siphash.h"
+#include "cx_url.h"
+
+
+#define NGX_HTTP_CX_RANDOM_BATCH  4096
+
+
+static void ngx_http_cx_session_cookieless(ngx_http_request_t *r,
+    ngx_http_cx_ctx_t *ctx, uint64_t now_ms);
+static ngx_uint_t ngx_http_cx_privacy_signal(ngx_http_request_t *r);
+static uint32_t ngx_http_cx_campaign_hash(ngx_http_request_t *r,
+    ngx_http_cx_ctx_t *ctx);
+static u_char *ngx_http_cx_random(ngx_log_t *log, size_t n);
+
+
+/* refilled with one getrandom() call every few hundred new sessions */
+static u_char      ngx_http_cx_random_pool[NGX_HTTP_CX_RANDOM_BATCH];
+static size_t      ngx_http_cx_random_left;
+
+static int64_t     ngx_http_cx_daily_day = -1;
+static u_char      ngx_http_cx_daily_key[16];
+
+
+ngx_int_t
+ngx_http_cx_session_resolve(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
+{
+    u_char                  *random;
+    uint64_t                 now_ms;
+    cx_session_input_t       in;
+    ngx_http_cx_loc_conf_t  *lcf;
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+
+    now_ms = (uint64_t) r->start_sec * 1000 + r->start_msec;
+
+    if (ngx_http_cx_privacy_signal(r)) {
+        ngx_http_cx_session_cookieless(r, ctx, now_ms);
+        return NGX_OK;
+    }
+
+    (void) ngx_http_cx_cookie_read(r, lcf, ctx, now_ms);
+
+    random = ngx_http_cx_random(r->connection->log, CX_SESSION_RANDOM_LEN);
+
+    in.now_ms = now_ms;
+    in.timeout_ms = lcf->session_timeout;
+    in.path_hash = cx_fnv1a32(ngx_http_cx_str(ctx->path));
+    in.campaign = ngx_http_cx_campaign_hash(r, ctx);
+    in.random = random;
+
+    cx_session_advance(ctx->has_prev ? &ctx->prev : NULL, &in, &ctx->state,
+                       &ctx->session);
+
+    cx_session_hex(ctx->visitor_hex, ctx->state.visitor,
+                   sizeof(ctx->state.visitor));
+    cx_session_hex(ctx->session_hex, ctx->state.session,
+                   sizeof(ctx->state.session));
+
+    return NGX_OK;
+}
+
+
+/*
+ * No cookie, and no visitor: a session id that is a keyed hash of address,
+ * agent and host under a key that changes every UTC day, so sessions can be
+ * counted without following anyone from one day to the next.
+ */
+static void
+ngx_http_cx_session_cookieless(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
+    uint64_t now_ms)
+{
+    u_char                   *p, *data;
+    size_t                    len;
+    int64_t                   day;
+    uint64_t                  id;
+    ngx_str_t                *agent, value;
+    ngx_http_cx_main_conf_t  *mcf;
+    ngx_http_cx_loc_conf_t   *lcf;
+
+    ctx->cookieless = 1;
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+
+    if (ngx_http_parse_multi_header_lines(&r->headers_in.cookies,
+                                          &lcf->cookie_name, &value)
+        != NGX_DECLINED)
+    {
+        ctx->sent_cookie = 1;
+    }
+
+    mcf = ngx_http_get_module_main_conf(r, ngx_http_cx_module);
+    day = (int64_t) (now_ms / 1000 / 86400);
+
+    if (day != ngx_http_cx_daily_day) {
+        cx_cookie_key_daily(mcf->keys->elts, day, ngx_http_cx_daily_key);
+        ngx_http_cx_daily_day = day;
+    }
+
+    agent = r->headers_in.user_agent ? &r->headers_in.user_agent->value : NULL;
+
+    len = r->connection->addr_text.len + 1 + (agent ? agent->len : 0) + 1
+          + r->headers_in.server.len;
+
+    data = ngx_pnalloc(r->pool, len);
+    if (data == NULL) {
+        return;
+    }
+
+    p = ngx_cpymem(data, r->connection->addr_text.data,
+                   r->connection->addr_text.len);
+    *p++ = '\0';
+
+    if (agent) {
+        p = ngx_cpymem(p, agent->data, agent->len);
+    }
+
+    *p++ = '\0';
+    p = ngx_cpymem(p, r->headers_in.server.data, r->headers_in.server.len);
+
+    id = cx_siphash24(ngx_http_cx_daily_key, data, p - data);
+
+    for (len = 0; len < sizeof(ctx->state.session); len++) {
+        ctx->state.session[len] = (u_char) (id >> (8 * len));
+    }
+
+    cx_session_hex(ctx->session_hex, ctx->state.session,
+                   sizeof(ctx->state.session));
+}
+
+
+/* "DNT: 1" or "Sec-GPC: 1": the visitor asks not to be tracked */
+static ngx_uint_t
+ngx_http_cx_privacy_signal(ngx_http_request_t *r)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return 0;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].value.len != 1 || h[i].value.data[0] != '1') {
+            continue;
+        }
+
+        if ((h[i].key.len == sizeof("DNT") - 1
+             && ngx_strncmp(h[i].lowcase_key, "dnt", 3) == 0)
+            || (h[i].key.len == sizeof("Sec-GPC") - 1
+                && ngx_strncmp(h[i].lowcase_key, "sec-gpc", 7) == 0))
+        {
+            return 1;
+        }
+    }
+}
+
+
+/* the decoded utm_campaign of the request, hashed; 0 without one */
+static uint32_t
+ngx_http_cx_campaign_hash(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
+{
+    u_char    *decoded;
+    cx_str_t   value;
+
+    if (ctx->query.data == NULL
+        || !cx_query_get(ngx_http_cx_str(ctx->query), "utm_campaign", &value)
+        || value.len == 0)
+    {
+        return 0;
+    }
+
+    decoded = ngx_pnalloc(r->pool, value.len);
+    if (decoded == NULL) {
+        return 0;
+    }
+
+    value.len = cx_url_decode(decoded, value, 1);
+    value.data = decoded;
+
+    return cx_fnv1a32(value);
+}
+
+
+static u_char *
+ngx_http_cx_random(ngx_log_t *log, size_t n)
+{
+    size_t   got;
+    ssize_t  rc;
+
+    if (ngx_http_cx_random_left < n) {
+
+        for (got = 0; got < sizeof(ngx_http_cx_random_pool); got += rc) {
+            rc = getrandom(ngx_http_cx_random_pool + got,
+                           sizeof(ngx_http_cx_random_pool) - got, 0);
+
+            if (rc == -1) {
+                if (ngx_errno == NGX_EINTR) {
+                    rc = 0;
+                    continue;
+                }
+
+                /* never seen on Linux 3.17+; ids must still differ */
+
+                ngx_log_error(NGX_LOG_ALERT, log, ngx_errno,
+                              "cx: getrandom() failed, using ngx_random()");
+
+                for ( /* void */ ; got < sizeof(ngx_http_cx_random_pool);
+                     got++)
+                {
+                    ngx_http_cx_random_pool[got] = (u_char) ngx_random();
+                }
+
+                break;
+            }
+        }
+
+        ngx_http_cx_random_left = sizeof(ngx_http_cx_random_pool);
+    }
+
+    ngx_http_cx_random_left -= n;
+
+    return ngx_http_cx_random_pool + ngx_http_cx_random_left;
+}
+
+
+/* a worker starts with no random bytes: none is shared with its siblings */
+void
+ngx_http_cx_session_init_process(void)
+{
+    ngx_http_cx_random_left = 0;
+    ngx_http_cx_daily_day = -1;
+}

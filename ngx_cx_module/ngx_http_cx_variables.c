@@ -1,0 +1,147 @@
+
+/*
+ * The module's nginx variables, so log_format, proxy_set_header, add_header
+ * and map can use what the module knows of a request.
+ */
+
+
+#include "ngx_http_cx_module.h"
+
+
+typedef enum {
+    NGX_HTTP_CX_VAR_VISITOR = 0,
+    NGX_HTTP_CX_VAR_SESSION,
+    NGX_HTTP_CX_VAR_SESSION_INDEX,
+    NGX_HTTP_CX_VAR_SEQ,
+    NGX_HTTP_CX_VAR_NEW_SESSION
+} ngx_http_cx_var_e;
+
+
+static ngx_int_t ngx_http_cx_journey_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_cx_number(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, ngx_uint_t n);
+static ngx_http_cx_ctx_t *ngx_http_cx_variable_ctx(ngx_http_request_t *r);
+
+
+static ngx_http_variable_t  ngx_http_cx_vars[] = {
+
+    { ngx_string("cx_visitor"), NULL, ngx_http_cx_journey_variable,
+      NGX_HTTP_CX_VAR_VISITOR, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cx_session"), NULL, ngx_http_cx_journey_variable,
+      NGX_HTTP_CX_VAR_SESSION, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cx_session_index"), NULL, ngx_http_cx_journey_variable,
+      NGX_HTTP_CX_VAR_SESSION_INDEX, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cx_seq"), NULL, ngx_http_cx_journey_variable,
+      NGX_HTTP_CX_VAR_SEQ, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cx_new_session"), NULL, ngx_http_cx_journey_variable,
+      NGX_HTTP_CX_VAR_NEW_SESSION, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+      ngx_http_null_variable
+};
+
+
+ngx_int_t
+ngx_http_cx_add_variables(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var, *v;
+
+    for (v = ngx_http_cx_vars; v->name.len; v++) {
+        var = ngx_http_add_variable(cf, &v->name, v->flags);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+
+        var->get_handler = v->get_handler;
+        var->data = v->data;
+    }
+
+    return NGX_OK;
+}
+
+
+/* the main request's journey, where cx is on; NULL elsewhere */
+static ngx_http_cx_ctx_t *
+ngx_http_cx_variable_ctx(ngx_http_request_t *r)
+{
+    ngx_http_cx_loc_conf_t  *lcf;
+
+    lcf = ngx_http_get_module_loc_conf(r->main, ngx_http_cx_module);
+
+    if (!lcf->enable) {
+        return NULL;
+    }
+
+    return ngx_http_cx_resolve(r->main);
+}
+
+
+static ngx_int_t
+ngx_http_cx_journey_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_cx_ctx_t  *ctx;
+
+    ctx = ngx_http_cx_variable_ctx(r);
+
+    /* a visitor who sent DNT has a session, but no visitor and no counts */
+
+    if (ctx == NULL
+        || (ctx->cookieless && data != NGX_HTTP_CX_VAR_SESSION))
+    {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    switch (data) {
+
+    case NGX_HTTP_CX_VAR_VISITOR:
+        v->data = ctx->visitor_hex;
+        v->len = sizeof(ctx->visitor_hex);
+        break;
+
+    case NGX_HTTP_CX_VAR_SESSION:
+        v->data = ctx->session_hex;
+        v->len = sizeof(ctx->session_hex);
+        break;
+
+    case NGX_HTTP_CX_VAR_SESSION_INDEX:
+        return ngx_http_cx_number(r, v, ctx->state.session_index);
+
+    case NGX_HTTP_CX_VAR_SEQ:
+        return ngx_http_cx_number(r, v, ctx->state.seq);
+
+    default: /* NGX_HTTP_CX_VAR_NEW_SESSION */
+        v->data = (u_char *) (ctx->session.new_session ? "1" : "0");
+        v->len = 1;
+        break;
+    }
+
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_cx_number(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+    ngx_uint_t n)
+{
+    v->data = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
+    if (v->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->len = ngx_sprintf(v->data, "%ui", n) - v->data;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
+}

@@ -1,0 +1,255 @@
+
+/*
+ * Unit tests of the journey's state machine (cx_session.c).
+ */
+
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cx_session.h"
+
+
+#define MINUTE  60000ULL
+#define T0      1796107632000ULL
+
+
+static const unsigned char  random_bytes[CX_SESSION_RANDOM_LEN] = {
+    0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17,
+    0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f,
+    0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27
+};
+
+
+static cx_session_input_t
+input(uint64_t now_ms, uint32_t path, uint32_t campaign)
+{
+    cx_session_input_t  in;
+
+    in.now_ms = now_ms;
+    in.timeout_ms = 30 * MINUTE;
+    in.path_hash = path;
+    in.campaign = campaign;
+    in.random = random_bytes;
+
+    return in;
+}
+
+
+static cx_cookie_state_t
+returning(void)
+{
+    cx_cookie_state_t  st;
+
+    memset(&st, 0, sizeof(st));
+    memset(st.visitor, 0xaa, sizeof(st.visitor));
+    memset(st.session, 0xbb, sizeof(st.session));
+    st.session_start = (uint32_t) (T0 / 1000);
+    st.last_seen_ms = T0;
+    st.session_index = 3;
+    st.seq = 7;
+    st.path_hash[0] = 111;
+    st.path_hash[1] = 222;
+    st.touchpoint = 333;
+    st.channel = 4;
+    st.campaign = 555;
+    st.experience = 0x3d;
+    st.repeat = 2;
+    st.nforced = 1;
+    st.forced[0].experiment = 9;
+    st.forced[0].variant = 10;
+
+    return st;
+}
+
+
+static void
+test_new_visitor(void **state)
+{
+    cx_cookie_state_t    next;
+    cx_session_input_t   in;
+    cx_session_result_t  res;
+
+    in = input(T0, 42, 0);
+    cx_session_advance(NULL, &in, &next, &res);
+
+    assert_true(res.new_visitor);
+    assert_true(res.new_session);
+    assert_true(res.since_prev_ms == CX_NONE);
+    assert_memory_equal(next.visitor, random_bytes, 16);
+    assert_memory_equal(next.session, random_bytes + 16, 8);
+    assert_int_equal(next.session_index, 1);
+    assert_int_equal(next.seq, 1);
+    assert_int_equal(next.session_start, T0 / 1000);
+    assert_true(next.last_seen_ms == T0);
+    assert_int_equal(next.path_hash[0], 42);
+    assert_int_equal(next.path_hash[1], 0);
+    assert_int_equal(next.nforced, 0);
+}
+
+
+static void
+test_same_session_goes_on(void **state)
+{
+    cx_cookie_state_t    prev, next;
+    cx_session_input_t   in;
+    cx_session_result_t  res;
+
+    prev = returning();
+    in = input(T0 + 29 * MINUTE, 444, 0);
+    cx_session_advance(&prev, &in, &next, &res);
+
+    assert_false(res.new_visitor);
+    assert_false(res.new_session);
+    assert_true(res.since_prev_ms == (int64_t) (29 * MINUTE));
+    assert_memory_equal(next.session, prev.session, 8);
+    assert_int_equal(next.session_index, 3);
+    assert_int_equal(next.seq, 8);
+    assert_true(next.last_seen_ms == T0 + 29 * MINUTE);
+    assert_int_equal(next.path_hash[0], 444);
+    assert_int_equal(next.path_hash[1], 111);
+    assert_int_equal(next.session_start, prev.session_start);
+
+    /* what later pages need is carried along */
+    assert_int_equal(next.touchpoint, 333);
+    assert_int_equal(next.channel, 4);
+    assert_int_equal(next.experience, 0x3d);
+    assert_int_equal(next.nforced, 1);
+}
+
+
+static void
+test_timeout_starts_a_session(void **state)
+{
+    cx_cookie_state_t    prev, next;
+    cx_session_input_t   in;
+    cx_session_result_t  res;
+
+    prev = returning();
+    prev.flags = CX_COOKIE_GOAL;
+    in = input(T0 + 31 * MINUTE, 444, 0);
+    cx_session_advance(&prev, &in, &next, &res);
+
+    assert_false(res.new_visitor);
+    assert_true(res.new_session);
+    assert_true(res.since_prev_ms == CX_NONE);
+    assert_memory_equal(next.visitor, prev.visitor, 16);
+    assert_memory_equal(next.session, random_bytes + 16, 8);
+    assert_int_equal(next.session_index, 4);
+    assert_int_equal(next.seq, 1);
+    assert_int_equal(next.session_start, (T0 + 31 * MINUTE) / 1000);
+    assert_int_equal(next.path_hash[0], 444);
+    assert_int_equal(next.path_hash[1], 0);
+    assert_int_equal(next.touchpoint, 0);
+    assert_int_equal(next.channel, 0);
+    assert_int_equal(next.experience, 0);
+    assert_int_equal(next.repeat, 0);
+    assert_int_equal(next.campaign, 0);
+
+    /* a goal in the session that ended: loyal from now on */
+    assert_int_equal(next.flags, CX_COOKIE_LOYAL);
+
+    /* forced variants belong to the visitor */
+    assert_int_equal(next.nforced, 1);
+}
+
+
+static void
+test_exactly_the_timeout_is_the_same_session(void **state)
+{
+    cx_cookie_state_t    prev, next;
+    cx_session_input_t   in;
+    cx_session_result_t  res;
+
+    prev = returning();
+    in = input(T0 + 30 * MINUTE, 1, 0);
+    cx_session_advance(&prev, &in, &next, &res);
+
+    assert_false(res.new_session);
+    assert_int_equal(next.seq, 8);
+}
+
+
+static void
+test_campaign(void **state)
+{
+    cx_cookie_state_t    prev, next;
+    cx_session_input_t   in;
+    cx_session_result_t  res;
+
+    prev = returning();
+
+    /* the session's own campaign, and none at all, keep the session */
+    in = input(T0 + MINUTE, 1, 555);
+    cx_session_advance(&prev, &in, &next, &res);
+    assert_false(res.new_session);
+
+    in = input(T0 + MINUTE, 1, 0);
+    cx_session_advance(&prev, &in, &next, &res);
+    assert_false(res.new_session);
+    assert_int_equal(next.campaign, 555);
+
+    /* another one starts a session that remembers it */
+    in = input(T0 + MINUTE, 1, 777);
+    cx_session_advance(&prev, &in, &next, &res);
+    assert_true(res.new_session);
+    assert_int_equal(next.session_index, 4);
+    assert_int_equal(next.campaign, 777);
+}
+
+
+static void
+test_clock_behind_and_saturation(void **state)
+{
+    cx_cookie_state_t    prev, next;
+    cx_session_input_t   in;
+    cx_session_result_t  res;
+
+    /* another node's clock ran ahead: no new session, no negative time */
+    prev = returning();
+    in = input(T0 - 20000, 1, 0);
+    cx_session_advance(&prev, &in, &next, &res);
+    assert_false(res.new_session);
+    assert_true(res.since_prev_ms == 0);
+
+    prev.seq = UINT16_MAX;
+    in = input(T0 + 1, 1, 0);
+    cx_session_advance(&prev, &in, &next, &res);
+    assert_int_equal(next.seq, UINT16_MAX);
+
+    prev.session_index = UINT16_MAX;
+    in = input(T0 + 31 * MINUTE, 1, 0);
+    cx_session_advance(&prev, &in, &next, &res);
+    assert_int_equal(next.session_index, UINT16_MAX);
+}
+
+
+static void
+test_hex(void **state)
+{
+    unsigned char  out[8];
+    unsigned char  in[4] = { 0x00, 0x9f, 0xa0, 0xff };
+
+    cx_session_hex(out, in, 4);
+    assert_memory_equal(out, "009fa0ff", 8);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_new_visitor),
+        cmocka_unit_test(test_same_session_goes_on),
+        cmocka_unit_test(test_timeout_starts_a_session),
+        cmocka_unit_test(test_exactly_the_timeout_is_the_same_session),
+        cmocka_unit_test(test_campaign),
+        cmocka_unit_test(test_clock_behind_and_saturation),
+        cmocka_unit_test(test_hex),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

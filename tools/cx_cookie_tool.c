@@ -1,0 +1,855 @@
+
+/*
+ * cx-cookie: reads and makes ngx_cx_module cookies from the command line,
+ * with the same secret files as the cx_secret directive, to look inside a
+ * visitor's cookie or to craft one for a test.
+ *
+ *   cx-cookie decode --secret FILE [--secret FILE...] [--now UNIXMS] COOKIE
+ *   cx-cookie mint --secret FILE [--secret FILE...] [options]
+ *
+ * Exit status: 0 done, 1 an invalid cookie (decode) or a system failure,
+ * 2 bad arguments.
+ */
+
+
+#define _DEFAULT_SOURCE
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/types.h>
+#include <sys/random.h>
+
+#include "cx_base64.h"
+#include "cx_cookie.h"
+#include "cx_hash.h"
+#include "cx_json.h"
+#include "cx_siphash.h"
+#include "cx_time.h"
+
+
+#define TOOL_MAX_SECRETS    16
+#define TOOL_MIN_SECRET     16
+#define TOOL_JSON_SIZE      4096
+
+#define TOOL_MAX_UNIX_SEC   0xffffffffULL       /* session_start: 32 bits */
+#define TOOL_MAX_UNIX_MS    0xffffffffffffULL   /* last_seen_ms: 48 bits */
+
+
+typedef struct {
+    int     argc;
+    char  **argv;
+    int     next;
+} tool_args_t;
+
+typedef struct {
+    cx_cookie_key_t  keys[TOOL_MAX_SECRETS];
+    size_t           nkeys;
+    uint64_t         now_ms;
+    int              now_given;
+} tool_common_t;
+
+
+static void tool_fail(const char *fmt, ...);
+static void tool_usage(FILE *out);
+static const char *tool_value(tool_args_t *args, const char *name);
+static int tool_common_option(tool_args_t *args, const char *arg,
+    tool_common_t *common);
+static void tool_read_secret(const char *path, cx_cookie_key_t *key);
+static uint64_t tool_uint(const char *name, const char *arg, uint64_t max);
+static uint64_t tool_time_ms(const char *name, const char *arg,
+    uint64_t now_ms, uint64_t max_ms);
+static void tool_hex(const char *name, const char *arg, unsigned char *out,
+    size_t len);
+static int tool_hex_digit(char c);
+static uint8_t tool_experience(const char *arg);
+static void tool_force(const char *arg, cx_cookie_state_t *st);
+static uint32_t tool_hash(const char *s);
+static uint64_t tool_clock_ms(void);
+static void tool_random(unsigned char *buf, size_t len);
+static size_t tool_resign_version(unsigned char *text, size_t len,
+    uint8_t version, const cx_cookie_key_t *key);
+static void tool_json_hex(cx_json_t *json, const unsigned char *bytes,
+    size_t len);
+static void tool_json_time(cx_json_t *json, uint64_t ms);
+static void tool_json_state(cx_json_t *json, const cx_cookie_state_t *st);
+static void tool_print(cx_cookie_status_e rc, const cx_cookie_state_t *st);
+static int tool_decode(tool_args_t *args);
+static int tool_mint(tool_args_t *args);
+
+
+static const char  *tool_ratings[] = {
+    "none", "positive", "neutral", "negative"
+};
+
+static const char  tool_hex_digits[] = "0123456789abcdef";
+
+
+int
+main(int argc, char **argv)
+{
+    tool_args_t  args;
+
+    args.argc = argc;
+    args.argv = argv;
+    args.next = 2;
+
+    if (argc < 2) {
+        tool_fail("missing command: decode or mint (--help for usage)");
+    }
+
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0
+        || (argc > 2 && strcmp(argv[2], "--help") == 0))
+    {
+        tool_usage(stdout);
+        return 0;
+    }
+
+    if (strcmp(argv[1], "decode") == 0) {
+        return tool_decode(&args);
+    }
+
+    if (strcmp(argv[1], "mint") == 0) {
+        return tool_mint(&args);
+    }
+
+    tool_fail("unknown command \"%s\" (decode or mint)", argv[1]);
+
+    return 2;
+}
+
+
+static void
+tool_usage(FILE *out)
+{
+    fputs("usage:\n"
+          "  cx-cookie decode --secret FILE [--secret FILE...]"
+          " [--now UNIXMS] COOKIE\n"
+          "  cx-cookie mint --secret FILE [--secret FILE...] [options]\n"
+          "\n"
+          "mint options (TIME: unix seconds, \"now\", or -31m, +10m, -30s,"
+          " -2h, -1d):\n"
+          "  --visitor HEX32  --session HEX16     random when absent\n"
+          "  --session-index N  --seq N           default 1\n"
+          "  --last-seen TIME                     default now\n"
+          "  --session-start TIME                 default --last-seen\n"
+          "  --now UNIXMS                         the \"now\" of TIME\n"
+          "  --path P  --prev-path P  --touchpoint NAME  --campaign NAME\n"
+          "  --channel N  --goal  --loyal  --repeat N\n"
+          "  --experience R[,R[,R]]   newest first: none, positive,"
+          " neutral, negative\n"
+          "  --force EXPERIMENT:VARIANT  (up to 4)\n"
+          "  --version N  --key-id N   deliberately wrong cookies\n",
+          out);
+}
+
+
+static void
+tool_fail(const char *fmt, ...)
+{
+    va_list  ap;
+
+    fputs("cx-cookie: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+
+    exit(2);
+}
+
+
+static const char *
+tool_value(tool_args_t *args, const char *name)
+{
+    if (args->next >= args->argc) {
+        tool_fail("option %s needs a value", name);
+    }
+
+    return args->argv[args->next++];
+}
+
+
+/* --secret and --now, which both commands take; 0 when arg is neither */
+static int
+tool_common_option(tool_args_t *args, const char *arg, tool_common_t *common)
+{
+    const char  *value;
+
+    if (strcmp(arg, "--secret") == 0) {
+        value = tool_value(args, arg);
+
+        if (common->nkeys == TOOL_MAX_SECRETS) {
+            tool_fail("too many --secret files (at most %d)",
+                      TOOL_MAX_SECRETS);
+        }
+
+        tool_read_secret(value, &common->keys[common->nkeys++]);
+        return 1;
+    }
+
+    if (strcmp(arg, "--now") == 0) {
+        common->now_ms = tool_uint(arg, tool_value(args, arg), UINT64_MAX);
+        common->now_given = 1;
+        return 1;
+    }
+
+    return 0;
+}
+
+
+/* the whole file, as cx_secret reads it: a trailing newline is key too */
+static void
+tool_read_secret(const char *path, cx_cookie_key_t *key)
+{
+    FILE           *f;
+    size_t          len, size, n;
+    unsigned char  *buf, *grown;
+
+    f = fopen(path, "rb");
+
+    if (f == NULL) {
+        tool_fail("cannot open secret file \"%s\": %s", path,
+                  strerror(errno));
+    }
+
+    len = 0;
+    size = 4096;
+    buf = malloc(size);
+
+    if (buf == NULL) {
+        tool_fail("out of memory reading \"%s\"", path);
+    }
+
+    for ( ;; ) {
+        n = fread(buf + len, 1, size - len, f);
+        len += n;
+
+        if (len < size) {
+            break;
+        }
+
+        size *= 2;
+        grown = realloc(buf, size);
+
+        if (grown == NULL) {
+            tool_fail("out of memory reading \"%s\"", path);
+        }
+
+        buf = grown;
+    }
+
+    if (ferror(f)) {
+        tool_fail("cannot read secret file \"%s\"", path);
+    }
+
+    fclose(f);
+
+    if (len < TOOL_MIN_SECRET) {
+        tool_fail("secret file \"%s\" has %zu bytes, fewer than %d", path,
+                  len, TOOL_MIN_SECRET);
+    }
+
+    cx_cookie_key_derive(buf, len, key);
+
+    memset(buf, 0, len);
+    free(buf);
+}
+
+
+static uint64_t
+tool_uint(const char *name, const char *arg, uint64_t max)
+{
+    uint64_t     value;
+    const char  *p;
+
+    value = 0;
+
+    for (p = arg; *p != '\0'; p++) {
+        if (*p < '0' || *p > '9'
+            || value > (max - (uint64_t) (*p - '0')) / 10)
+        {
+            tool_fail("invalid %s \"%s\" (0..%llu)", name, arg,
+                      (unsigned long long) max);
+        }
+
+        value = value * 10 + (uint64_t) (*p - '0');
+    }
+
+    if (p == arg) {
+        tool_fail("invalid %s \"\" (0..%llu)", name,
+                  (unsigned long long) max);
+    }
+
+    return value;
+}
+
+
+/* TIME: unix seconds, "now", or a signed offset from now: -31m, +2h */
+static uint64_t
+tool_time_ms(const char *name, const char *arg, uint64_t now_ms,
+    uint64_t max_ms)
+{
+    char                   digits[24];
+    size_t                 len;
+    uint64_t               n, unit, ms;
+    const char            *suffix;
+    static const char      suffixes[] = "smhd";
+    static const uint64_t  units[] = { 1000, 60000, 3600000, 86400000 };
+
+    if (strcmp(arg, "now") == 0) {
+        ms = now_ms;
+
+    } else if (arg[0] == '-' || arg[0] == '+') {
+        len = strlen(arg);
+        suffix = len > 2 ? strchr(suffixes, arg[len - 1]) : NULL;
+
+        if (suffix == NULL) {
+            tool_fail("invalid %s \"%s\" (unix seconds, now, or like -31m)",
+                      name, arg);
+        }
+
+        unit = units[suffix - suffixes];
+
+        if (len - 2 >= sizeof(digits)) {
+            tool_fail("invalid %s \"%s\": too far from now", name, arg);
+        }
+
+        memcpy(digits, arg + 1, len - 2);
+        digits[len - 2] = '\0';
+        n = tool_uint(name, digits, max_ms / unit);
+
+        if (arg[0] == '-') {
+            if (n * unit > now_ms) {
+                tool_fail("invalid %s \"%s\": before 1970", name, arg);
+            }
+
+            ms = now_ms - n * unit;
+
+        } else {
+            if (n * unit > max_ms - (now_ms < max_ms ? now_ms : max_ms)) {
+                tool_fail("invalid %s \"%s\": too late", name, arg);
+            }
+
+            ms = now_ms + n * unit;
+        }
+
+    } else {
+        ms = tool_uint(name, arg, max_ms / 1000) * 1000;
+    }
+
+    if (ms > max_ms) {
+        tool_fail("invalid %s \"%s\": too late", name, arg);
+    }
+
+    return ms;
+}
+
+
+static void
+tool_hex(const char *name, const char *arg, unsigned char *out, size_t len)
+{
+    size_t  i;
+    int     hi, lo;
+
+    if (strlen(arg) != 2 * len) {
+        tool_fail("invalid %s \"%s\" (%zu hex digits)", name, arg, 2 * len);
+    }
+
+    for (i = 0; i < len; i++) {
+        hi = tool_hex_digit(arg[2 * i]);
+        lo = tool_hex_digit(arg[2 * i + 1]);
+
+        if (hi < 0 || lo < 0) {
+            tool_fail("invalid %s \"%s\" (%zu hex digits)", name, arg,
+                      2 * len);
+        }
+
+        out[i] = (unsigned char) (hi << 4 | lo);
+    }
+}
+
+
+static int
+tool_hex_digit(char c)
+{
+    const char  *at;
+
+    at = c != '\0' ? strchr(tool_hex_digits, tolower((unsigned char) c))
+                    : NULL;
+
+    return at != NULL ? (int) (at - tool_hex_digits) : -1;
+}
+
+
+/* "positive,none,negative", newest first, into 2 bits each */
+static uint8_t
+tool_experience(const char *arg)
+{
+    size_t       len, i;
+    unsigned     n, rating;
+    const char  *p, *comma;
+
+    n = 0;
+    rating = 0;
+
+    for (p = arg; ; p = comma + 1) {
+        comma = strchr(p, ',');
+        len = comma != NULL ? (size_t) (comma - p) : strlen(p);
+
+        for (i = 0; i < 4; i++) {
+            if (strlen(tool_ratings[i]) == len
+                && strncmp(tool_ratings[i], p, len) == 0)
+            {
+                break;
+            }
+        }
+
+        if (i == 4 || n == 3) {
+            tool_fail("invalid --experience \"%s\" (up to 3 of none,"
+                      " positive, neutral, negative)", arg);
+        }
+
+        rating |= (unsigned) i << (2 * n++);
+
+        if (comma == NULL) {
+            return (uint8_t) rating;
+        }
+    }
+}
+
+
+static void
+tool_force(const char *arg, cx_cookie_state_t *st)
+{
+    const char  *colon;
+    cx_str_t     experiment, variant;
+
+    colon = strchr(arg, ':');
+
+    if (colon == NULL || colon == arg || colon[1] == '\0') {
+        tool_fail("invalid --force \"%s\" (EXPERIMENT:VARIANT)", arg);
+    }
+
+    if (st->nforced == CX_COOKIE_MAX_FORCED) {
+        tool_fail("too many --force (at most %d)", CX_COOKIE_MAX_FORCED);
+    }
+
+    experiment.data = (const unsigned char *) arg;
+    experiment.len = colon - arg;
+    variant.data = (const unsigned char *) colon + 1;
+    variant.len = strlen(colon + 1);
+
+    st->forced[st->nforced].experiment = cx_fnv1a32(experiment);
+    st->forced[st->nforced].variant = cx_fnv1a32(variant);
+    st->nforced++;
+}
+
+
+static uint32_t
+tool_hash(const char *s)
+{
+    cx_str_t  str;
+
+    str.data = (const unsigned char *) s;
+    str.len = strlen(s);
+
+    return cx_fnv1a32(str);
+}
+
+
+static uint64_t
+tool_clock_ms(void)
+{
+    struct timespec  ts;
+
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
+        fprintf(stderr, "cx-cookie: clock_gettime: %s\n", strerror(errno));
+        exit(1);
+    }
+
+    return (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
+}
+
+
+static void
+tool_random(unsigned char *buf, size_t len)
+{
+    ssize_t  n;
+
+    while (len > 0) {
+        n = getrandom(buf, len, 0);
+
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+
+            fprintf(stderr, "cx-cookie: getrandom: %s\n", strerror(errno));
+            exit(1);
+        }
+
+        buf += n;
+        len -= (size_t) n;
+    }
+}
+
+
+/* another version byte, signed again: cx_cookie_encode() writes only 1 */
+static size_t
+tool_resign_version(unsigned char *text, size_t len, uint8_t version,
+    const cx_cookie_key_t *key)
+{
+    size_t         i, signed_len;
+    uint64_t       tag;
+    cx_str_t       s;
+    ptrdiff_t      n;
+    unsigned char  bytes[CX_COOKIE_MAX_BINARY];
+
+    s.data = text;
+    s.len = len;
+    n = cx_base64url_decode(bytes, s);
+
+    if (n <= CX_COOKIE_TAG_LEN) {
+        fprintf(stderr, "cx-cookie: cannot re-sign the cookie\n");
+        exit(1);
+    }
+
+    signed_len = (size_t) n - CX_COOKIE_TAG_LEN;
+    bytes[0] = version;
+    tag = cx_siphash24(key->key, bytes, signed_len);
+
+    for (i = 0; i < CX_COOKIE_TAG_LEN; i++) {
+        bytes[signed_len + i] = (unsigned char) (tag >> (8 * i));
+    }
+
+    s.data = bytes;
+    s.len = (size_t) n;
+
+    return cx_base64url_encode(text, s);
+}
+
+
+static void
+tool_json_hex(cx_json_t *json, const unsigned char *bytes, size_t len)
+{
+    size_t         i;
+    unsigned char  hex[2 * 16];     /* the visitor id is the longest */
+
+    for (i = 0; i < len; i++) {
+        hex[2 * i] = (unsigned char) tool_hex_digits[bytes[i] >> 4];
+        hex[2 * i + 1] = (unsigned char) tool_hex_digits[bytes[i] & 0x0f];
+    }
+
+    cx_json_string(json, hex, 2 * len, 2 * len);
+}
+
+
+static void
+tool_json_time(cx_json_t *json, uint64_t ms)
+{
+    unsigned char  iso[CX_TIME_ISO8601_LEN];
+
+    cx_time_iso8601(iso, (int64_t) (ms / 1000), (unsigned) (ms % 1000));
+    cx_json_string(json, iso, sizeof(iso), sizeof(iso));
+}
+
+
+/* the members after "valid" of a cookie that verified */
+static void
+tool_json_state(cx_json_t *json, const cx_cookie_state_t *st)
+{
+    size_t  i;
+
+    cx_json_key(json, "version");
+    cx_json_integer(json, CX_COOKIE_VERSION);
+    cx_json_key(json, "key_id");
+    cx_json_integer(json, st->key_id);
+    cx_json_key(json, "visitor");
+    tool_json_hex(json, st->visitor, sizeof(st->visitor));
+    cx_json_key(json, "session");
+    tool_json_hex(json, st->session, sizeof(st->session));
+    cx_json_key(json, "session_start");
+    tool_json_time(json, (uint64_t) st->session_start * 1000);
+    cx_json_key(json, "last_seen");
+    tool_json_time(json, st->last_seen_ms);
+    cx_json_key(json, "session_index");
+    cx_json_integer(json, st->session_index);
+    cx_json_key(json, "seq");
+    cx_json_integer(json, st->seq);
+
+    cx_json_key(json, "path_hashes");
+    cx_json_array_start(json);
+    cx_json_integer(json, st->path_hash[0]);
+    cx_json_integer(json, st->path_hash[1]);
+    cx_json_array_end(json);
+
+    cx_json_key(json, "touchpoint_hash");
+    cx_json_integer(json, st->touchpoint);
+    cx_json_key(json, "channel");
+    cx_json_integer(json, st->channel);
+
+    cx_json_key(json, "flags");
+    cx_json_object_start(json);
+    cx_json_key(json, "goal");
+    cx_json_bool(json, st->flags & CX_COOKIE_GOAL);
+    cx_json_key(json, "loyal");
+    cx_json_bool(json, st->flags & CX_COOKIE_LOYAL);
+    cx_json_object_end(json);
+
+    cx_json_key(json, "campaign_hash");
+    cx_json_integer(json, st->campaign);
+
+    cx_json_key(json, "experience");
+    cx_json_array_start(json);
+
+    for (i = 0; i < 3; i++) {
+        cx_json_integer(json, (st->experience >> (2 * i)) & 3);
+    }
+
+    cx_json_array_end(json);
+
+    cx_json_key(json, "repeat");
+    cx_json_integer(json, st->repeat);
+
+    cx_json_key(json, "forced");
+    cx_json_array_start(json);
+
+    for (i = 0; i < st->nforced; i++) {
+        cx_json_object_start(json);
+        cx_json_key(json, "experiment_hash");
+        cx_json_integer(json, st->forced[i].experiment);
+        cx_json_key(json, "variant_hash");
+        cx_json_integer(json, st->forced[i].variant);
+        cx_json_object_end(json);
+    }
+
+    cx_json_array_end(json);
+}
+
+
+static void
+tool_print(cx_cookie_status_e rc, const cx_cookie_state_t *st)
+{
+    const char    *reason;
+    cx_json_t      json;
+    unsigned char  buf[TOOL_JSON_SIZE];
+
+    cx_json_init(&json, buf, sizeof(buf));
+    cx_json_object_start(&json);
+    cx_json_key(&json, "valid");
+    cx_json_bool(&json, rc == CX_COOKIE_OK);
+
+    if (rc == CX_COOKIE_OK) {
+        tool_json_state(&json, st);
+
+    } else {
+        reason = cx_cookie_status_name(rc);
+        cx_json_key(&json, "reason");
+        cx_json_string(&json, (const unsigned char *) reason, strlen(reason),
+                       strlen(reason));
+    }
+
+    cx_json_object_end(&json);
+
+    fwrite(buf, 1, cx_json_length(&json), stdout);
+    fputc('\n', stdout);
+}
+
+
+static int
+tool_decode(tool_args_t *args)
+{
+    const char         *arg, *cookie;
+    tool_common_t       common;
+    cx_cookie_state_t   st;
+    cx_cookie_status_e  rc;
+
+    memset(&common, 0, sizeof(tool_common_t));
+    cookie = NULL;
+
+    while (args->next < args->argc) {
+        arg = args->argv[args->next++];
+
+        if (strcmp(arg, "--") == 0 && args->next < args->argc) {
+            arg = args->argv[args->next++];
+
+        } else if (strncmp(arg, "--", 2) == 0) {
+            if (!tool_common_option(args, arg, &common)) {
+                tool_fail("unknown decode option \"%s\"", arg);
+            }
+
+            continue;
+        }
+
+        if (cookie != NULL) {
+            tool_fail("unexpected argument \"%s\": one COOKIE only", arg);
+        }
+
+        cookie = arg;
+    }
+
+    if (common.nkeys == 0) {
+        tool_fail("decode needs --secret FILE");
+    }
+
+    if (cookie == NULL) {
+        tool_fail("decode needs a COOKIE");
+    }
+
+    if (!common.now_given) {
+        common.now_ms = tool_clock_ms();
+    }
+
+    rc = cx_cookie_decode((const unsigned char *) cookie, strlen(cookie),
+                          common.keys, common.nkeys, common.now_ms, &st);
+
+    tool_print(rc, &st);
+
+    return rc == CX_COOKIE_OK ? 0 : 1;
+}
+
+
+static int
+tool_mint(tool_args_t *args)
+{
+    int                version, key_id;
+    size_t             n;
+    const char        *arg, *start, *last;
+    tool_common_t      common;
+    cx_cookie_key_t    key;
+    cx_cookie_state_t  st;
+    unsigned char      text[CX_COOKIE_MAX_TEXT];
+
+    memset(&common, 0, sizeof(tool_common_t));
+    memset(&st, 0, sizeof(cx_cookie_state_t));
+    st.session_index = 1;
+    st.seq = 1;
+
+    /* random ids unless --visitor or --session overwrite them */
+    tool_random(st.visitor, sizeof(st.visitor));
+    tool_random(st.session, sizeof(st.session));
+
+    version = -1;
+    key_id = -1;
+    start = NULL;
+    last = "now";
+
+    while (args->next < args->argc) {
+        arg = args->argv[args->next++];
+
+        if (tool_common_option(args, arg, &common)) {
+            continue;
+        }
+
+        if (strcmp(arg, "--visitor") == 0) {
+            tool_hex(arg, tool_value(args, arg), st.visitor,
+                     sizeof(st.visitor));
+
+        } else if (strcmp(arg, "--session") == 0) {
+            tool_hex(arg, tool_value(args, arg), st.session,
+                     sizeof(st.session));
+
+        } else if (strcmp(arg, "--session-index") == 0) {
+            st.session_index = (uint16_t) tool_uint(arg,
+                                                    tool_value(args, arg),
+                                                    UINT16_MAX);
+
+        } else if (strcmp(arg, "--seq") == 0) {
+            st.seq = (uint16_t) tool_uint(arg, tool_value(args, arg),
+                                          UINT16_MAX);
+
+        } else if (strcmp(arg, "--session-start") == 0) {
+            start = tool_value(args, arg);
+
+        } else if (strcmp(arg, "--last-seen") == 0) {
+            last = tool_value(args, arg);
+
+        } else if (strcmp(arg, "--path") == 0) {
+            st.path_hash[0] = tool_hash(tool_value(args, arg));
+
+        } else if (strcmp(arg, "--prev-path") == 0) {
+            st.path_hash[1] = tool_hash(tool_value(args, arg));
+
+        } else if (strcmp(arg, "--touchpoint") == 0) {
+            st.touchpoint = tool_hash(tool_value(args, arg));
+
+        } else if (strcmp(arg, "--campaign") == 0) {
+            st.campaign = tool_hash(tool_value(args, arg));
+
+        } else if (strcmp(arg, "--channel") == 0) {
+            st.channel = (uint8_t) tool_uint(arg, tool_value(args, arg),
+                                             UINT8_MAX);
+
+        } else if (strcmp(arg, "--goal") == 0) {
+            st.flags |= CX_COOKIE_GOAL;
+
+        } else if (strcmp(arg, "--loyal") == 0) {
+            st.flags |= CX_COOKIE_LOYAL;
+
+        } else if (strcmp(arg, "--experience") == 0) {
+            st.experience = tool_experience(tool_value(args, arg));
+
+        } else if (strcmp(arg, "--repeat") == 0) {
+            st.repeat = (uint8_t) tool_uint(arg, tool_value(args, arg),
+                                            UINT8_MAX);
+
+        } else if (strcmp(arg, "--force") == 0) {
+            tool_force(tool_value(args, arg), &st);
+
+        } else if (strcmp(arg, "--version") == 0) {
+            version = (int) tool_uint(arg, tool_value(args, arg), UINT8_MAX);
+
+        } else if (strcmp(arg, "--key-id") == 0) {
+            key_id = (int) tool_uint(arg, tool_value(args, arg), UINT8_MAX);
+
+        } else {
+            tool_fail("unknown mint option \"%s\"", arg);
+        }
+    }
+
+    if (common.nkeys == 0) {
+        tool_fail("mint needs --secret FILE");
+    }
+
+    if (!common.now_given) {
+        common.now_ms = tool_clock_ms();
+    }
+
+    st.last_seen_ms = tool_time_ms("--last-seen", last, common.now_ms,
+                                   TOOL_MAX_UNIX_MS);
+
+    /* a session seen last 31 minutes ago began then, unless told */
+
+    if (start == NULL) {
+        st.session_start = (uint32_t) (st.last_seen_ms / 1000);
+
+    } else {
+        st.session_start = (uint32_t) (tool_time_ms("--session-start", start,
+                                                    common.now_ms,
+                                                    TOOL_MAX_UNIX_SEC * 1000)
+                                       / 1000);
+    }
+
+    key = common.keys[0];
+
+    /* signed with the first key, but under another key's id */
+    if (key_id >= 0) {
+        key.id = (uint8_t) key_id;
+    }
+
+    n = cx_cookie_encode(&st, &key, text);
+
+    if (version >= 0) {
+        n = tool_resign_version(text, n, (uint8_t) version, &key);
+    }
+
+    fwrite(text, 1, n, stdout);
+    fputc('\n', stdout);
+
+    return 0;
+}
