@@ -24,6 +24,12 @@ typedef enum {
     CX_FIELD_VISITOR,
     CX_FIELD_SESSION,
     CX_FIELD_PREV_TOUCHPOINT,
+    CX_FIELD_TOUCHPOINT,
+    CX_FIELD_SOURCE,
+    CX_FIELD_MEDIUM,
+    CX_FIELD_CAMPAIGN,
+    CX_FIELD_TERM,
+    CX_FIELD_CONTENT,
     CX_FIELD_COUNT
 } cx_record_field_e;
 
@@ -38,11 +44,13 @@ static void cx_record_text(cx_record_writer_t *w, cx_str_t value, size_t cap,
     cx_record_field_e field);
 static void cx_record_truncated(cx_record_writer_t *w);
 static void cx_record_bool(cx_json_t *json, int value);
+static void cx_record_name(cx_json_t *json, const char *name);
 
 
 static const char  *cx_record_field_names[CX_FIELD_COUNT] = {
     "host", "method", "path", "query", "referrer", "visitor", "session",
-    "prev_touchpoint"
+    "prev_touchpoint", "touchpoint", "source", "medium", "campaign", "term",
+    "content"
 };
 
 static const char  *cx_record_event_names[] = {
@@ -62,7 +70,13 @@ cx_record_bound(const cx_record_t *rec)
            + cx_json_string_bound(rec->visitor.len, CX_RECORD_CAP_ID)
            + cx_json_string_bound(rec->session.len, CX_RECORD_CAP_ID)
            + cx_json_string_bound(rec->prev_touchpoint.len,
-                                  CX_RECORD_CAP_NAME);
+                                  CX_RECORD_CAP_NAME)
+           + cx_json_string_bound(rec->touchpoint.len, CX_RECORD_CAP_NAME)
+           + cx_json_string_bound(rec->source.len, CX_RECORD_CAP_UTM)
+           + cx_json_string_bound(rec->medium.len, CX_RECORD_CAP_UTM)
+           + cx_json_string_bound(rec->campaign.len, CX_RECORD_CAP_UTM)
+           + cx_json_string_bound(rec->term.len, CX_RECORD_CAP_UTM)
+           + cx_json_string_bound(rec->content.len, CX_RECORD_CAP_UTM);
 }
 
 
@@ -136,8 +150,35 @@ cx_record_write(const cx_record_t *rec, unsigned char *buf, size_t size)
     cx_json_key(json, "landing");
     cx_record_bool(json, rec->landing);
 
+    cx_json_key(json, "touchpoint");
+    cx_record_text(&w, rec->touchpoint, CX_RECORD_CAP_NAME,
+                   CX_FIELD_TOUCHPOINT);
+    cx_json_key(json, "goal");
+    cx_record_bool(json, rec->goal);
+    cx_json_key(json, "channel");
+    cx_record_name(json, rec->channel);
+    cx_json_key(json, "source");
+    cx_record_text(&w, rec->source, CX_RECORD_CAP_UTM, CX_FIELD_SOURCE);
+    cx_json_key(json, "medium");
+    cx_record_text(&w, rec->medium, CX_RECORD_CAP_UTM, CX_FIELD_MEDIUM);
+    cx_json_key(json, "campaign");
+    cx_record_text(&w, rec->campaign, CX_RECORD_CAP_UTM, CX_FIELD_CAMPAIGN);
+    cx_json_key(json, "term");
+    cx_record_text(&w, rec->term, CX_RECORD_CAP_UTM, CX_FIELD_TERM);
+    cx_json_key(json, "content");
+    cx_record_text(&w, rec->content, CX_RECORD_CAP_UTM, CX_FIELD_CONTENT);
+
     cx_json_key(json, "referrer");
     cx_record_text(&w, rec->referrer, CX_RECORD_CAP_URL, CX_FIELD_REFERRER);
+
+    cx_json_key(json, "device");
+    cx_record_name(json, rec->device);
+    cx_json_key(json, "browser");
+    cx_record_name(json, rec->browser);
+    cx_json_key(json, "os");
+    cx_record_name(json, rec->os);
+    cx_json_key(json, "bot");
+    cx_record_bool(json, rec->bot);
 
     cx_record_truncated(&w);
 
@@ -166,6 +207,20 @@ cx_record_text(cx_record_writer_t *w, cx_str_t value, size_t cap,
     if (cx_json_string(&w->json, value.data, value.len, cap)) {
         w->truncated |= 1u << field;
     }
+}
+
+
+/* the code's own names (channels, devices...): short ASCII, never cut */
+static void
+cx_record_name(cx_json_t *json, const char *name)
+{
+    if (name == NULL) {
+        cx_json_null(json);
+        return;
+    }
+
+    cx_json_string(json, (const unsigned char *) name, strlen(name),
+                   CX_RECORD_CAP_NAME);
 }
 
 

@@ -21,6 +21,7 @@
 #define CX_RECORD_CAP_METHOD   32
 #define CX_RECORD_CAP_ID       32     /* ids are ours: never cut */
 #define CX_RECORD_CAP_NAME     64     /* names from nginx.conf */
+#define CX_RECORD_CAP_UTM      256    /* source, medium, campaign, ... */
 
 
 typedef enum {
@@ -52,9 +53,23 @@ typedef struct {
     int64_t      seq;
     int          new_visitor;       /* 0, 1 or CX_UNKNOWN */
     int          new_session;
-    int          landing;
     cx_str_t     prev_touchpoint;
     int64_t      since_prev_ms;     /* CX_NONE on a landing */
+    int          landing;
+
+    cx_str_t     touchpoint;
+    int          goal;
+    const char  *channel;           /* NULL: null */
+    cx_str_t     source;
+    cx_str_t     medium;
+    cx_str_t     campaign;
+    cx_str_t     term;
+    cx_str_t     content;
+
+    const char  *device;
+    const char  *browser;
+    const char  *os;
+    int          bot;
 } cx_record_t;
 
 

@@ -57,6 +57,41 @@ static ngx_command_t  ngx_http_cx_commands[] = {
       offsetof(ngx_http_cx_loc_conf_t, session_timeout),
       NULL },
 
+    { ngx_string("cx_touchpoint"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_2MORE,
+      ngx_http_cx_touchpoint_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cx_internal_hosts"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_cx_internal_hosts_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cx_channel_source"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE23,
+      ngx_http_cx_channel_source_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cx_bots"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_cx_bots_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cx_log_bots"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_cx_loc_conf_t, log_bots),
+      NULL },
+
     { ngx_string("cx_types"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_types_slot,
@@ -154,6 +189,12 @@ ngx_http_cx_header_filter(ngx_http_request_t *r)
 
     ctx->page_view = 1;
 
+    /* bots get no cookie: they count nowhere as visitors */
+
+    if (ctx->bot) {
+        return ngx_http_next_header_filter(r);
+    }
+
     if (ctx->cookieless) {
         if (ctx->sent_cookie && ngx_http_cx_cookie_expire(r, lcf) != NGX_OK) {
             return NGX_ERROR;
@@ -182,7 +223,7 @@ ngx_http_cx_log_handler(ngx_http_request_t *r)
 
     ctx = ngx_http_cx_get_ctx(r);
 
-    if (ctx == NULL || !ctx->page_view) {
+    if (ctx == NULL || !ctx->page_view || (ctx->bot && !lcf->log_bots)) {
         return NGX_OK;
     }
 
@@ -242,6 +283,11 @@ ngx_http_cx_create_loc_conf(ngx_conf_t *cf)
      *     conf->cookie_path = { 0, NULL };
      *     conf->cookie_attributes = { 0, NULL };
      *     conf->cookie_expired = { 0, NULL };
+     *     conf->touchpoints = NULL;
+     *     conf->internal_hosts = NULL;
+     *     conf->channel_sources = NULL;
+     *     conf->bot_tokens = NULL;
+     *     conf->bot_regexes = NULL;
      *     conf->logs = NULL;
      *     conf->types = { NULL };
      *     conf->types_keys = NULL;
@@ -252,6 +298,7 @@ ngx_http_cx_create_loc_conf(ngx_conf_t *cf)
     conf->cookie_secure = NGX_CONF_UNSET;
     conf->cookie_samesite = NGX_CONF_UNSET_UINT;
     conf->session_timeout = NGX_CONF_UNSET_MSEC;
+    conf->log_bots = NGX_CONF_UNSET;
     conf->logs_off = NGX_CONF_UNSET;
 
     return conf;
@@ -282,6 +329,26 @@ ngx_http_cx_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_msec_value(conf->session_timeout, prev->session_timeout,
                               30 * 60 * 1000);
+
+    /* rule lists are inherited whole by a level with none of its own */
+
+    if (conf->touchpoints == NULL) {
+        conf->touchpoints = prev->touchpoints;
+    }
+
+    if (conf->internal_hosts == NULL) {
+        conf->internal_hosts = prev->internal_hosts;
+    }
+
+    if (conf->channel_sources == NULL) {
+        conf->channel_sources = prev->channel_sources;
+    }
+
+    if (conf->bot_tokens == NULL && conf->bot_regexes == NULL) {
+        conf->bot_tokens = prev->bot_tokens;
+        conf->bot_regexes = prev->bot_regexes;
+    }
+    ngx_conf_merge_value(conf->log_bots, prev->log_bots, 1);
 
     /* like access_log: a level with no cx_log of its own takes its parent's */
 

@@ -13,11 +13,19 @@
 #include <ngx_http.h>
 
 #include "cx_str.h"
+#include "cx_agent.h"
+#include "cx_channel.h"
 #include "cx_cookie.h"
 #include "cx_session.h"
 
 
 #define ngx_http_cx_str(s)  ((cx_str_t) { (s).data, (s).len })
+
+/* names from nginx.conf that become labels and JSON: [A-Za-z0-9_.:-] */
+#define ngx_http_cx_name_char(c)                                             \
+    (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z')                \
+     || ((c) >= '0' && (c) <= '9') || (c) == '_' || (c) == '.'               \
+     || (c) == ':' || (c) == '-')
 
 
 typedef struct {
@@ -26,9 +34,24 @@ typedef struct {
 } ngx_http_cx_log_t;
 
 
+/* a cx_touchpoint rule */
+typedef struct {
+    ngx_str_t                 name;
+    uint32_t                  hash;        /* of the name, as the cookie
+                                              keeps it */
+    ngx_regex_t              *regex;       /* NULL: the exact path below */
+    ngx_str_t                 path;
+    ngx_msec_t                slow;        /* NGX_CONF_UNSET_MSEC: cx_slow's */
+    unsigned                  goal:1;
+} ngx_http_cx_touchpoint_t;
+
+
 typedef struct {
     ngx_array_t              *keys;        /* of cx_cookie_key_t; the first
                                               signs, every one verifies */
+    ngx_array_t              *touchpoint_names;   /* of
+                                                     ngx_http_cx_touchpoint_t,
+                                                     each name once */
 
     /* per worker until the metrics zone counts them for all */
     ngx_uint_t                cookie_rejected[CX_COOKIE_REASONS];
@@ -48,6 +71,14 @@ typedef struct {
                                                      at config time */
     ngx_str_t                 cookie_expired;     /* "name=; Max-Age=0..." */
     ngx_msec_t                session_timeout;
+
+    ngx_array_t              *touchpoints;        /* of
+                                                     ngx_http_cx_touchpoint_t */
+    ngx_array_t              *internal_hosts;     /* of cx_str_t */
+    ngx_array_t              *channel_sources;    /* of cx_channel_host_t */
+    ngx_array_t              *bot_tokens;         /* of cx_str_t, lowercase */
+    ngx_array_t              *bot_regexes;        /* of ngx_regex_t * */
+    ngx_flag_t                log_bots;
 
     ngx_array_t              *logs;        /* of ngx_http_cx_log_t */
     ngx_flag_t                logs_off;
@@ -70,6 +101,11 @@ typedef struct {
     u_char                    visitor_hex[32];
     u_char                    session_hex[16];
 
+    ngx_http_cx_touchpoint_t *touchpoint;  /* NULL: no rule matched */
+    ngx_str_t                 prev_touchpoint;
+    cx_channel_result_t       channel;     /* the strings on landings only */
+    cx_agent_t                agent;
+
     unsigned                  resolved:1;
     unsigned                  page_view:1;
     unsigned                  has_prev:1;      /* a valid cookie came */
@@ -77,6 +113,8 @@ typedef struct {
                                                   valid or not */
     unsigned                  cookieless:1;    /* DNT or Sec-GPC: no cookie,
                                                   an anonymous session */
+    unsigned                  bot:1;           /* no cookie, no visitor,
+                                                  no session */
 } ngx_http_cx_ctx_t;
 
 
@@ -108,6 +146,26 @@ ngx_int_t ngx_http_cx_cookie_set(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
 ngx_int_t ngx_http_cx_cookie_expire(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf);
+
+/* ngx_http_cx_touchpoint.c */
+char *ngx_http_cx_touchpoint_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+void ngx_http_cx_touchpoint_resolve(ngx_http_request_t *r,
+    ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
+
+/* ngx_http_cx_channel.c */
+char *ngx_http_cx_internal_hosts_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+char *ngx_http_cx_channel_source_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_cx_channel_resolve(ngx_http_request_t *r,
+    ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
+
+/* ngx_http_cx_agent.c */
+char *ngx_http_cx_bots_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+void ngx_http_cx_agent_resolve(ngx_http_request_t *r,
+    ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
 
 /* ngx_http_cx_variables.c */
 ngx_int_t ngx_http_cx_add_variables(ngx_conf_t *cf);

@@ -63,25 +63,52 @@ ngx_http_cx_record_line(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
 }
 
 
-/* who and where in the journey: none of it is known without a cookie */
+/* who and where in the journey: none of who is known without a cookie */
 static void
 ngx_http_cx_record_journey(ngx_http_cx_ctx_t *ctx, cx_record_t *rec)
 {
-    rec->session.data = ctx->session_hex;
-    rec->session.len = sizeof(ctx->session_hex);
+    cx_channel_result_t  *channel;
 
-    if (ctx->cookieless) {
+    if (ctx->touchpoint) {
+        rec->touchpoint = ngx_http_cx_str(ctx->touchpoint->name);
+    }
+
+    rec->goal = ctx->touchpoint && ctx->touchpoint->goal;
+    rec->prev_touchpoint = ngx_http_cx_str(ctx->prev_touchpoint);
+
+    channel = &ctx->channel;
+    rec->channel = cx_channel_name(channel->channel);
+    rec->source = channel->source;
+    rec->medium = channel->medium;
+    rec->campaign = channel->campaign;
+    rec->term = channel->term;
+    rec->content = channel->content;
+
+    rec->device = cx_device_name(ctx->agent.device);
+    rec->browser = cx_browser_name(ctx->agent.browser);
+    rec->os = cx_os_name(ctx->agent.os);
+    rec->bot = ctx->bot;
+
+    if (ctx->bot || ctx->cookieless) {
         rec->session_index = CX_NONE;
         rec->seq = CX_NONE;
         rec->new_visitor = CX_UNKNOWN;
         rec->new_session = CX_UNKNOWN;
         rec->landing = CX_UNKNOWN;
         rec->since_prev_ms = CX_NONE;
+
+        if (ctx->cookieless) {
+            rec->session.data = ctx->session_hex;
+            rec->session.len = sizeof(ctx->session_hex);
+        }
+
         return;
     }
 
     rec->visitor.data = ctx->visitor_hex;
     rec->visitor.len = sizeof(ctx->visitor_hex);
+    rec->session.data = ctx->session_hex;
+    rec->session.len = sizeof(ctx->session_hex);
     rec->session_index = ctx->state.session_index;
     rec->seq = ctx->state.seq;
     rec->new_visitor = ctx->session.new_visitor;

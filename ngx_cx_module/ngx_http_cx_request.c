@@ -98,11 +98,15 @@ ngx_http_cx_create_ctx(ngx_http_request_t *r)
 }
 
 
-/* the context with its visitor and session, worked out on first need */
+/*
+ * The context with all the request's journey: who (agent, then visitor and
+ * session), where (touchpoint) and whence (channel), worked out on first need.
+ */
 ngx_http_cx_ctx_t *
 ngx_http_cx_resolve(ngx_http_request_t *r)
 {
-    ngx_http_cx_ctx_t  *ctx;
+    ngx_http_cx_ctx_t       *ctx;
+    ngx_http_cx_loc_conf_t  *lcf;
 
     ctx = ngx_http_cx_create_ctx(r);
 
@@ -112,7 +116,17 @@ ngx_http_cx_resolve(ngx_http_request_t *r)
 
     ctx->resolved = 1;
 
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+
+    ngx_http_cx_agent_resolve(r, lcf, ctx);
+
     if (ngx_http_cx_session_resolve(r, ctx) != NGX_OK) {
+        return NULL;
+    }
+
+    ngx_http_cx_touchpoint_resolve(r, lcf, ctx);
+
+    if (ngx_http_cx_channel_resolve(r, lcf, ctx) != NGX_OK) {
         return NULL;
     }
 

@@ -43,6 +43,12 @@ ngx_http_cx_session_resolve(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
     cx_session_input_t       in;
     ngx_http_cx_loc_conf_t  *lcf;
 
+    /* a bot has neither cookie nor visitor nor session */
+
+    if (ctx->bot) {
+        return NGX_OK;
+    }
+
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
 
     now_ms = (uint64_t) r->start_sec * 1000 + r->start_msec;

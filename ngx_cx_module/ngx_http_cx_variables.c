@@ -13,11 +13,16 @@ typedef enum {
     NGX_HTTP_CX_VAR_SESSION,
     NGX_HTTP_CX_VAR_SESSION_INDEX,
     NGX_HTTP_CX_VAR_SEQ,
-    NGX_HTTP_CX_VAR_NEW_SESSION
+    NGX_HTTP_CX_VAR_NEW_SESSION,
+    NGX_HTTP_CX_VAR_TOUCHPOINT,
+    NGX_HTTP_CX_VAR_CHANNEL,
+    NGX_HTTP_CX_VAR_DEVICE
 } ngx_http_cx_var_e;
 
 
 static ngx_int_t ngx_http_cx_journey_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_cx_class_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_cx_number(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, ngx_uint_t n);
@@ -40,6 +45,15 @@ static ngx_http_variable_t  ngx_http_cx_vars[] = {
 
     { ngx_string("cx_new_session"), NULL, ngx_http_cx_journey_variable,
       NGX_HTTP_CX_VAR_NEW_SESSION, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cx_touchpoint"), NULL, ngx_http_cx_class_variable,
+      NGX_HTTP_CX_VAR_TOUCHPOINT, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cx_channel"), NULL, ngx_http_cx_class_variable,
+      NGX_HTTP_CX_VAR_CHANNEL, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cx_device"), NULL, ngx_http_cx_class_variable,
+      NGX_HTTP_CX_VAR_DEVICE, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
 };
@@ -90,7 +104,7 @@ ngx_http_cx_journey_variable(ngx_http_request_t *r,
 
     /* a visitor who sent DNT has a session, but no visitor and no counts */
 
-    if (ctx == NULL
+    if (ctx == NULL || ctx->bot
         || (ctx->cookieless && data != NGX_HTTP_CX_VAR_SESSION))
     {
         v->not_found = 1;
@@ -120,6 +134,57 @@ ngx_http_cx_journey_variable(ngx_http_request_t *r,
         v->len = 1;
         break;
     }
+
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+/* what the request is, which bots have too */
+static ngx_int_t
+ngx_http_cx_class_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    const char         *name;
+    ngx_http_cx_ctx_t  *ctx;
+
+    ctx = ngx_http_cx_variable_ctx(r);
+    name = NULL;
+
+    if (ctx) {
+        switch (data) {
+
+        case NGX_HTTP_CX_VAR_TOUCHPOINT:
+            if (ctx->touchpoint) {
+                v->data = ctx->touchpoint->name.data;
+                v->len = ctx->touchpoint->name.len;
+                goto found;
+            }
+
+            break;
+
+        case NGX_HTTP_CX_VAR_CHANNEL:
+            name = cx_channel_name(ctx->channel.channel);
+            break;
+
+        default: /* NGX_HTTP_CX_VAR_DEVICE */
+            name = cx_device_name(ctx->agent.device);
+            break;
+        }
+    }
+
+    if (name == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->data = (u_char *) name;
+    v->len = ngx_strlen(name);
+
+found:
 
     v->valid = 1;
     v->no_cacheable = 0;

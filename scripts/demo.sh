@@ -95,9 +95,11 @@ echo "The journey, as analysts read it ($log):"
 jq -c -s 'sort_by(.session, .seq)[]' "$log"
 echo
 echo "The same, in a table:"
-jq -r -s 'sort_by(.session, .seq)[] | [.visitor[0:8], .session, .seq,
-    .status, .path, (.since_prev_ms // "-")] | @tsv' "$log" \
-    | (printf 'visitor\tsession\tseq\tstatus\tpath\tsince_prev_ms\n'; cat) \
+jq -r -s 'sort_by(.session, .seq)[] | [.visitor[0:8], .seq, .status, .path,
+    (.touchpoint // "-"), (if .goal then "goal" else "-" end), .channel,
+    (.source // "-"), .device, (.since_prev_ms // "-")] | @tsv' "$log" \
+    | (printf 'visitor\tseq\tstatus\tpath\ttouchpoint\tgoal\tchannel'
+       printf '\tsource\tdevice\tsince_prev_ms\n'; cat) \
     | column -t -s $'\t'
 echo
 echo "nginx is still up at $shop (prefix $prefix);"

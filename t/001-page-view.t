@@ -79,7 +79,9 @@ is($line->{referrer}, 'https://www.google.com/search?q=x', 'referrer');
 
 is_deeply([sort keys %$line], [sort qw(v ts event host method path query
     status bytes request_ms upstream_ms referrer visitor session session_index
-    seq new_visitor new_session prev_touchpoint since_prev_ms landing)],
+    seq new_visitor new_session prev_touchpoint since_prev_ms landing
+    touchpoint goal channel source medium campaign term content device browser
+    os bot)],
     'exactly the page view fields, no truncated');
 
 # ts is when the request started, in UTC

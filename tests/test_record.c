@@ -69,6 +69,8 @@ page_view(void)
     rec.new_session = CX_UNKNOWN;
     rec.landing = CX_UNKNOWN;
     rec.since_prev_ms = CX_NONE;
+    rec.goal = CX_UNKNOWN;
+    rec.bot = CX_UNKNOWN;
 
     return rec;
 }
@@ -94,7 +96,43 @@ test_page_view_line(void **state)
         "\"upstream_ms\":null,\"visitor\":null,\"session\":null,"
         "\"session_index\":null,\"seq\":null,\"new_visitor\":null,"
         "\"new_session\":null,\"prev_touchpoint\":null,"
-        "\"since_prev_ms\":null,\"landing\":null,\"referrer\":null}\n");
+        "\"since_prev_ms\":null,\"landing\":null,\"touchpoint\":null,"
+        "\"goal\":null,\"channel\":null,\"source\":null,\"medium\":null,"
+        "\"campaign\":null,\"term\":null,\"content\":null,"
+        "\"referrer\":null,\"device\":null,\"browser\":null,\"os\":null,"
+        "\"bot\":null}\n");
+}
+
+
+static void
+test_classification_fields(void **state)
+{
+    char         buf[4096];
+    size_t       len;
+    cx_record_t  rec;
+
+    rec = page_view();
+    rec.touchpoint = str("checkout");
+    rec.goal = 1;
+    rec.channel = "campaign";
+    rec.source = str("newsletter");
+    rec.medium = str("email");
+    rec.campaign = str("spring sale");
+    rec.device = "mobile";
+    rec.browser = "safari";
+    rec.os = "ios";
+    rec.bot = 0;
+
+    len = cx_record_write(&rec, (unsigned char *) buf, sizeof(buf));
+    assert_true(len > 0);
+    buf[len] = '\0';
+
+    assert_non_null(strstr(buf, ",\"touchpoint\":\"checkout\",\"goal\":true,"
+                            "\"channel\":\"campaign\",\"source\":\"newsletter\","
+                            "\"medium\":\"email\",\"campaign\":\"spring sale\","
+                            "\"term\":null,\"content\":null,\"referrer\":null,"
+                            "\"device\":\"mobile\",\"browser\":\"safari\","
+                            "\"os\":\"ios\",\"bot\":false}\n"));
 }
 
 
@@ -199,6 +237,7 @@ main(void)
         cmocka_unit_test(test_timestamps),
         cmocka_unit_test(test_page_view_line),
         cmocka_unit_test(test_journey_fields),
+        cmocka_unit_test(test_classification_fields),
         cmocka_unit_test(test_empty_strings_are_null),
         cmocka_unit_test(test_truncated_fields_listed),
         cmocka_unit_test(test_too_small_a_buffer_writes_nothing_usable),

@@ -28,6 +28,8 @@ our $SHARED = abs_path("$ROOT/../shared") // "$ROOT/../shared";
 
 my $DEFAULT_MODULE = "$ROOT/build/dynamic/nginx/objs/ngx_http_cx_module.so";
 my $DEADLINE = 15;
+our $BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 '
+    . '(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 my $JSON = JSON::PP->new->utf8->canonical;
 
 sub new {
@@ -349,6 +351,10 @@ sub request {
 
     unshift @headers, Host => "127.0.0.1:" . $self->port($opt{port} // 'main')
         unless exists $given{host};
+
+    # a browser unless the test says otherwise: no agent at all is a bot
+    push @headers, 'User-Agent' => $BROWSER
+        unless exists $given{'user-agent'};
     push @headers, 'Content-Length' => length $content
         if defined $content && !exists $given{'content-length'};
     push @headers, Connection => 'close';

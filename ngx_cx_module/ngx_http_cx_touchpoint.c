@@ -1,0 +1,315 @@
+
+/*
+ * Touchpoints: cx_touchpoint names the pages of a journey (PCRE2 rules on the
+ * path, compiled once through ngx_regex), marks conversions as goals, and the
+ * cookie carries the last one so the next page knows where the visitor was.
+ */
+
+
+#include "ngx_http_cx_module.h"
+#include "cx_hash.h"
+
+
+#define NGX_HTTP_CX_NAME_MAX  64
+
+
+static char *ngx_http_cx_touchpoint_regex(ngx_conf_t *cf,
+    ngx_http_cx_touchpoint_t *tp, ngx_str_t *pattern);
+static char *ngx_http_cx_touchpoint_name_add(ngx_conf_t *cf,
+    ngx_http_cx_touchpoint_t *tp);
+static ngx_http_cx_touchpoint_t *ngx_http_cx_touchpoint_match(
+    ngx_http_request_t *r, ngx_array_t *touchpoints, ngx_str_t *path);
+static ngx_str_t *ngx_http_cx_touchpoint_name(ngx_http_request_t *r,
+    uint32_t hash);
+
+
+/* this page's touchpoint, and the one the visitor came from */
+void
+ngx_http_cx_touchpoint_resolve(ngx_http_request_t *r,
+    ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx)
+{
+    ngx_str_t  *prev;
+
+    if (lcf->touchpoints) {
+        ctx->touchpoint = ngx_http_cx_touchpoint_match(r, lcf->touchpoints,
+                                                       &ctx->path);
+    }
+
+    if (ctx->bot || ctx->cookieless) {
+        return;
+    }
+
+    if (!ctx->session.new_session && ctx->prev.touchpoint) {
+        prev = ngx_http_cx_touchpoint_name(r, ctx->prev.touchpoint);
+
+        if (prev) {
+            ctx->prev_touchpoint = *prev;
+        }
+    }
+
+    ctx->state.touchpoint = ctx->touchpoint ? ctx->touchpoint->hash : 0;
+
+    if (ctx->touchpoint && ctx->touchpoint->goal) {
+        ctx->state.flags |= CX_COOKIE_GOAL;
+    }
+}
+
+
+/* the first rule in configuration order that matches the path */
+static ngx_http_cx_touchpoint_t *
+ngx_http_cx_touchpoint_match(ngx_http_request_t *r, ngx_array_t *touchpoints,
+    ngx_str_t *path)
+{
+    ngx_int_t                  rc;
+    ngx_uint_t                 i;
+    ngx_http_cx_touchpoint_t  *tp;
+
+    tp = touchpoints->elts;
+
+    for (i = 0; i < touchpoints->nelts; i++) {
+
+        if (tp[i].regex == NULL) {
+            if (tp[i].path.len == path->len
+                && ngx_memcmp(tp[i].path.data, path->data, path->len) == 0)
+            {
+                return &tp[i];
+            }
+
+            continue;
+        }
+
+        rc = ngx_regex_exec(tp[i].regex, path, NULL, 0);
+
+        if (rc >= 0) {
+            return &tp[i];
+        }
+
+        if (rc != NGX_REGEX_NO_MATCHED) {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          ngx_regex_exec_n " failed: %i on \"%V\" "
+                          "for touchpoint \"%V\"", rc, path, &tp[i].name);
+        }
+    }
+
+    return NULL;
+}
+
+
+/* a touchpoint the cookie names by its hash; NULL if the config dropped it */
+static ngx_str_t *
+ngx_http_cx_touchpoint_name(ngx_http_request_t *r, uint32_t hash)
+{
+    ngx_uint_t                 i;
+    ngx_http_cx_main_conf_t   *mcf;
+    ngx_http_cx_touchpoint_t  *names;
+
+    mcf = ngx_http_get_module_main_conf(r, ngx_http_cx_module);
+
+    if (mcf->touchpoint_names == NULL) {
+        return NULL;
+    }
+
+    names = mcf->touchpoint_names->elts;
+
+    for (i = 0; i < mcf->touchpoint_names->nelts; i++) {
+        if (names[i].hash == hash) {
+            return &names[i].name;
+        }
+    }
+
+    return NULL;
+}
+
+
+char *
+ngx_http_cx_touchpoint_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_cx_loc_conf_t *lcf = conf;
+
+    ngx_str_t                 *value, s;
+    ngx_uint_t                 i;
+    ngx_http_cx_touchpoint_t  *tp;
+
+    value = cf->args->elts;
+
+    if (value[2].len == 0 || value[2].len > NGX_HTTP_CX_NAME_MAX) {
+        goto invalid_name;
+    }
+
+    for (i = 0; i < value[2].len; i++) {
+        if (ngx_http_cx_name_char(value[2].data[i]) == 0) {
+            goto invalid_name;
+        }
+    }
+
+    if (lcf->touchpoints == NULL) {
+        lcf->touchpoints = ngx_array_create(cf->pool, 8,
+                                            sizeof(ngx_http_cx_touchpoint_t));
+        if (lcf->touchpoints == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    tp = ngx_array_push(lcf->touchpoints);
+    if (tp == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(tp, sizeof(ngx_http_cx_touchpoint_t));
+
+    tp->name = value[2];
+    tp->hash = cx_fnv1a32(ngx_http_cx_str(value[2]));
+    tp->slow = NGX_CONF_UNSET_MSEC;
+
+    if (value[1].data[0] == '~') {
+        if (ngx_http_cx_touchpoint_regex(cf, tp, &value[1]) != NGX_CONF_OK) {
+            return NGX_CONF_ERROR;
+        }
+
+    } else {
+        tp->path = value[1];
+    }
+
+    for (i = 3; i < cf->args->nelts; i++) {
+
+        if (ngx_strcmp(value[i].data, "goal") == 0) {
+            tp->goal = 1;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "slow=", 5) == 0) {
+            s.data = value[i].data + 5;
+            s.len = value[i].len - 5;
+
+            tp->slow = ngx_parse_time(&s, 0);
+
+            if (tp->slow == (ngx_msec_t) NGX_ERROR || tp->slow == 0) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid slow time \"%V\"", &s);
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "unknown cx_touchpoint parameter \"%V\"",
+                           &value[i]);
+        return NGX_CONF_ERROR;
+    }
+
+    return ngx_http_cx_touchpoint_name_add(cf, tp);
+
+invalid_name:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid touchpoint name \"%V\": 1 to 64 letters, "
+                       "digits, \"_\", \".\", \":\" or \"-\"", &value[2]);
+    return NGX_CONF_ERROR;
+}
+
+
+/* "~regex" is case-sensitive, "~*regex" not, as in nginx's location */
+static char *
+ngx_http_cx_touchpoint_regex(ngx_conf_t *cf, ngx_http_cx_touchpoint_t *tp,
+    ngx_str_t *pattern)
+{
+    u_char               *at, errstr[NGX_MAX_CONF_ERRSTR];
+    size_t                tail;
+    ngx_regex_compile_t   rc;
+
+    ngx_memzero(&rc, sizeof(ngx_regex_compile_t));
+
+    rc.pattern.data = pattern->data + 1;
+    rc.pattern.len = pattern->len - 1;
+
+    if (rc.pattern.len && rc.pattern.data[0] == '*') {
+        rc.pattern.data++;
+        rc.pattern.len--;
+        rc.options = NGX_REGEX_CASELESS;
+    }
+
+    if (rc.pattern.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "empty cx_touchpoint regex \"%V\"", pattern);
+        return NGX_CONF_ERROR;
+    }
+
+    rc.pool = cf->pool;
+    rc.err.len = NGX_MAX_CONF_ERRSTR;
+    rc.err.data = errstr;
+
+    if (ngx_regex_compile(&rc) != NGX_OK) {
+
+        /* ngx_regex ends its message with 'at "<the pattern from there>"' */
+
+        tail = 0;
+        at = ngx_strlcasestrn(rc.err.data, rc.err.data + rc.err.len,
+                              (u_char *) " at \"", 4);
+
+        if (at) {
+            tail = rc.err.data + rc.err.len - (at + 5) - 1;
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid cx_touchpoint regex \"%V\": %V "
+                           "(offset %uz)", pattern, &rc.err,
+                           tail <= rc.pattern.len ? rc.pattern.len - tail : 0);
+        return NGX_CONF_ERROR;
+    }
+
+    tp->regex = rc.regex;
+
+    return NGX_CONF_OK;
+}
+
+
+/* every name, whatever the level: the cookie's hash finds it again */
+static char *
+ngx_http_cx_touchpoint_name_add(ngx_conf_t *cf, ngx_http_cx_touchpoint_t *tp)
+{
+    ngx_uint_t                 i;
+    ngx_http_cx_main_conf_t   *mcf;
+    ngx_http_cx_touchpoint_t  *names, *name;
+
+    mcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_cx_module);
+
+    if (mcf->touchpoint_names == NULL) {
+        mcf->touchpoint_names = ngx_array_create(cf->pool, 8,
+                                            sizeof(ngx_http_cx_touchpoint_t));
+        if (mcf->touchpoint_names == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    names = mcf->touchpoint_names->elts;
+
+    for (i = 0; i < mcf->touchpoint_names->nelts; i++) {
+
+        if (names[i].hash != tp->hash) {
+            continue;
+        }
+
+        if (names[i].name.len == tp->name.len
+            && ngx_strncmp(names[i].name.data, tp->name.data, tp->name.len)
+               == 0)
+        {
+            return NGX_CONF_OK;
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "touchpoint names \"%V\" and \"%V\" have the same "
+                           "hash: rename one", &names[i].name, &tp->name);
+        return NGX_CONF_ERROR;
+    }
+
+    name = ngx_array_push(mcf->touchpoint_names);
+    if (name == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *name = *tp;
+
+    return NGX_CONF_OK;
+}
