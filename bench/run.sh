@@ -9,6 +9,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+shared=$(cd "$root/../shared" 2>/dev/null && pwd || echo "$root/../shared")
 module=$root/build/dynamic/nginx/objs/ngx_http_cx_module.so
 nginx=/usr/sbin/nginx
 requests=${BENCH_REQUESTS:-1000}
@@ -124,10 +125,12 @@ scenario_names=()
 scenario_directives=()
 scenario_headers=()
 
+# scenario NAME DIRECTIVES [HEADER...]: headers are kept one per line
 scenario() {
     scenario_names+=("$1")
     scenario_directives+=("$2")
-    scenario_headers+=("${3:-}")
+    shift 2
+    scenario_headers+=("$(printf '%s\n' "$@")")
 }
 
 secret=$work/cx.key
@@ -141,8 +144,24 @@ cx="    cx on;
     cx_secret $secret;
     cx_log $work/journey.log;"
 
+touchpoints="    cx_touchpoint / home;
+    cx_touchpoint ~^/product/ product;
+    cx_touchpoint ~*^/cart cart;
+    cx_touchpoint /checkout/done order_done goal;
+    cx_touchpoint ~^/checkout checkout;
+    cx_touchpoint ~^/help/ help;"
+geo="    cx_geoip2 $shared/geoip/GeoIP2-City-Test.mmdb;
+    cx_geoip2 $shared/geoip/GeoLite2-ASN-Test.mmdb;
+    set_real_ip_from 127.0.0.1;
+    real_ip_header X-Forwarded-For;"
+
 scenario "cx, new visitor" "$cx"
 scenario "cx, returning visitor" "$cx" "Cookie: cx=$cookie"
+scenario "+ 6 touchpoints" "$cx
+$touchpoints" "Cookie: cx=$cookie"
+scenario "+ 2 geo databases" "$cx
+$touchpoints
+$geo" "Cookie: cx=$cookie" "X-Forwarded-For: 89.160.20.112"
 
 echo "ngx_cx_module benchmark: nginx $("$nginx" -v 2>&1 | sed 's/.*\///'),"\
 "$(nproc) cores, callgrind over $requests..$((requests + 1000)) requests,"\
@@ -159,7 +178,7 @@ printf '%-28s %14s %8s %12s %8s\n' "plain nginx (return 200)" "$base_ir" 1.000 \
 for i in "${!scenario_names[@]}"; do
     headers=()
     if [[ -n ${scenario_headers[$i]} ]]; then
-        headers=("${scenario_headers[$i]}")
+        mapfile -t headers <<< "${scenario_headers[$i]}"
     fi
     ir=$(per_request "${scenario_directives[$i]}" "${headers[@]}")
     rps=$(throughput "${scenario_directives[$i]}" "${headers[@]}")

@@ -4,7 +4,6 @@
  */
 
 
-#include <stdio.h>
 #include <string.h>
 #include <math.h>
 
@@ -293,43 +292,71 @@ cx_json_integer(cx_json_t *json, int64_t n)
 }
 
 
+/*
+ * A fixed-point number with at most max_decimals decimals and no trailing
+ * zeros.  Scaled to an integer and printed by hand: snprintf's %f costs a
+ * few thousand instructions, and coordinates are on every line.
+ */
 void
 cx_json_number(cx_json_t *json, double n, unsigned max_decimals)
 {
-    int   len;
-    char  buf[64];
+    char      buf[48], *p, *end;
+    double    scale;
+    int64_t   scaled;
+    uint64_t  u;
+    unsigned  i, decimals;
 
-    if (!isfinite(n) || fabs(n) > 1e15) {
+    if (!isfinite(n) || fabs(n) > 1e9) {
         cx_json_null(json);
         return;
     }
 
+    if (max_decimals > 9) {
+        max_decimals = 9;
+    }
+
+    scale = 1;
+
+    for (i = 0; i < max_decimals; i++) {
+        scale *= 10;
+    }
+
+    /* half away from zero, as llround() would, without needing libm */
+    scaled = (int64_t) (n * scale + (n < 0 ? -0.5 : 0.5));
+    decimals = max_decimals;
+
+    while (decimals && scaled % 10 == 0) {
+        scaled /= 10;
+        decimals--;
+    }
+
     cx_json_separate(json);
 
-    if (max_decimals > 15) {
-        max_decimals = 15;
+    end = buf + sizeof(buf);
+    p = end;
+    u = (scaled < 0) ? 0 - (uint64_t) scaled : (uint64_t) scaled;
+
+    /* from the right: the decimals, the point, then the whole part */
+
+    for (i = 0; i < decimals; i++) {
+        *--p = (char) ('0' + u % 10);
+        u /= 10;
     }
 
-    len = snprintf(buf, sizeof(buf), "%.*f", (int) max_decimals, n);
-
-    /* shortest form: no trailing zeros, no lone decimal point, no "-0" */
-
-    if (max_decimals > 0) {
-        while (buf[len - 1] == '0') {
-            len--;
-        }
-
-        if (buf[len - 1] == '.') {
-            len--;
-        }
+    if (decimals) {
+        *--p = '.';
     }
 
-    if (len == 2 && buf[0] == '-' && buf[1] == '0') {
-        cx_json_put(json, "0", 1);
-        return;
+    do {
+        *--p = (char) ('0' + u % 10);
+        u /= 10;
+    } while (u);
+
+    if (scaled < 0) {
+        *--p = '-';
     }
 
-    cx_json_put(json, buf, len);
+    cx_json_put(json, p, end - p);
 }
 
 

@@ -30,6 +30,11 @@ typedef enum {
     CX_FIELD_CAMPAIGN,
     CX_FIELD_TERM,
     CX_FIELD_CONTENT,
+    CX_FIELD_COUNTRY,
+    CX_FIELD_REGION,
+    CX_FIELD_CITY,
+    CX_FIELD_AS_ORG,
+    CX_FIELD_IP,
     CX_FIELD_COUNT
 } cx_record_field_e;
 
@@ -50,7 +55,7 @@ static void cx_record_name(cx_json_t *json, const char *name);
 static const char  *cx_record_field_names[CX_FIELD_COUNT] = {
     "host", "method", "path", "query", "referrer", "visitor", "session",
     "prev_touchpoint", "touchpoint", "source", "medium", "campaign", "term",
-    "content"
+    "content", "country", "region", "city", "as_org", "ip"
 };
 
 static const char  *cx_record_event_names[] = {
@@ -76,7 +81,12 @@ cx_record_bound(const cx_record_t *rec)
            + cx_json_string_bound(rec->medium.len, CX_RECORD_CAP_UTM)
            + cx_json_string_bound(rec->campaign.len, CX_RECORD_CAP_UTM)
            + cx_json_string_bound(rec->term.len, CX_RECORD_CAP_UTM)
-           + cx_json_string_bound(rec->content.len, CX_RECORD_CAP_UTM);
+           + cx_json_string_bound(rec->content.len, CX_RECORD_CAP_UTM)
+           + cx_json_string_bound(rec->country.len, CX_RECORD_CAP_GEO)
+           + cx_json_string_bound(rec->region.len, CX_RECORD_CAP_GEO)
+           + cx_json_string_bound(rec->city.len, CX_RECORD_CAP_GEO)
+           + cx_json_string_bound(rec->as_org.len, CX_RECORD_CAP_GEO)
+           + cx_json_string_bound(rec->ip.len, CX_RECORD_CAP_NAME);
 }
 
 
@@ -179,6 +189,38 @@ cx_record_write(const cx_record_t *rec, unsigned char *buf, size_t size)
     cx_record_name(json, rec->os);
     cx_json_key(json, "bot");
     cx_record_bool(json, rec->bot);
+
+    cx_json_key(json, "country");
+    cx_record_text(&w, rec->country, CX_RECORD_CAP_GEO, CX_FIELD_COUNTRY);
+    cx_json_key(json, "region");
+    cx_record_text(&w, rec->region, CX_RECORD_CAP_GEO, CX_FIELD_REGION);
+    cx_json_key(json, "city");
+    cx_record_text(&w, rec->city, CX_RECORD_CAP_GEO, CX_FIELD_CITY);
+
+    cx_json_key(json, "lat");
+
+    if (rec->has_location) {
+        cx_json_number(json, rec->lat, 6);
+
+    } else {
+        cx_json_null(json);
+    }
+
+    cx_json_key(json, "lon");
+
+    if (rec->has_location) {
+        cx_json_number(json, rec->lon, 6);
+
+    } else {
+        cx_json_null(json);
+    }
+
+    cx_json_key(json, "asn");
+    cx_json_integer(json, rec->asn);
+    cx_json_key(json, "as_org");
+    cx_record_text(&w, rec->as_org, CX_RECORD_CAP_GEO, CX_FIELD_AS_ORG);
+    cx_json_key(json, "ip");
+    cx_record_text(&w, rec->ip, CX_RECORD_CAP_NAME, CX_FIELD_IP);
 
     cx_record_truncated(&w);
 

@@ -22,6 +22,7 @@
 #define CX_RECORD_CAP_ID       32     /* ids are ours: never cut */
 #define CX_RECORD_CAP_NAME     64     /* names from nginx.conf */
 #define CX_RECORD_CAP_UTM      256    /* source, medium, campaign, ... */
+#define CX_RECORD_CAP_GEO      256    /* names from the geo databases */
 
 
 typedef enum {
@@ -70,6 +71,16 @@ typedef struct {
     const char  *browser;
     const char  *os;
     int          bot;
+
+    cx_str_t     country;
+    cx_str_t     region;
+    cx_str_t     city;
+    double       lat;
+    double       lon;
+    int          has_location;      /* lat and lon are known */
+    int64_t      asn;               /* CX_NONE when not known */
+    cx_str_t     as_org;
+    cx_str_t     ip;                /* as cx_privacy allows */
 } cx_record_t;
 
 

@@ -92,6 +92,20 @@ static ngx_command_t  ngx_http_cx_commands[] = {
       offsetof(ngx_http_cx_loc_conf_t, log_bots),
       NULL },
 
+    { ngx_string("cx_geoip2"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      ngx_http_cx_geoip2_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cx_privacy"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_cx_privacy_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("cx_types"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_types_slot,
@@ -257,7 +271,9 @@ ngx_http_cx_create_main_conf(ngx_conf_t *cf)
     /*
      * set by ngx_pcalloc():
      *
+     *     mcf->geoip = NULL;
      *     mcf->keys = NULL;
+     *     mcf->touchpoint_names = NULL;
      *     mcf->cookie_rejected = { 0 };
      */
 
@@ -299,6 +315,7 @@ ngx_http_cx_create_loc_conf(ngx_conf_t *cf)
     conf->cookie_samesite = NGX_CONF_UNSET_UINT;
     conf->session_timeout = NGX_CONF_UNSET_MSEC;
     conf->log_bots = NGX_CONF_UNSET;
+    conf->privacy_ip = NGX_CONF_UNSET_UINT;
     conf->logs_off = NGX_CONF_UNSET;
 
     return conf;
@@ -349,6 +366,8 @@ ngx_http_cx_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         conf->bot_regexes = prev->bot_regexes;
     }
     ngx_conf_merge_value(conf->log_bots, prev->log_bots, 1);
+    ngx_conf_merge_uint_value(conf->privacy_ip, prev->privacy_ip,
+                              NGX_HTTP_CX_IP_ANONYMIZE);
 
     /* like access_log: a level with no cx_log of its own takes its parent's */
 
@@ -405,5 +424,5 @@ ngx_http_cx_init_process(ngx_cycle_t *cycle)
 {
     ngx_http_cx_session_init_process();
 
-    return NGX_OK;
+    return ngx_http_cx_geo_init_process(cycle);
 }

@@ -46,7 +46,29 @@ typedef struct {
 } ngx_http_cx_touchpoint_t;
 
 
+typedef struct ngx_http_cx_geoip_s  ngx_http_cx_geoip_t;
+
+
+/* a request's answers from the cx_geoip2 databases */
 typedef struct {
+    ngx_str_t                 country;
+    ngx_str_t                 region;
+    ngx_str_t                 city;
+    ngx_str_t                 as_org;
+    double                    lat;
+    double                    lon;
+    int64_t                   asn;         /* CX_NONE without one */
+    unsigned                  has_location:1;
+} ngx_http_cx_geo_t;
+
+
+#define NGX_HTTP_CX_IP_ANONYMIZE  0
+#define NGX_HTTP_CX_IP_FULL       1
+#define NGX_HTTP_CX_IP_OFF        2
+
+
+typedef struct {
+    ngx_array_t              *geoip;       /* of ngx_http_cx_geoip_t * */
     ngx_array_t              *keys;        /* of cx_cookie_key_t; the first
                                               signs, every one verifies */
     ngx_array_t              *touchpoint_names;   /* of
@@ -79,6 +101,7 @@ typedef struct {
     ngx_array_t              *bot_tokens;         /* of cx_str_t, lowercase */
     ngx_array_t              *bot_regexes;        /* of ngx_regex_t * */
     ngx_flag_t                log_bots;
+    ngx_uint_t                privacy_ip;
 
     ngx_array_t              *logs;        /* of ngx_http_cx_log_t */
     ngx_flag_t                logs_off;
@@ -105,6 +128,7 @@ typedef struct {
     ngx_str_t                 prev_touchpoint;
     cx_channel_result_t       channel;     /* the strings on landings only */
     cx_agent_t                agent;
+    ngx_http_cx_geo_t         geo;
 
     unsigned                  resolved:1;
     unsigned                  page_view:1;
@@ -115,6 +139,7 @@ typedef struct {
                                                   an anonymous session */
     unsigned                  bot:1;           /* no cookie, no visitor,
                                                   no session */
+    unsigned                  geo_done:1;
 } ngx_http_cx_ctx_t;
 
 
@@ -166,6 +191,17 @@ char *ngx_http_cx_bots_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 void ngx_http_cx_agent_resolve(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
+
+/* ngx_http_cx_geo.c */
+char *ngx_http_cx_geoip2_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_cx_privacy_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_http_cx_geo_t *ngx_http_cx_geo(ngx_http_request_t *r,
+    ngx_http_cx_ctx_t *ctx);
+ngx_str_t ngx_http_cx_geo_ip(ngx_http_request_t *r,
+    ngx_http_cx_loc_conf_t *lcf);
+ngx_int_t ngx_http_cx_geo_init_process(ngx_cycle_t *cycle);
 
 /* ngx_http_cx_variables.c */
 ngx_int_t ngx_http_cx_add_variables(ngx_conf_t *cf);

@@ -13,6 +13,8 @@ static int64_t ngx_http_cx_upstream_ms(ngx_http_request_t *r);
 static int64_t ngx_http_cx_body_bytes(ngx_http_request_t *r);
 static void ngx_http_cx_record_journey(ngx_http_cx_ctx_t *ctx,
     cx_record_t *rec);
+static void ngx_http_cx_record_geo(ngx_http_request_t *r,
+    ngx_http_cx_ctx_t *ctx, cx_record_t *rec);
 
 
 ngx_int_t
@@ -43,6 +45,7 @@ ngx_http_cx_record_line(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
     rec.upstream_ms = ngx_http_cx_upstream_ms(r);
 
     ngx_http_cx_record_journey(ctx, &rec);
+    ngx_http_cx_record_geo(r, ctx, &rec);
 
     size = cx_record_bound(&rec);
 
@@ -115,6 +118,30 @@ ngx_http_cx_record_journey(ngx_http_cx_ctx_t *ctx, cx_record_t *rec)
     rec->new_session = ctx->session.new_session;
     rec->landing = ctx->state.seq == 1;
     rec->since_prev_ms = ctx->session.since_prev_ms;
+}
+
+
+/* where from: looked up from the full address, which is then dropped */
+static void
+ngx_http_cx_record_geo(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
+    cx_record_t *rec)
+{
+    ngx_http_cx_geo_t       *geo;
+    ngx_http_cx_loc_conf_t  *lcf;
+
+    geo = ngx_http_cx_geo(r, ctx);
+
+    rec->country = ngx_http_cx_str(geo->country);
+    rec->region = ngx_http_cx_str(geo->region);
+    rec->city = ngx_http_cx_str(geo->city);
+    rec->lat = geo->lat;
+    rec->lon = geo->lon;
+    rec->has_location = geo->has_location;
+    rec->asn = geo->asn;
+    rec->as_org = ngx_http_cx_str(geo->as_org);
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+    rec->ip = ngx_http_cx_str(ngx_http_cx_geo_ip(r, lcf));
 }
 
 

@@ -7,13 +7,13 @@
  */
 
 
-#include <sys/random.h>
-
 #include "ngx_http_cx_module.h"
 #include "cx_hash.h"
 #include "cx_query.h"
 #include "cx_siphash.h"
 #include "cx_url.h"
+
+#include <sys/random.h>
 
 
 #define NGX_HTTP_CX_RANDOM_BATCH  4096

@@ -16,13 +16,19 @@ typedef enum {
     NGX_HTTP_CX_VAR_NEW_SESSION,
     NGX_HTTP_CX_VAR_TOUCHPOINT,
     NGX_HTTP_CX_VAR_CHANNEL,
-    NGX_HTTP_CX_VAR_DEVICE
+    NGX_HTTP_CX_VAR_DEVICE,
+    NGX_HTTP_CX_VAR_COUNTRY,
+    NGX_HTTP_CX_VAR_REGION,
+    NGX_HTTP_CX_VAR_CITY,
+    NGX_HTTP_CX_VAR_ASN
 } ngx_http_cx_var_e;
 
 
 static ngx_int_t ngx_http_cx_journey_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_cx_class_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_cx_geo_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_cx_number(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, ngx_uint_t n);
@@ -54,6 +60,18 @@ static ngx_http_variable_t  ngx_http_cx_vars[] = {
 
     { ngx_string("cx_device"), NULL, ngx_http_cx_class_variable,
       NGX_HTTP_CX_VAR_DEVICE, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cx_country"), NULL, ngx_http_cx_geo_variable,
+      NGX_HTTP_CX_VAR_COUNTRY, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cx_region"), NULL, ngx_http_cx_geo_variable,
+      NGX_HTTP_CX_VAR_REGION, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cx_city"), NULL, ngx_http_cx_geo_variable,
+      NGX_HTTP_CX_VAR_CITY, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cx_asn"), NULL, ngx_http_cx_geo_variable,
+      NGX_HTTP_CX_VAR_ASN, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
 };
@@ -186,6 +204,62 @@ ngx_http_cx_class_variable(ngx_http_request_t *r,
 
 found:
 
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+/* the geo lookup happens here if nothing needed it before */
+static ngx_int_t
+ngx_http_cx_geo_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t          *s;
+    ngx_http_cx_ctx_t  *ctx;
+    ngx_http_cx_geo_t  *geo;
+
+    ctx = ngx_http_cx_variable_ctx(r);
+
+    if (ctx == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    geo = ngx_http_cx_geo(r->main, ctx);
+
+    switch (data) {
+
+    case NGX_HTTP_CX_VAR_ASN:
+        if (geo->asn == CX_NONE) {
+            v->not_found = 1;
+            return NGX_OK;
+        }
+
+        return ngx_http_cx_number(r, v, (ngx_uint_t) geo->asn);
+
+    case NGX_HTTP_CX_VAR_COUNTRY:
+        s = &geo->country;
+        break;
+
+    case NGX_HTTP_CX_VAR_REGION:
+        s = &geo->region;
+        break;
+
+    default: /* NGX_HTTP_CX_VAR_CITY */
+        s = &geo->city;
+        break;
+    }
+
+    if (s->len == 0) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->data = s->data;
+    v->len = s->len;
     v->valid = 1;
     v->no_cacheable = 0;
     v->not_found = 0;

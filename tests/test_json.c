@@ -178,6 +178,18 @@ test_object_and_values(void **state)
     cx_json_number(&json, 3.0, 4);
     cx_json_key(&json, "negzero");
     cx_json_number(&json, -0.00001, 4);
+    cx_json_key(&json, "small");
+    cx_json_number(&json, -0.05, 6);
+    cx_json_key(&json, "big");
+    cx_json_number(&json, 139.75309, 6);
+    cx_json_key(&json, "rounded");
+    cx_json_number(&json, 2.0000004, 6);
+    cx_json_key(&json, "ten");
+    cx_json_number(&json, -10, 6);
+    cx_json_key(&json, "zero");
+    cx_json_number(&json, 0, 6);
+    cx_json_key(&json, "huge");
+    cx_json_number(&json, 1e300, 6);
     cx_json_object_end(&json);
 
     assert_false(json.overflow);
@@ -185,7 +197,9 @@ test_object_and_values(void **state)
     assert_string_equal(out, "{\"n\":-42,\"big\":9223372036854775807,"
                         "\"none\":null,\"t\":true,\"f\":false,"
                         "\"list\":[1,[],{},null],\"lat\":51.5142,"
-                        "\"lon\":-0.0931,\"whole\":3,\"negzero\":0}");
+                        "\"lon\":-0.0931,\"whole\":3,\"negzero\":0,"
+                        "\"small\":-0.05,\"big\":139.75309,\"rounded\":2,"
+                        "\"ten\":-10,\"zero\":0,\"huge\":null}");
 }
 
 

@@ -71,6 +71,7 @@ page_view(void)
     rec.since_prev_ms = CX_NONE;
     rec.goal = CX_UNKNOWN;
     rec.bot = CX_UNKNOWN;
+    rec.asn = CX_NONE;
 
     return rec;
 }
@@ -100,7 +101,38 @@ test_page_view_line(void **state)
         "\"goal\":null,\"channel\":null,\"source\":null,\"medium\":null,"
         "\"campaign\":null,\"term\":null,\"content\":null,"
         "\"referrer\":null,\"device\":null,\"browser\":null,\"os\":null,"
-        "\"bot\":null}\n");
+        "\"bot\":null,\"country\":null,\"region\":null,\"city\":null,"
+        "\"lat\":null,\"lon\":null,\"asn\":null,\"as_org\":null,"
+        "\"ip\":null}\n");
+}
+
+
+static void
+test_geo_fields(void **state)
+{
+    char         buf[4096];
+    size_t       len;
+    cx_record_t  rec;
+
+    rec = page_view();
+    rec.country = str("SE");
+    rec.region = str("E");
+    rec.city = str("Link\xc3\xb6ping");
+    rec.lat = 58.4167;
+    rec.lon = 15.6167;
+    rec.has_location = 1;
+    rec.asn = 29518;
+    rec.as_org = str("Bredband2 AB");
+    rec.ip = str("89.160.20.0");
+
+    len = cx_record_write(&rec, (unsigned char *) buf, sizeof(buf));
+    assert_true(len > 0);
+    buf[len] = '\0';
+
+    assert_non_null(strstr(buf, ",\"country\":\"SE\",\"region\":\"E\","
+                            "\"city\":\"Link\xc3\xb6ping\",\"lat\":58.4167,"
+                            "\"lon\":15.6167,\"asn\":29518,"
+                            "\"as_org\":\"Bredband2 AB\",\"ip\":\"89.160.20.0\"}\n"));
 }
 
 
@@ -132,7 +164,7 @@ test_classification_fields(void **state)
                             "\"medium\":\"email\",\"campaign\":\"spring sale\","
                             "\"term\":null,\"content\":null,\"referrer\":null,"
                             "\"device\":\"mobile\",\"browser\":\"safari\","
-                            "\"os\":\"ios\",\"bot\":false}\n"));
+                            "\"os\":\"ios\",\"bot\":false,"));
 }
 
 
@@ -238,6 +270,7 @@ main(void)
         cmocka_unit_test(test_page_view_line),
         cmocka_unit_test(test_journey_fields),
         cmocka_unit_test(test_classification_fields),
+        cmocka_unit_test(test_geo_fields),
         cmocka_unit_test(test_empty_strings_are_null),
         cmocka_unit_test(test_truncated_fields_listed),
         cmocka_unit_test(test_too_small_a_buffer_writes_nothing_usable),

@@ -1,0 +1,742 @@
+
+/*
+ * Geo from MaxMind databases (libmaxminddb): opened once at config time,
+ * looked up at most once per request and database, and only when a line, a
+ * header or a variable needs it; reopened by each worker when the file
+ * changes (auto_reload).  Also cx_privacy: what of the address is kept.
+ */
+
+
+#include "ngx_http_cx_module.h"
+#include "cx_ip.h"
+
+#include <maxminddb.h>
+
+
+#define NGX_HTTP_CX_GEO_CITY         0    /* City or Country: location */
+#define NGX_HTTP_CX_GEO_ASN          1
+
+#define NGX_HTTP_CX_GEO_ERROR_EVERY  60   /* seconds between two alerts */
+
+/*
+ * A visitor's page views come from one address: a worker keeps the answers
+ * of the last addresses it looked up, since each costs about ten thousand
+ * instructions (libmaxminddb walks the entry's maps for every field).
+ */
+#define NGX_HTTP_CX_GEO_CACHE_SIZE   1024 /* a power of two */
+#define NGX_HTTP_CX_GEO_CACHE_TEXT   192  /* the answer's strings */
+
+
+typedef struct {
+    u_char                    addr[16];   /* IPv4 as IPv4-mapped IPv6 */
+    ngx_uint_t                generation; /* 0: empty */
+    ngx_http_cx_geo_t         geo;
+    u_char                    text[NGX_HTTP_CX_GEO_CACHE_TEXT];
+} ngx_http_cx_geo_cached_t;
+
+
+struct ngx_http_cx_geoip_s {
+    ngx_str_t                 path;       /* NUL-terminated */
+    MMDB_s                   *mmdb;
+    ngx_uint_t                kind;
+    unsigned                  allocated:1;  /* mmdb is a worker's reopen */
+
+    ngx_msec_t                auto_reload;  /* 0: never */
+    ngx_msec_t                next_check;
+    ngx_file_uniq_t           uniq;
+    time_t                    mtime;
+    off_t                     size;
+
+    time_t                    error_logged;
+};
+
+
+static void ngx_http_cx_geo_lookup_db(ngx_http_request_t *r,
+    ngx_http_cx_geoip_t *db, ngx_http_cx_geo_t *geo);
+static ngx_str_t ngx_http_cx_geo_string(ngx_http_request_t *r,
+    ngx_http_cx_geoip_t *db, MMDB_entry_s *entry, const char *const *path);
+static ngx_int_t ngx_http_cx_geo_value(ngx_http_request_t *r,
+    ngx_http_cx_geoip_t *db, MMDB_entry_s *entry, const char *const *path,
+    uint32_t type, MMDB_entry_data_s *data);
+static void ngx_http_cx_geo_error(ngx_log_t *log, ngx_http_cx_geoip_t *db,
+    const char *what, int status);
+static void ngx_http_cx_geo_check(ngx_log_t *log, ngx_http_cx_geoip_t *db);
+static int ngx_http_cx_geo_open(ngx_http_cx_geoip_t *db, MMDB_s *mmdb,
+    ngx_file_info_t *fi);
+static void ngx_http_cx_geo_cleanup(void *data);
+static ngx_http_cx_geo_cached_t *ngx_http_cx_geo_cache_slot(
+    ngx_http_request_t *r);
+static ngx_int_t ngx_http_cx_geo_cache_get(ngx_http_request_t *r,
+    ngx_http_cx_geo_cached_t *slot, ngx_http_cx_geo_t *geo);
+static void ngx_http_cx_geo_cache_put(ngx_http_cx_geo_cached_t *slot,
+    ngx_http_cx_geo_t *geo);
+static u_char *ngx_http_cx_geo_copy(u_char *p, ngx_str_t *dst,
+    ngx_str_t *src);
+
+
+static ngx_http_cx_geo_cached_t  *ngx_http_cx_geo_cache;
+static u_char                     ngx_http_cx_geo_key[16];
+
+/* bumped by every auto_reload: what was cached before is stale */
+static ngx_uint_t                 ngx_http_cx_geo_generation = 1;
+
+
+static const char *const  ngx_http_cx_geo_country[] = {
+    "country", "iso_code", NULL
+};
+
+static const char *const  ngx_http_cx_geo_region[] = {
+    "subdivisions", "0", "iso_code", NULL
+};
+
+static const char *const  ngx_http_cx_geo_city[] = {
+    "city", "names", "en", NULL
+};
+
+static const char *const  ngx_http_cx_geo_latitude[] = {
+    "location", "latitude", NULL
+};
+
+static const char *const  ngx_http_cx_geo_longitude[] = {
+    "location", "longitude", NULL
+};
+
+static const char *const  ngx_http_cx_geo_asn[] = {
+    "autonomous_system_number", NULL
+};
+
+static const char *const  ngx_http_cx_geo_as_org[] = {
+    "autonomous_system_organization", NULL
+};
+
+
+/* the request's geo, looked up on first need */
+ngx_http_cx_geo_t *
+ngx_http_cx_geo(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
+{
+    ngx_uint_t                 i;
+    ngx_http_cx_geoip_t      **db;
+    ngx_http_cx_main_conf_t   *mcf;
+    ngx_http_cx_geo_cached_t  *slot;
+
+    if (ctx->geo_done) {
+        return &ctx->geo;
+    }
+
+    ctx->geo_done = 1;
+
+    ctx->geo.asn = CX_NONE;
+    ctx->geo.has_location = 0;
+
+    mcf = ngx_http_get_module_main_conf(r, ngx_http_cx_module);
+
+    if (mcf->geoip == NULL) {
+        return &ctx->geo;
+    }
+
+    db = mcf->geoip->elts;
+
+    for (i = 0; i < mcf->geoip->nelts; i++) {
+        ngx_http_cx_geo_check(r->connection->log, db[i]);
+    }
+
+    slot = ngx_http_cx_geo_cache_slot(r);
+
+    if (slot && ngx_http_cx_geo_cache_get(r, slot, &ctx->geo) == NGX_OK) {
+        return &ctx->geo;
+    }
+
+    for (i = 0; i < mcf->geoip->nelts; i++) {
+        ngx_http_cx_geo_lookup_db(r, db[i], &ctx->geo);
+    }
+
+    if (slot) {
+        ngx_http_cx_geo_cache_put(slot, &ctx->geo);
+    }
+
+    return &ctx->geo;
+}
+
+
+/* the cache's slot for the request's address; NULL for other families */
+static ngx_http_cx_geo_cached_t *
+ngx_http_cx_geo_cache_slot(ngx_http_request_t *r)
+{
+    uint32_t          hash;
+    ngx_uint_t        i;
+    struct sockaddr  *sa;
+
+    if (ngx_http_cx_geo_cache == NULL) {
+        return NULL;
+    }
+
+    sa = r->connection->sockaddr;
+
+    switch (sa->sa_family) {
+
+#if (NGX_HAVE_INET6)
+    case AF_INET6:
+        ngx_memcpy(ngx_http_cx_geo_key,
+                   ((struct sockaddr_in6 *) sa)->sin6_addr.s6_addr, 16);
+        break;
+#endif
+
+    case AF_INET:
+        ngx_memzero(ngx_http_cx_geo_key, 10);
+        ngx_http_cx_geo_key[10] = 0xff;
+        ngx_http_cx_geo_key[11] = 0xff;
+        ngx_memcpy(ngx_http_cx_geo_key + 12,
+                   &((struct sockaddr_in *) sa)->sin_addr.s_addr, 4);
+        break;
+
+    default:
+        return NULL;
+    }
+
+    hash = 2166136261u;
+
+    for (i = 0; i < 16; i++) {
+        hash = (hash ^ ngx_http_cx_geo_key[i]) * 16777619u;
+    }
+
+    return &ngx_http_cx_geo_cache[hash & (NGX_HTTP_CX_GEO_CACHE_SIZE - 1)];
+}
+
+
+/* a hit's strings are copied: the slot may be reused before the log phase */
+static ngx_int_t
+ngx_http_cx_geo_cache_get(ngx_http_request_t *r,
+    ngx_http_cx_geo_cached_t *slot, ngx_http_cx_geo_t *geo)
+{
+    u_char  *p;
+    size_t   len;
+
+    if (slot->generation != ngx_http_cx_geo_generation
+        || ngx_memcmp(slot->addr, ngx_http_cx_geo_key, 16) != 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    *geo = slot->geo;
+
+    len = geo->country.len + geo->region.len + geo->city.len
+          + geo->as_org.len;
+
+    if (len == 0) {
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_DECLINED;
+    }
+
+    p = ngx_http_cx_geo_copy(p, &geo->country, &slot->geo.country);
+    p = ngx_http_cx_geo_copy(p, &geo->region, &slot->geo.region);
+    p = ngx_http_cx_geo_copy(p, &geo->city, &slot->geo.city);
+    (void) ngx_http_cx_geo_copy(p, &geo->as_org, &slot->geo.as_org);
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_cx_geo_cache_put(ngx_http_cx_geo_cached_t *slot,
+    ngx_http_cx_geo_t *geo)
+{
+    u_char  *p;
+
+    if (geo->country.len + geo->region.len + geo->city.len + geo->as_org.len
+        > NGX_HTTP_CX_GEO_CACHE_TEXT)
+    {
+        return;
+    }
+
+    ngx_memcpy(slot->addr, ngx_http_cx_geo_key, 16);
+    slot->generation = ngx_http_cx_geo_generation;
+    slot->geo = *geo;
+
+    p = slot->text;
+    p = ngx_http_cx_geo_copy(p, &slot->geo.country, &geo->country);
+    p = ngx_http_cx_geo_copy(p, &slot->geo.region, &geo->region);
+    p = ngx_http_cx_geo_copy(p, &slot->geo.city, &geo->city);
+    (void) ngx_http_cx_geo_copy(p, &slot->geo.as_org, &geo->as_org);
+}
+
+
+/* src into p as dst; an absent string stays absent */
+static u_char *
+ngx_http_cx_geo_copy(u_char *p, ngx_str_t *dst, ngx_str_t *src)
+{
+    if (src->len == 0) {
+        ngx_str_null(dst);
+        return p;
+    }
+
+    dst->data = p;
+    dst->len = src->len;
+
+    return ngx_cpymem(p, src->data, src->len);
+}
+
+
+/* each worker its own cache, made once, never on the request path */
+ngx_int_t
+ngx_http_cx_geo_init_process(ngx_cycle_t *cycle)
+{
+    ngx_http_cx_main_conf_t  *mcf;
+
+    mcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_cx_module);
+
+    if (mcf == NULL || mcf->geoip == NULL) {
+        return NGX_OK;
+    }
+
+    ngx_http_cx_geo_cache = ngx_calloc(NGX_HTTP_CX_GEO_CACHE_SIZE
+                                       * sizeof(ngx_http_cx_geo_cached_t),
+                                       cycle->log);
+
+    return ngx_http_cx_geo_cache ? NGX_OK : NGX_ERROR;
+}
+
+
+/* one tree lookup; every field then comes from its entry */
+static void
+ngx_http_cx_geo_lookup_db(ngx_http_request_t *r, ngx_http_cx_geoip_t *db,
+    ngx_http_cx_geo_t *geo)
+{
+    int                    status;
+    MMDB_entry_data_s      data;
+    MMDB_lookup_result_s   result;
+
+    result = MMDB_lookup_sockaddr(db->mmdb, r->connection->sockaddr, &status);
+
+    if (status != MMDB_SUCCESS) {
+
+        /* an IPv6 visitor in an IPv4-only database has no answer there */
+
+        if (status != MMDB_IPV6_LOOKUP_IN_IPV4_DATABASE_ERROR) {
+            ngx_http_cx_geo_error(r->connection->log, db, "lookup", status);
+        }
+
+        return;
+    }
+
+    if (!result.found_entry) {
+        return;
+    }
+
+    if (db->kind == NGX_HTTP_CX_GEO_ASN) {
+
+        if (ngx_http_cx_geo_value(r, db, &result.entry, ngx_http_cx_geo_asn,
+                                  MMDB_DATA_TYPE_UINT32, &data)
+            == NGX_OK)
+        {
+            geo->asn = data.uint32;
+        }
+
+        geo->as_org = ngx_http_cx_geo_string(r, db, &result.entry,
+                                             ngx_http_cx_geo_as_org);
+        return;
+    }
+
+    geo->country = ngx_http_cx_geo_string(r, db, &result.entry,
+                                          ngx_http_cx_geo_country);
+    geo->region = ngx_http_cx_geo_string(r, db, &result.entry,
+                                         ngx_http_cx_geo_region);
+    geo->city = ngx_http_cx_geo_string(r, db, &result.entry,
+                                       ngx_http_cx_geo_city);
+
+    if (ngx_http_cx_geo_value(r, db, &result.entry, ngx_http_cx_geo_latitude,
+                              MMDB_DATA_TYPE_DOUBLE, &data)
+        != NGX_OK)
+    {
+        return;
+    }
+
+    geo->lat = data.double_value;
+
+    if (ngx_http_cx_geo_value(r, db, &result.entry, ngx_http_cx_geo_longitude,
+                              MMDB_DATA_TYPE_DOUBLE, &data)
+        == NGX_OK)
+    {
+        geo->lon = data.double_value;
+        geo->has_location = 1;
+    }
+}
+
+
+/*
+ * A string of the entry, copied to the request's pool: an auto_reload may
+ * unmap the database before the request ends.
+ */
+static ngx_str_t
+ngx_http_cx_geo_string(ngx_http_request_t *r, ngx_http_cx_geoip_t *db,
+    MMDB_entry_s *entry, const char *const *path)
+{
+    ngx_str_t          s;
+    MMDB_entry_data_s  data;
+
+    ngx_str_null(&s);
+
+    if (ngx_http_cx_geo_value(r, db, entry, path, MMDB_DATA_TYPE_UTF8_STRING,
+                              &data)
+        != NGX_OK
+        || data.data_size == 0)
+    {
+        return s;
+    }
+
+    s.data = ngx_pnalloc(r->pool, data.data_size);
+    if (s.data == NULL) {
+        return s;
+    }
+
+    ngx_memcpy(s.data, data.utf8_string, data.data_size);
+    s.len = data.data_size;
+
+    return s;
+}
+
+
+static ngx_int_t
+ngx_http_cx_geo_value(ngx_http_request_t *r, ngx_http_cx_geoip_t *db,
+    MMDB_entry_s *entry, const char *const *path, uint32_t type,
+    MMDB_entry_data_s *data)
+{
+    int  status;
+
+    status = MMDB_aget_value(entry, data, path);
+
+    if (status == MMDB_LOOKUP_PATH_DOES_NOT_MATCH_DATA_ERROR) {
+        return NGX_DECLINED;
+    }
+
+    if (status != MMDB_SUCCESS) {
+        ngx_http_cx_geo_error(r->connection->log, db, path[0], status);
+        return NGX_ERROR;
+    }
+
+    if (!data->has_data || data->type != type) {
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+/* a broken database fails on many requests: say so once a minute */
+static void
+ngx_http_cx_geo_error(ngx_log_t *log, ngx_http_cx_geoip_t *db,
+    const char *what, int status)
+{
+    if (ngx_time() - db->error_logged < NGX_HTTP_CX_GEO_ERROR_EVERY) {
+        return;
+    }
+
+    db->error_logged = ngx_time();
+
+    ngx_log_error(NGX_LOG_ERR, log, 0,
+                  "cx_geoip2 \"%V\": %s failed: %s", &db->path, what,
+                  MMDB_strerror(status));
+}
+
+
+/* auto_reload: a changed file is opened anew; a broken one is not taken */
+static void
+ngx_http_cx_geo_check(ngx_log_t *log, ngx_http_cx_geoip_t *db)
+{
+    int               status;
+    MMDB_s           *mmdb;
+    ngx_file_info_t   fi;
+
+    if (db->auto_reload == 0
+        || (ngx_msec_int_t) (ngx_current_msec - db->next_check) < 0)
+    {
+        return;
+    }
+
+    db->next_check = ngx_current_msec + db->auto_reload;
+
+    if (ngx_file_info(db->path.data, &fi) == NGX_FILE_ERROR) {
+        if (ngx_time() - db->error_logged >= NGX_HTTP_CX_GEO_ERROR_EVERY) {
+            db->error_logged = ngx_time();
+            ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
+                          "cx_geoip2 \"%V\": " ngx_file_info_n " failed, "
+                          "keeping the database in use", &db->path);
+        }
+
+        return;
+    }
+
+    if (ngx_file_uniq(&fi) == db->uniq && ngx_file_mtime(&fi) == db->mtime
+        && ngx_file_size(&fi) == db->size)
+    {
+        return;
+    }
+
+    mmdb = ngx_alloc(sizeof(MMDB_s), log);
+    if (mmdb == NULL) {
+        return;
+    }
+
+    status = ngx_http_cx_geo_open(db, mmdb, &fi);
+
+    if (status != MMDB_SUCCESS) {
+        ngx_log_error(NGX_LOG_ERR, log,
+                      status == MMDB_IO_ERROR ? ngx_errno : 0,
+                      "cx_geoip2 \"%V\" cannot be opened: %s, keeping the "
+                      "database in use", &db->path, MMDB_strerror(status));
+        ngx_free(mmdb);
+
+        /* the same broken file is not tried again until it changes */
+
+        db->uniq = ngx_file_uniq(&fi);
+        db->mtime = ngx_file_mtime(&fi);
+        db->size = ngx_file_size(&fi);
+        return;
+    }
+
+    MMDB_close(db->mmdb);
+
+    if (db->allocated) {
+        ngx_free(db->mmdb);
+    }
+
+    db->mmdb = mmdb;
+    db->allocated = 1;
+
+    ngx_http_cx_geo_generation++;
+
+    ngx_log_error(NGX_LOG_NOTICE, log, 0,
+                  "cx_geoip2 \"%V\" reloaded: %s built %T", &db->path,
+                  mmdb->metadata.database_type,
+                  (time_t) mmdb->metadata.build_epoch);
+}
+
+
+/* MMDB_open(), and what the file was, to see it change */
+static int
+ngx_http_cx_geo_open(ngx_http_cx_geoip_t *db, MMDB_s *mmdb,
+    ngx_file_info_t *fi)
+{
+    int  status;
+
+    status = MMDB_open((char *) db->path.data, MMDB_MODE_MMAP, mmdb);
+
+    if (status == MMDB_SUCCESS) {
+        db->uniq = ngx_file_uniq(fi);
+        db->mtime = ngx_file_mtime(fi);
+        db->size = ngx_file_size(fi);
+    }
+
+    return status;
+}
+
+
+/* the address as cx_privacy allows it in the log; NULL data: none */
+ngx_str_t
+ngx_http_cx_geo_ip(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf)
+{
+    u_char     *addr;
+    size_t      len;
+    ngx_str_t   ip;
+    u_char      bytes[16];
+
+    ngx_str_null(&ip);
+
+    if (lcf->privacy_ip == NGX_HTTP_CX_IP_OFF) {
+        return ip;
+    }
+
+    if (lcf->privacy_ip == NGX_HTTP_CX_IP_FULL) {
+        return r->connection->addr_text;
+    }
+
+    switch (r->connection->sockaddr->sa_family) {
+
+#if (NGX_HAVE_INET6)
+    case AF_INET6:
+        addr = ((struct sockaddr_in6 *) r->connection->sockaddr)
+                   ->sin6_addr.s6_addr;
+        len = 16;
+        break;
+#endif
+
+    case AF_INET:
+        addr = (u_char *) &((struct sockaddr_in *) r->connection->sockaddr)
+                   ->sin_addr.s_addr;
+        len = 4;
+        break;
+
+    default:
+        return ip;
+    }
+
+    ngx_memcpy(bytes, addr, len);
+    cx_ip_anonymize(bytes, len);
+
+    ip.data = ngx_pnalloc(r->pool, NGX_INET6_ADDRSTRLEN);
+    if (ip.data == NULL) {
+        return ip;
+    }
+
+    if (len == 4) {
+        ip.len = cx_ip_text4(bytes, ip.data);
+
+    } else {
+        ip.len = ngx_inet_ntop(AF_INET6, bytes, ip.data,
+                               NGX_INET6_ADDRSTRLEN);
+    }
+
+    return ip;
+}
+
+
+char *
+ngx_http_cx_geoip2_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_cx_main_conf_t *mcf = conf;
+
+    int                    status;
+    ngx_str_t             *value, s;
+    ngx_uint_t             i;
+    ngx_file_info_t        fi;
+    ngx_pool_cleanup_t    *cln;
+    ngx_http_cx_geoip_t   *db, **slot;
+
+    value = cf->args->elts;
+
+    db = ngx_pcalloc(cf->pool, sizeof(ngx_http_cx_geoip_t));
+    if (db == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    db->path = value[1];
+
+    if (ngx_conf_full_name(cf->cycle, &db->path, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    for (i = 2; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "auto_reload=", 12) == 0) {
+            s.data = value[i].data + 12;
+            s.len = value[i].len - 12;
+
+            db->auto_reload = ngx_parse_time(&s, 0);
+
+            if (db->auto_reload == (ngx_msec_t) NGX_ERROR
+                || db->auto_reload == 0)
+            {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid auto_reload \"%V\"", &s);
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "unknown cx_geoip2 parameter \"%V\"", &value[i]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_file_info(db->path.data, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "cx_geoip2 \"%V\" cannot be opened", &db->path);
+        return NGX_CONF_ERROR;
+    }
+
+    db->mmdb = ngx_pcalloc(cf->pool, sizeof(MMDB_s));
+    if (db->mmdb == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    status = ngx_http_cx_geo_open(db, db->mmdb, &fi);
+
+    if (status != MMDB_SUCCESS) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf,
+                           status == MMDB_IO_ERROR ? ngx_errno : 0,
+                           "cx_geoip2 \"%V\" cannot be opened: %s",
+                           &db->path, MMDB_strerror(status));
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_http_cx_geo_cleanup;
+    cln->data = db;
+
+    /* the kind is the database's own word, not its file name */
+
+    db->kind = ngx_strstr(db->mmdb->metadata.database_type, "ASN")
+               ? NGX_HTTP_CX_GEO_ASN : NGX_HTTP_CX_GEO_CITY;
+
+    if (mcf->geoip == NULL) {
+        mcf->geoip = ngx_array_create(cf->pool, 2,
+                                      sizeof(ngx_http_cx_geoip_t *));
+        if (mcf->geoip == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    slot = ngx_array_push(mcf->geoip);
+    if (slot == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *slot = db;
+
+    return NGX_CONF_OK;
+}
+
+
+char *
+ngx_http_cx_privacy_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_cx_loc_conf_t *lcf = conf;
+
+    ngx_str_t  *value;
+
+    if (lcf->privacy_ip != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "ip=anonymize") == 0) {
+        lcf->privacy_ip = NGX_HTTP_CX_IP_ANONYMIZE;
+
+    } else if (ngx_strcmp(value[1].data, "ip=full") == 0) {
+        lcf->privacy_ip = NGX_HTTP_CX_IP_FULL;
+
+    } else if (ngx_strcmp(value[1].data, "ip=off") == 0) {
+        lcf->privacy_ip = NGX_HTTP_CX_IP_OFF;
+
+    } else {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid cx_privacy \"%V\", it must be "
+                           "\"ip=anonymize\", \"ip=full\" or \"ip=off\"",
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static void
+ngx_http_cx_geo_cleanup(void *data)
+{
+    ngx_http_cx_geoip_t  *db = data;
+
+    MMDB_close(db->mmdb);
+
+    if (db->allocated) {
+        ngx_free(db->mmdb);
+    }
+}
