@@ -28,7 +28,7 @@ FUZZ_TIME ?= 300
 
 PROVE := prove -r t/
 
-.PHONY: all module tool static asan unit fuzz-smoke fuzz test test-dynamic \
+.PHONY: all module tool static growthbook deps-node asan unit fuzz-smoke fuzz test test-dynamic \
         test-static test-asan demo demo-stop bench clean \
         deps-build deps-static deps-test deps-demo deps-bench
 
@@ -104,18 +104,34 @@ fuzz: deps-test $(FUZZERS)
 	        -artifact_prefix=$(BUILD)/fuzz/ $$corpus || exit 1; \
 	done
 
+# GrowthBook's JS SDK, pinned, under build/growthbook: compares the core's
+# assignments with the SDK's, and serves the integration tests' comparisons
+
+GROWTHBOOK_SDK := $(BUILD)/growthbook/node_modules/@growthbook/growthbook
+
+growthbook: deps-test deps-node
+	tests/growthbook/run.sh $(BUILD)
+
+$(GROWTHBOOK_SDK): tests/growthbook/package.json
+	$(MAKE) growthbook
+
+deps-node:
+	@command -v node >/dev/null && command -v npm >/dev/null \
+	    || scripts/deps.sh node
+
 # integration tests: the same t/ suite against each build
 
-test-dynamic: all deps-test
+test-dynamic: all deps-test $(GROWTHBOOK_SDK)
 	CX_NGINX=$(DEBIAN_NGINX) CX_MODULE=$(MODULE) $(PROVE)
 
-test-static: static deps-test
+test-static: static deps-test $(GROWTHBOOK_SDK)
 	CX_NGINX=$(STATIC_NGINX) CX_MODULE= $(PROVE)
 
-test-asan: asan deps-test
+test-asan: asan deps-test $(GROWTHBOOK_SDK)
 	CX_NGINX=$(ASAN_NGINX) CX_MODULE= CX_SANITIZED=1 $(PROVE)
 
-test: all static asan unit fuzz-smoke test-dynamic test-static test-asan
+test: all static asan unit fuzz-smoke growthbook test-dynamic test-static \
+      test-asan
 
 demo: all deps-demo
 	scripts/demo.sh

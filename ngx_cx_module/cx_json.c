@@ -121,6 +121,16 @@ cx_json_array_end(cx_json_t *json)
 }
 
 
+void
+cx_json_key_string(cx_json_t *json, const unsigned char *name, size_t len,
+    size_t cap)
+{
+    (void) cx_json_string(json, name, len, cap);
+    cx_json_put(json, ":", 1);
+    json->after_key = 1;
+}
+
+
 int
 cx_utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp)
 {

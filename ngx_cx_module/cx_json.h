@@ -48,6 +48,10 @@ void cx_json_array_end(cx_json_t *json);
 
 void cx_json_separate(cx_json_t *json);
 
+/* a member name from data (an experiment's name), escaped as any string */
+void cx_json_key_string(cx_json_t *json, const unsigned char *name,
+    size_t len, size_t cap);
+
 /* returns 1 when the string was cut to fit "cap" bytes of UTF-8 */
 int cx_json_string(cx_json_t *json, const unsigned char *s, size_t len,
     size_t cap);

@@ -50,6 +50,8 @@ static void cx_record_text(cx_record_writer_t *w, cx_str_t value, size_t cap,
 static void cx_record_truncated(cx_record_writer_t *w);
 static void cx_record_bool(cx_json_t *json, int value);
 static void cx_record_name(cx_json_t *json, const char *name);
+static void cx_record_experiments(cx_record_writer_t *w,
+    const cx_record_t *rec);
 
 
 static const char  *cx_record_field_names[CX_FIELD_COUNT] = {
@@ -66,7 +68,19 @@ static const char  *cx_record_event_names[] = {
 size_t
 cx_record_bound(const cx_record_t *rec)
 {
-    return CX_RECORD_FIXED_BOUND
+    size_t  i, variants;
+
+    variants = 0;
+
+    for (i = 0; i < rec->nvariants; i++) {
+        variants += 2 * cx_json_string_bound(rec->variants[i].experiment.len,
+                                             CX_RECORD_CAP_NAME)
+                    + cx_json_string_bound(rec->variants[i].variant.len,
+                                           CX_RECORD_CAP_NAME)
+                    + 4;
+    }
+
+    return CX_RECORD_FIXED_BOUND + variants
            + cx_json_string_bound(rec->host.len, CX_RECORD_CAP_HOST)
            + cx_json_string_bound(rec->method.len, CX_RECORD_CAP_METHOD)
            + cx_json_string_bound(rec->path.len, CX_RECORD_CAP_URL)
@@ -222,6 +236,8 @@ cx_record_write(const cx_record_t *rec, unsigned char *buf, size_t size)
     cx_json_key(json, "ip");
     cx_record_text(&w, rec->ip, CX_RECORD_CAP_NAME, CX_FIELD_IP);
 
+    cx_record_experiments(&w, rec);
+
     cx_record_truncated(&w);
 
     cx_json_object_end(json);
@@ -249,6 +265,49 @@ cx_record_text(cx_record_writer_t *w, cx_str_t value, size_t cap,
     if (cx_json_string(&w->json, value.data, value.len, cap)) {
         w->truncated |= 1u << field;
     }
+}
+
+
+/* {"checkout": "B"}, and the experiments a QA override forced */
+static void
+cx_record_experiments(cx_record_writer_t *w, const cx_record_t *rec)
+{
+    size_t                      i, forced;
+    const cx_record_variant_t  *v;
+
+    cx_json_key(&w->json, "experiments");
+    cx_json_object_start(&w->json);
+
+    forced = 0;
+
+    for (i = 0; i < rec->nvariants; i++) {
+        v = &rec->variants[i];
+        cx_json_key_string(&w->json, v->experiment.data, v->experiment.len,
+                           CX_RECORD_CAP_NAME);
+        cx_json_string(&w->json, v->variant.data, v->variant.len,
+                       CX_RECORD_CAP_NAME);
+        forced += v->forced != 0;
+    }
+
+    cx_json_object_end(&w->json);
+
+    if (forced == 0) {
+        return;
+    }
+
+    cx_json_key(&w->json, "forced");
+    cx_json_array_start(&w->json);
+
+    for (i = 0; i < rec->nvariants; i++) {
+        v = &rec->variants[i];
+
+        if (v->forced) {
+            cx_json_string(&w->json, v->experiment.data, v->experiment.len,
+                           CX_RECORD_CAP_NAME);
+        }
+    }
+
+    cx_json_array_end(&w->json);
 }
 
 

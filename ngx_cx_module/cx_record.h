@@ -32,6 +32,14 @@ typedef enum {
 } cx_event_e;
 
 
+/* a visitor's variant of one experiment */
+typedef struct {
+    cx_str_t     experiment;
+    cx_str_t     variant;
+    int          forced;            /* by the QA override */
+} cx_record_variant_t;
+
+
 typedef struct {
     cx_event_e   event;
     int64_t      start_sec;
@@ -81,6 +89,9 @@ typedef struct {
     int64_t      asn;               /* CX_NONE when not known */
     cx_str_t     as_org;
     cx_str_t     ip;                /* as cx_privacy allows */
+
+    const cx_record_variant_t  *variants;
+    size_t                      nvariants;
 } cx_record_t;
 
 

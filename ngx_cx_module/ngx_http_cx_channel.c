@@ -23,9 +23,14 @@ ngx_http_cx_channel_resolve(ngx_http_request_t *r,
     cx_channel_e      session_channel;
     ngx_table_elt_t  *h;
 
-    /* a later page of the session: its channel is the landing's */
+    /*
+     * A later page of the session: its channel is the landing's.  A cookie
+     * without one (made by hand with cx-cookie) is classified here.
+     */
 
-    if (!ctx->bot && !ctx->cookieless && !ctx->session.new_session) {
+    if (!ctx->bot && !ctx->cookieless && !ctx->session.new_session
+        && ctx->state.channel != CX_CHANNEL_NONE)
+    {
         ctx->channel.channel = ctx->state.channel;
         return NGX_OK;
     }
@@ -62,7 +67,8 @@ ngx_http_cx_channel_resolve(ngx_http_request_t *r,
     session_channel = ctx->channel.channel;
 
     if (session_channel == CX_CHANNEL_INTERNAL && ctx->has_prev
-        && ctx->prev.channel != CX_CHANNEL_NONE)
+        && ctx->prev.channel != CX_CHANNEL_NONE
+        && ctx->prev.channel != CX_CHANNEL_INTERNAL)
     {
         session_channel = ctx->prev.channel;
         ctx->channel.channel = session_channel;

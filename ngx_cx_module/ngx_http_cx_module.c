@@ -106,6 +106,41 @@ static ngx_command_t  ngx_http_cx_commands[] = {
       0,
       NULL },
 
+    { ngx_string("cx_experiment"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_BLOCK|NGX_CONF_TAKE1,
+      ngx_http_cx_experiment_block,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cx_experiments"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_cx_experiments_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cx_experiment_override"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_cx_loc_conf_t, experiment_override),
+      NULL },
+
+    { ngx_string("cx_headers"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_cx_loc_conf_t, headers),
+      NULL },
+
+    { ngx_string("cx_header_prefix"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_cx_loc_conf_t, header_prefix),
+      NULL },
+
     { ngx_string("cx_types"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_types_slot,
@@ -159,6 +194,7 @@ static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
 static ngx_int_t
 ngx_http_cx_access_handler(ngx_http_request_t *r)
 {
+    ngx_http_cx_ctx_t         *ctx;
     ngx_http_cx_loc_conf_t    *lcf;
     ngx_http_core_loc_conf_t  *clcf;
 
@@ -173,7 +209,13 @@ ngx_http_cx_access_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
-    if (ngx_http_cx_resolve(r) == NULL) {
+    ctx = ngx_http_cx_resolve(r);
+
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (lcf->headers && ngx_http_cx_headers_set(r, lcf, ctx) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -272,6 +314,7 @@ ngx_http_cx_create_main_conf(ngx_conf_t *cf)
      * set by ngx_pcalloc():
      *
      *     mcf->geoip = NULL;
+     *     mcf->experiments = NULL;
      *     mcf->keys = NULL;
      *     mcf->touchpoint_names = NULL;
      *     mcf->cookie_rejected = { 0 };
@@ -304,6 +347,11 @@ ngx_http_cx_create_loc_conf(ngx_conf_t *cf)
      *     conf->channel_sources = NULL;
      *     conf->bot_tokens = NULL;
      *     conf->bot_regexes = NULL;
+     *     conf->experiment_names = NULL;
+     *     conf->experiments = NULL;
+     *     conf->experiment_override = { 0, NULL };
+     *     conf->header_prefix = { 0, NULL };
+     *     conf->header_names = NULL;
      *     conf->logs = NULL;
      *     conf->types = { NULL };
      *     conf->types_keys = NULL;
@@ -316,6 +364,7 @@ ngx_http_cx_create_loc_conf(ngx_conf_t *cf)
     conf->session_timeout = NGX_CONF_UNSET_MSEC;
     conf->log_bots = NGX_CONF_UNSET;
     conf->privacy_ip = NGX_CONF_UNSET_UINT;
+    conf->headers = NGX_CONF_UNSET;
     conf->logs_off = NGX_CONF_UNSET;
 
     return conf;
@@ -368,6 +417,14 @@ ngx_http_cx_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_value(conf->log_bots, prev->log_bots, 1);
     ngx_conf_merge_uint_value(conf->privacy_ip, prev->privacy_ip,
                               NGX_HTTP_CX_IP_ANONYMIZE);
+
+    if (ngx_http_cx_experiment_merge(cf, prev, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_cx_headers_merge(cf, prev, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
 
     /* like access_log: a level with no cx_log of its own takes its parent's */
 

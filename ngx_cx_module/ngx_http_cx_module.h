@@ -16,6 +16,8 @@
 #include "cx_agent.h"
 #include "cx_channel.h"
 #include "cx_cookie.h"
+#include "cx_experience.h"
+#include "cx_experiment.h"
 #include "cx_session.h"
 
 
@@ -49,6 +51,31 @@ typedef struct {
 typedef struct ngx_http_cx_geoip_s  ngx_http_cx_geoip_t;
 
 
+typedef struct {
+    ngx_str_t                 name;
+    uint32_t                  hash;        /* as the cookie's forces keep it */
+    uint32_t                  weight;      /* hundredths of a percent */
+    unsigned                  rest:1;      /* "*": what the others leave */
+} ngx_http_cx_variant_t;
+
+
+typedef struct {
+    ngx_str_t                 name;
+    uint32_t                  hash;
+    ngx_array_t               variants;    /* of ngx_http_cx_variant_t */
+    cx_experiment_ranges_t    ranges;
+    ngx_uint_t                index;       /* in the main conf's list */
+} ngx_http_cx_experiment_t;
+
+
+/* a visitor's variant of one experiment */
+typedef struct {
+    ngx_http_cx_experiment_t *experiment;
+    ngx_http_cx_variant_t    *variant;
+    unsigned                  forced:1;    /* by cx_experiment_override */
+} ngx_http_cx_assignment_t;
+
+
 /* a request's answers from the cx_geoip2 databases */
 typedef struct {
     ngx_str_t                 country;
@@ -69,6 +96,7 @@ typedef struct {
 
 typedef struct {
     ngx_array_t              *geoip;       /* of ngx_http_cx_geoip_t * */
+    ngx_array_t              *experiments; /* of ngx_http_cx_experiment_t * */
     ngx_array_t              *keys;        /* of cx_cookie_key_t; the first
                                               signs, every one verifies */
     ngx_array_t              *touchpoint_names;   /* of
@@ -103,6 +131,17 @@ typedef struct {
     ngx_flag_t                log_bots;
     ngx_uint_t                privacy_ip;
 
+    ngx_array_t              *experiment_names;   /* cx_experiments */
+    ngx_array_t              *experiments;        /* running here, of
+                                                     ngx_http_cx_experiment_t *
+                                                     (NULL: none defined) */
+    ngx_str_t                 experiment_override;
+
+    ngx_flag_t                headers;
+    ngx_str_t                 header_prefix;
+    ngx_str_t                 header_prefix_lower;
+    ngx_array_t              *header_names;       /* of ngx_table_elt_t */
+
     ngx_array_t              *logs;        /* of ngx_http_cx_log_t */
     ngx_flag_t                logs_off;
 
@@ -130,6 +169,13 @@ typedef struct {
     cx_agent_t                agent;
     ngx_http_cx_geo_t         geo;
 
+    ngx_http_cx_assignment_t *assignments;
+    ngx_uint_t                nassignments;
+    ngx_str_t                 variants_text;      /* "exp=var; exp2=var" */
+
+    cx_experience_e           prev_experience;    /* the worst of the
+                                                     session's last three */
+
     unsigned                  resolved:1;
     unsigned                  page_view:1;
     unsigned                  has_prev:1;      /* a valid cookie came */
@@ -140,6 +186,7 @@ typedef struct {
     unsigned                  bot:1;           /* no cookie, no visitor,
                                                   no session */
     unsigned                  geo_done:1;
+    unsigned                  headers_set:1;
 } ngx_http_cx_ctx_t;
 
 
@@ -191,6 +238,25 @@ char *ngx_http_cx_bots_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 void ngx_http_cx_agent_resolve(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
+
+/* ngx_http_cx_experiment.c */
+char *ngx_http_cx_experiment_block(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_cx_experiments_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_cx_experiment_merge(ngx_conf_t *cf,
+    ngx_http_cx_loc_conf_t *prev, ngx_http_cx_loc_conf_t *conf);
+void ngx_http_cx_experiment_resolve(ngx_http_request_t *r,
+    ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
+ngx_str_t *ngx_http_cx_experiment_variants(ngx_http_request_t *r,
+    ngx_http_cx_ctx_t *ctx);
+
+/* ngx_http_cx_headers.c */
+ngx_int_t ngx_http_cx_headers_set(ngx_http_request_t *r,
+    ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
+char *ngx_http_cx_headers_merge(ngx_conf_t *cf, ngx_http_cx_loc_conf_t *prev,
+    ngx_http_cx_loc_conf_t *conf);
+const char *ngx_http_cx_segment(ngx_http_cx_ctx_t *ctx);
 
 /* ngx_http_cx_geo.c */
 char *ngx_http_cx_geoip2_directive(ngx_conf_t *cf, ngx_command_t *cmd,

@@ -15,6 +15,8 @@ static void ngx_http_cx_record_journey(ngx_http_cx_ctx_t *ctx,
     cx_record_t *rec);
 static void ngx_http_cx_record_geo(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx, cx_record_t *rec);
+static ngx_int_t ngx_http_cx_record_experiments(ngx_http_request_t *r,
+    ngx_http_cx_ctx_t *ctx, cx_record_t *rec);
 
 
 ngx_int_t
@@ -46,6 +48,10 @@ ngx_http_cx_record_line(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
 
     ngx_http_cx_record_journey(ctx, &rec);
     ngx_http_cx_record_geo(r, ctx, &rec);
+
+    if (ngx_http_cx_record_experiments(r, ctx, &rec) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
     size = cx_record_bound(&rec);
 
@@ -142,6 +148,38 @@ ngx_http_cx_record_geo(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
 
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
     rec->ip = ngx_http_cx_str(ngx_http_cx_geo_ip(r, lcf));
+}
+
+
+static ngx_int_t
+ngx_http_cx_record_experiments(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
+    cx_record_t *rec)
+{
+    ngx_uint_t                 i;
+    cx_record_variant_t       *v;
+    ngx_http_cx_assignment_t  *a;
+
+    if (ctx->nassignments == 0) {
+        return NGX_OK;
+    }
+
+    v = ngx_palloc(r->pool, ctx->nassignments * sizeof(cx_record_variant_t));
+    if (v == NULL) {
+        return NGX_ERROR;
+    }
+
+    a = ctx->assignments;
+
+    for (i = 0; i < ctx->nassignments; i++) {
+        v[i].experiment = ngx_http_cx_str(a[i].experiment->name);
+        v[i].variant = ngx_http_cx_str(a[i].variant->name);
+        v[i].forced = a[i].forced;
+    }
+
+    rec->variants = v;
+    rec->nvariants = ctx->nassignments;
+
+    return NGX_OK;
 }
 
 

@@ -100,7 +100,8 @@ ngx_http_cx_create_ctx(ngx_http_request_t *r)
 
 /*
  * The context with all the request's journey: who (agent, then visitor and
- * session), where (touchpoint) and whence (channel), worked out on first need.
+ * session), where (touchpoint), whence (channel) and which variants, worked
+ * out on first need.
  */
 ngx_http_cx_ctx_t *
 ngx_http_cx_resolve(ngx_http_request_t *r)
@@ -129,6 +130,8 @@ ngx_http_cx_resolve(ngx_http_request_t *r)
     if (ngx_http_cx_channel_resolve(r, lcf, ctx) != NGX_OK) {
         return NULL;
     }
+
+    ngx_http_cx_experiment_resolve(r, lcf, ctx);
 
     return ctx;
 }

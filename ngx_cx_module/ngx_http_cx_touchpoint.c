@@ -49,6 +49,28 @@ ngx_http_cx_touchpoint_resolve(ngx_http_request_t *r,
 
     ctx->state.touchpoint = ctx->touchpoint ? ctx->touchpoint->hash : 0;
 
+    /* page views in a row on one touchpoint: three without a goal loop */
+
+    if (ctx->touchpoint == NULL) {
+        ctx->state.repeat = 0;
+
+    } else if (!ctx->session.new_session
+               && ctx->prev.touchpoint == ctx->touchpoint->hash)
+    {
+        if (ctx->state.repeat < UINT8_MAX) {
+            ctx->state.repeat++;
+        }
+
+    } else {
+        ctx->state.repeat = 1;
+    }
+
+    /* what the backend hears of the session so far */
+
+    ctx->prev_experience = ctx->session.new_session
+                           ? CX_EXPERIENCE_NONE
+                           : cx_experience_worst(ctx->prev.experience);
+
     if (ctx->touchpoint && ctx->touchpoint->goal) {
         ctx->state.flags |= CX_COOKIE_GOAL;
     }

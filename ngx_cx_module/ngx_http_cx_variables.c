@@ -20,7 +20,9 @@ typedef enum {
     NGX_HTTP_CX_VAR_COUNTRY,
     NGX_HTTP_CX_VAR_REGION,
     NGX_HTTP_CX_VAR_CITY,
-    NGX_HTTP_CX_VAR_ASN
+    NGX_HTTP_CX_VAR_ASN,
+    NGX_HTTP_CX_VAR_VARIANTS,
+    NGX_HTTP_CX_VAR_SEGMENT
 } ngx_http_cx_var_e;
 
 
@@ -73,6 +75,12 @@ static ngx_http_variable_t  ngx_http_cx_vars[] = {
     { ngx_string("cx_asn"), NULL, ngx_http_cx_geo_variable,
       NGX_HTTP_CX_VAR_ASN, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
+    { ngx_string("cx_variants"), NULL, ngx_http_cx_journey_variable,
+      NGX_HTTP_CX_VAR_VARIANTS, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cx_segment"), NULL, ngx_http_cx_journey_variable,
+      NGX_HTTP_CX_VAR_SEGMENT, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
       ngx_http_null_variable
 };
 
@@ -116,6 +124,8 @@ static ngx_int_t
 ngx_http_cx_journey_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
+    ngx_str_t          *s;
+    const char         *name;
     ngx_http_cx_ctx_t  *ctx;
 
     ctx = ngx_http_cx_variable_ctx(r);
@@ -146,6 +156,24 @@ ngx_http_cx_journey_variable(ngx_http_request_t *r,
 
     case NGX_HTTP_CX_VAR_SEQ:
         return ngx_http_cx_number(r, v, ctx->state.seq);
+
+    case NGX_HTTP_CX_VAR_VARIANTS:
+        s = ngx_http_cx_experiment_variants(r->main, ctx);
+
+        if (s->len == 0) {
+            v->not_found = 1;
+            return NGX_OK;
+        }
+
+        v->data = s->data;
+        v->len = s->len;
+        break;
+
+    case NGX_HTTP_CX_VAR_SEGMENT:
+        name = ngx_http_cx_segment(ctx);
+        v->data = (u_char *) name;
+        v->len = ngx_strlen(name);
+        break;
 
     default: /* NGX_HTTP_CX_VAR_NEW_SESSION */
         v->data = (u_char *) (ctx->session.new_session ? "1" : "0");

@@ -82,10 +82,15 @@ visit /checkout/done.html "$shop/checkout/"
 visit /help/ "$shop/checkout/done.html"
 visit /no-such-page "$shop/help/"
 
+echo
+echo "The application server saw the visitor through the module's headers:"
+curl -s -A "$browser" -b "$jar" "$shop/recommendations" | sed -n '/<p>/,/<\/p>/p' \
+    | sed 's/<[^>]*>//g; s/^/  /'
+
 # the lines are buffered per worker for up to a second (flush=1s)
 log=$prefix/logs/journey.log
 for _ in $(seq 100); do
-    [[ $(wc -l < "$log" 2>/dev/null || echo 0) -ge 8 ]] && break
+    [[ $(wc -l < "$log" 2>/dev/null || echo 0) -ge 9 ]] && break
     sleep 0.05
 done
 
@@ -97,9 +102,10 @@ echo
 echo "The same, in a table:"
 jq -r -s 'sort_by(.session, .seq)[] | [.visitor[0:8], .seq, .status, .path,
     (.touchpoint // "-"), (if .goal then "goal" else "-" end), .channel,
-    (.source // "-"), .device, (.since_prev_ms // "-")] | @tsv' "$log" \
+    (.source // "-"), .device, (.experiments.checkout // "-"),
+    (.since_prev_ms // "-")] | @tsv' "$log" \
     | (printf 'visitor\tseq\tstatus\tpath\ttouchpoint\tgoal\tchannel'
-       printf '\tsource\tdevice\tsince_prev_ms\n'; cat) \
+       printf '\tsource\tdevice\tcheckout\tsince_prev_ms\n'; cat) \
     | column -t -s $'\t'
 echo
 echo "nginx is still up at $shop (prefix $prefix);"

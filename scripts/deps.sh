@@ -1,6 +1,6 @@
 #!/bin/bash
 # Installs the Debian packages a make target needs, only those missing.
-# Usage: scripts/deps.sh GROUP...   (groups: build static test demo bench)
+# Usage: scripts/deps.sh GROUP...   (build static test demo bench node)
 
 set -euo pipefail
 
@@ -10,6 +10,7 @@ declare -A GROUP_PACKAGES=(
     [test]="clang libclang-rt-14-dev libcmocka-dev python3 python3-jsonschema curl openssl perl"
     [demo]="curl jq"
     [bench]="valgrind wrk"
+    [node]="nodejs npm"
 )
 
 wanted=()

@@ -103,7 +103,36 @@ test_page_view_line(void **state)
         "\"referrer\":null,\"device\":null,\"browser\":null,\"os\":null,"
         "\"bot\":null,\"country\":null,\"region\":null,\"city\":null,"
         "\"lat\":null,\"lon\":null,\"asn\":null,\"as_org\":null,"
-        "\"ip\":null}\n");
+        "\"ip\":null,\"experiments\":{}}\n");
+}
+
+
+static void
+test_experiments(void **state)
+{
+    char                 buf[4096];
+    size_t               len;
+    cx_record_t          rec;
+    cx_record_variant_t  v[2];
+
+    v[0].experiment = str("checkout");
+    v[0].variant = str("B");
+    v[0].forced = 0;
+    v[1].experiment = str("hero");
+    v[1].variant = str("A");
+    v[1].forced = 1;
+
+    rec = page_view();
+    rec.variants = v;
+    rec.nvariants = 2;
+
+    len = cx_record_write(&rec, (unsigned char *) buf, cx_record_bound(&rec));
+    assert_true(len > 0);
+    assert_null(json_check_line((unsigned char *) buf, len));
+    buf[len] = '\0';
+
+    assert_non_null(strstr(buf, ",\"experiments\":{\"checkout\":\"B\","
+                            "\"hero\":\"A\"},\"forced\":[\"hero\"]}\n"));
 }
 
 
@@ -132,7 +161,7 @@ test_geo_fields(void **state)
     assert_non_null(strstr(buf, ",\"country\":\"SE\",\"region\":\"E\","
                             "\"city\":\"Link\xc3\xb6ping\",\"lat\":58.4167,"
                             "\"lon\":15.6167,\"asn\":29518,"
-                            "\"as_org\":\"Bredband2 AB\",\"ip\":\"89.160.20.0\"}\n"));
+                            "\"as_org\":\"Bredband2 AB\",\"ip\":\"89.160.20.0\","));
 }
 
 
@@ -271,6 +300,7 @@ main(void)
         cmocka_unit_test(test_journey_fields),
         cmocka_unit_test(test_classification_fields),
         cmocka_unit_test(test_geo_fields),
+        cmocka_unit_test(test_experiments),
         cmocka_unit_test(test_empty_strings_are_null),
         cmocka_unit_test(test_truncated_fields_listed),
         cmocka_unit_test(test_too_small_a_buffer_writes_nothing_usable),

@@ -56,6 +56,8 @@ typedef struct {
 
 static void tool_fail(const char *fmt, ...);
 static void tool_usage(FILE *out);
+static int tool_mint_many(const char *file, cx_cookie_state_t *st,
+    const cx_cookie_key_t *key);
 static const char *tool_value(tool_args_t *args, const char *name);
 static int tool_common_option(tool_args_t *args, const char *arg,
     tool_common_t *common);
@@ -134,6 +136,8 @@ tool_usage(FILE *out)
           "mint options (TIME: unix seconds, \"now\", or -31m, +10m, -30s,"
           " -2h, -1d):\n"
           "  --visitor HEX32  --session HEX16     random when absent\n"
+          "  --visitors FILE  one cookie a line for each visitor id a line\n"
+          "                   of FILE (- for stdin)\n"
           "  --session-index N  --seq N           default 1\n"
           "  --last-seen TIME                     default now\n"
           "  --session-start TIME                 default --last-seen\n"
@@ -719,7 +723,7 @@ tool_mint(tool_args_t *args)
 {
     int                version, key_id;
     size_t             n;
-    const char        *arg, *start, *last;
+    const char        *arg, *start, *last, *visitors;
     tool_common_t      common;
     cx_cookie_key_t    key;
     cx_cookie_state_t  st;
@@ -738,6 +742,7 @@ tool_mint(tool_args_t *args)
     key_id = -1;
     start = NULL;
     last = "now";
+    visitors = NULL;
 
     while (args->next < args->argc) {
         arg = args->argv[args->next++];
@@ -749,6 +754,9 @@ tool_mint(tool_args_t *args)
         if (strcmp(arg, "--visitor") == 0) {
             tool_hex(arg, tool_value(args, arg), st.visitor,
                      sizeof(st.visitor));
+
+        } else if (strcmp(arg, "--visitors") == 0) {
+            visitors = tool_value(args, arg);
 
         } else if (strcmp(arg, "--session") == 0) {
             tool_hex(arg, tool_value(args, arg), st.session,
@@ -842,6 +850,10 @@ tool_mint(tool_args_t *args)
         key.id = (uint8_t) key_id;
     }
 
+    if (visitors) {
+        return tool_mint_many(visitors, &st, &key);
+    }
+
     n = cx_cookie_encode(&st, &key, text);
 
     if (version >= 0) {
@@ -850,6 +862,47 @@ tool_mint(tool_args_t *args)
 
     fwrite(text, 1, n, stdout);
     fputc('\n', stdout);
+
+    return 0;
+}
+
+
+/* one cookie a line for each visitor id a line of the file ("-": stdin) */
+static int
+tool_mint_many(const char *file, cx_cookie_state_t *st,
+    const cx_cookie_key_t *key)
+{
+    FILE           *in;
+    char            line[128];
+    size_t          n, len;
+    unsigned char   text[CX_COOKIE_MAX_TEXT];
+
+    in = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+
+    if (in == NULL) {
+        tool_fail("--visitors \"%s\" cannot be opened: %s", file,
+                  strerror(errno));
+    }
+
+    while (fgets(line, sizeof(line), in)) {
+        len = strcspn(line, "\r\n");
+        line[len] = '\0';
+
+        if (len == 0) {
+            continue;
+        }
+
+        tool_hex("--visitors", line, st->visitor, sizeof(st->visitor));
+        tool_random(st->session, sizeof(st->session));
+
+        n = cx_cookie_encode(st, key, text);
+        fwrite(text, 1, n, stdout);
+        fputc('\n', stdout);
+    }
+
+    if (in != stdin) {
+        fclose(in);
+    }
 
     return 0;
 }

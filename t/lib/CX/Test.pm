@@ -275,6 +275,9 @@ sub reopen { $_[0]->signal('USR1') }
 sub stop {
     my ($self) = @_;
 
+    kill 'TERM', @{ $self->{backends} } if $self->{backends};
+    waitpid $_, 0 for @{ delete $self->{backends} // [] };
+
     return unless $self->{running};
     $self->{running} = 0;
 
@@ -314,6 +317,9 @@ sub health {
 
 sub DESTROY {
     my ($self) = @_;
+
+    kill 'TERM', @{ $self->{backends} }
+        if $self->{backends} && $self->{owner} == $$;
 
     # a test's forked clients end without stopping the test's nginx
     if ($self->{running} && $self->{owner} == $$) {
@@ -404,6 +410,117 @@ sub parse_response {
 
     return { status => $status // 0, headers => \%headers,
         fields => \@fields, content => $body };
+}
+
+# Many GET requests on keep-alive connections, pipelined in batches: each
+# a list of [path, headers...]; returns the responses in order, as
+# request() does.  A connection carries at most 500 (nginx's
+# keepalive_requests is 1000).
+sub pipeline {
+    my ($self, $requests, %opt) = @_;
+
+    my @responses;
+
+    for (my $i = 0; $i < @$requests; $i += 500) {
+        my $last = $i + 499 > $#$requests ? $#$requests : $i + 499;
+        push @responses, $self->pipeline_connection(
+            [@$requests[$i .. $last]], %opt);
+    }
+
+    return @responses;
+}
+
+sub pipeline_connection {
+    my ($self, $requests, %opt) = @_;
+
+    my $port = $self->port($opt{port} // 'main');
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
+        Proto => 'tcp', Timeout => 10) or die "connect: $!";
+    binmode $s;
+
+    my @responses;
+    my $buffer = '';
+    my $batch = 50;
+
+    for (my $first = 0; $first < @$requests; $first += $batch) {
+        my $last = $first + $batch - 1;
+        $last = $#$requests if $last > $#$requests;
+
+        for my $request (@$requests[$first .. $last]) {
+            my ($path, @headers) = @$request;
+            my $bytes = "GET $path HTTP/1.1\r\nHost: 127.0.0.1:$port\r\n"
+                . "User-Agent: $BROWSER\r\n";
+            while (my ($name, $value) = splice @headers, 0, 2) {
+                $bytes .= "$name: $value\r\n";
+            }
+            print $s "$bytes\r\n";
+        }
+
+        for ($first .. $last) {
+            my $end = time + $DEADLINE;
+            while ($buffer !~ /\r\n\r\n/ && time < $end) {
+                sysread($s, $buffer, 65536, length $buffer)
+                    or die "pipeline: connection closed";
+            }
+            my ($head, $rest) = split /\r\n\r\n/, $buffer, 2;
+            my ($length) = $head =~ /\r\nContent-Length: (\d+)/i;
+            $length //= 0;
+            $rest //= '';
+            while (length($rest) < $length && time < $end) {
+                sysread($s, $rest, 65536, length $rest)
+                    or die "pipeline: connection closed";
+            }
+            push @responses, parse_response("$head\r\n\r\n"
+                . substr($rest, 0, $length), 'GET');
+            $buffer = substr($rest, $length);
+        }
+    }
+
+    close $s;
+
+    return @responses;
+}
+
+# A backend on port(name) answering every request with its request line
+# and headers as JSON: {"n": requests so far, "uri": ..., "headers":
+# [[name, value], ...]}.  Stopped with the test's nginx.
+sub echo_backend {
+    my ($self, $name) = @_;
+    $name //= 'backend';
+
+    my $listen = IO::Socket::INET->new(LocalAddr => '127.0.0.1',
+        LocalPort => $self->port($name), Proto => 'tcp', Listen => 64,
+        ReuseAddr => 1) or die "echo backend: $!";
+
+    my $pid = fork // die "fork: $!";
+
+    if ($pid) {
+        close $listen;
+        push @{ $self->{backends} }, $pid;
+        return $pid;
+    }
+
+    my $n = 0;
+
+    while (my $c = $listen->accept) {
+        binmode $c;
+        my $request = '';
+        while ($request !~ /\r\n\r\n/) {
+            sysread($c, $request, 65536, length $request) or last;
+        }
+        my ($line, @lines) = split /\r\n/, (split /\r\n\r\n/, $request)[0];
+        my @headers = map { [/^([^:]+):\s*(.*)$/] } @lines;
+        my ($uri) = $line =~ /^\S+ (\S+)/;
+        my $body = $JSON->encode({ n => ++$n, uri => $uri,
+            headers => \@headers });
+        print $c "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+            . "Cache-Control: max-age=60\r\n"
+            . "Content-Length: " . length($body) . "\r\n"
+            . "Connection: close\r\n\r\n$body";
+        close $c;
+    }
+
+    POSIX::_exit(0);
 }
 
 # Sends bytes exactly as given and returns the whole raw response.
@@ -508,6 +625,23 @@ sub udp_messages {
 }
 
 sub json { $JSON }
+
+# What GrowthBook's JS SDK assigns each visitor: { experiment => [variant
+# or undef, ...] }.  The SDK is the one `make growthbook` installs.
+sub growthbook {
+    my ($self, $experiments, $visitors) = @_;
+
+    my $sdk = $ENV{CX_GROWTHBOOK} // "$ROOT/build/growthbook";
+    my ($fh, $file) = tempfile(UNLINK => 1);
+    print $fh $JSON->encode({ experiments => $experiments,
+        visitors => $visitors });
+    close $fh;
+
+    my $out = `node $ROOT/t/lib/growthbook-assign.js $sdk < $file`;
+    die "growthbook-assign.js failed: $?" if $?;
+
+    return $JSON->decode($out);
+}
 
 # Runs build/cx-cookie: (exit code, its output without the final newline).
 sub cookie_tool {

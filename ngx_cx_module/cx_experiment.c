@@ -1,0 +1,180 @@
+
+/*
+ * Sticky A/B assignment: see cx_experiment.h.
+ *
+ * The arithmetic follows GrowthBook's JS SDK (util.ts: hash, getBucketRanges,
+ * chooseVariation) operation for operation, in IEEE doubles as JS computes,
+ * so that a bucket on a range's edge goes the way it goes there.
+ */
+
+
+#include "cx_experiment.h"
+#include "cx_hash.h"
+
+
+/* "4294967295": the longest decimal string of a 32-bit hash */
+#define CX_EXPERIMENT_HASH_DIGITS  10
+
+
+int
+cx_experiment_ranges(const uint32_t *weights, size_t n, int rest_index,
+    cx_experiment_ranges_t *out)
+{
+    size_t             i;
+    double             coverage, weight, cumulative;
+    uint64_t           sum, rest;
+    volatile double    scaled;
+
+    if (n < 2 || n > CX_EXPERIMENT_MAX_VARIANTS
+        || (rest_index >= 0 && (size_t) rest_index >= n))
+    {
+        return -1;
+    }
+
+    sum = 0;
+
+    for (i = 0; i < n; i++) {
+        if ((int) i != rest_index) {
+            sum += weights[i];
+        }
+    }
+
+    if (sum > CX_EXPERIMENT_WHOLE) {
+        return -1;
+    }
+
+    rest = CX_EXPERIMENT_WHOLE - sum;
+
+    if (rest_index >= 0) {
+        if (rest == 0) {
+            return -1;
+        }
+
+        sum = CX_EXPERIMENT_WHOLE;
+
+    } else if (sum == 0) {
+        return -1;
+    }
+
+    /*
+     * a GrowthBook experiment's weights sum to 1 and its coverage scales
+     * them: the backend's SDK is given weights[i] / sum and sum / 10000,
+     * each a correctly rounded division, whichever units it starts from
+     */
+    coverage = (double) sum / CX_EXPERIMENT_WHOLE;
+    cumulative = 0;
+
+    for (i = 0; i < n; i++) {
+        weight = (double) ((int) i == rest_index ? rest : weights[i])
+                 / (double) sum;
+
+        out->start[i] = cumulative;
+        cumulative += weight;
+
+        /*
+         * JS rounds the product before the sum: held in a volatile, it cannot
+         * be fused into one fma (gcc does so by default where the CPU has
+         * one, as on arm64), which rounds once and moves an edge by an ulp
+         */
+        scaled = coverage * weight;
+        out->end[i] = out->start[i] + scaled;
+    }
+
+    out->nvariants = n;
+
+    return 0;
+}
+
+
+uint32_t
+cx_experiment_bucket(cx_str_t seed, cx_str_t id)
+{
+    uint32_t        hash;
+    unsigned char  *digit, decimal[CX_EXPERIMENT_HASH_DIGITS];
+
+    hash = cx_fnv1a32_update(CX_FNV1A32_INIT, seed.data, seed.len);
+    hash = cx_fnv1a32_update(hash, id.data, id.len);
+
+    /* GrowthBook hashes the hash again as JS prints it: hash + "" */
+    digit = decimal + sizeof(decimal);
+
+    do {
+        *--digit = (unsigned char) ('0' + hash % 10);
+        hash /= 10;
+    } while (hash);
+
+    hash = cx_fnv1a32_update(CX_FNV1A32_INIT, digit,
+                             decimal + sizeof(decimal) - digit);
+
+    return hash % CX_EXPERIMENT_WHOLE;
+}
+
+
+int
+cx_experiment_choose(const cx_experiment_ranges_t *ranges, uint32_t bucket)
+{
+    size_t  i;
+    double  n;
+
+    n = (double) bucket / CX_EXPERIMENT_WHOLE;
+
+    for (i = 0; i < ranges->nvariants; i++) {
+        if (n >= ranges->start[i] && n < ranges->end[i]) {
+            return (int) i;
+        }
+    }
+
+    return -1;
+}
+
+
+int64_t
+cx_experiment_parse_percent(cx_str_t text)
+{
+    int64_t               value, unit;
+    const unsigned char  *p, *end;
+
+    if (text.len < 2 || text.data[text.len - 1] != '%') {
+        return -1;
+    }
+
+    p = text.data;
+    end = text.data + text.len - 1;
+    value = 0;
+
+    if (*p < '0' || *p > '9') {
+        return -1;
+    }
+
+    while (p < end && *p >= '0' && *p <= '9') {
+        value = value * 10 + (*p++ - '0');
+
+        if (value > 100) {
+            return -1;
+        }
+    }
+
+    value *= 100;
+
+    if (p < end && *p == '.') {
+        p++;
+
+        if (p == end) {
+            return -1;
+        }
+
+        for (unit = 10; p < end && unit > 0; unit /= 10) {
+            if (*p < '0' || *p > '9') {
+                return -1;
+            }
+
+            value += (*p++ - '0') * unit;
+        }
+    }
+
+    if (p != end || value > CX_EXPERIMENT_WHOLE) {
+        return -1;
+    }
+
+    return value;
+}
