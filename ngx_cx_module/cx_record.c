@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cx_record.h"
+#include "cx_experience.h"
 #include "cx_json.h"
 #include "cx_time.h"
 
@@ -52,6 +53,7 @@ static void cx_record_bool(cx_json_t *json, int value);
 static void cx_record_name(cx_json_t *json, const char *name);
 static void cx_record_experiments(cx_record_writer_t *w,
     const cx_record_t *rec);
+static void cx_record_friction(cx_json_t *json, unsigned friction);
 
 
 static const char  *cx_record_field_names[CX_FIELD_COUNT] = {
@@ -237,6 +239,9 @@ cx_record_write(const cx_record_t *rec, unsigned char *buf, size_t size)
     cx_record_text(&w, rec->ip, CX_RECORD_CAP_NAME, CX_FIELD_IP);
 
     cx_record_experiments(&w, rec);
+    cx_record_friction(json, rec->friction);
+    cx_json_key(json, "experience");
+    cx_record_name(json, rec->experience);
 
     cx_record_truncated(&w);
 
@@ -308,6 +313,29 @@ cx_record_experiments(cx_record_writer_t *w, const cx_record_t *rec)
     }
 
     cx_json_array_end(&w->json);
+}
+
+
+/* ["slow", "reload"], absent without friction */
+static void
+cx_record_friction(cx_json_t *json, unsigned friction)
+{
+    unsigned  kind;
+
+    if (friction == 0) {
+        return;
+    }
+
+    cx_json_key(json, "friction");
+    cx_json_array_start(json);
+
+    for (kind = 0; kind < CX_FRICTION_KINDS; kind++) {
+        if (friction & (1u << kind)) {
+            cx_record_name(json, cx_friction_name(kind));
+        }
+    }
+
+    cx_json_array_end(json);
 }
 
 

@@ -92,6 +92,9 @@ typedef struct {
 
     const cx_record_variant_t  *variants;
     size_t                      nvariants;
+
+    unsigned     friction;          /* CX_FRICTION_* of cx_experience.h */
+    const char  *experience;        /* NULL: null */
 } cx_record_t;
 
 

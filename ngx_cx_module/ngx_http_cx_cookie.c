@@ -62,7 +62,7 @@ ngx_http_cx_cookie_read(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
         return NGX_OK;
     }
 
-    mcf->cookie_rejected[status]++;
+    ngx_http_cx_metrics_cookie_rejected(r, status);
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "cx: cookie \"%V\" rejected (%s), a new visitor",

@@ -20,7 +20,6 @@ typedef struct {
     ngx_event_t              *event;
     ngx_msec_t                flush;
     time_t                    error_logged;   /* second of the last alert */
-    ngx_uint_t                write_errors;
 } ngx_http_cx_log_buf_t;
 
 
@@ -54,6 +53,8 @@ ngx_http_cx_log_write(ngx_http_request_t *r, ngx_array_t *logs,
             ngx_http_cx_log_append(r, log[i].file, line);
         }
     }
+
+    ngx_http_cx_metrics_log(1, 0);
 }
 
 
@@ -131,7 +132,7 @@ ngx_http_cx_log_write_fd(ngx_open_file_t *file, u_char *data, size_t len,
     }
 
     buffer = file->data;
-    buffer->write_errors++;
+    ngx_http_cx_metrics_log(0, 1);
 
     /* a full disk fails every write: say so once a second, not each time */
 

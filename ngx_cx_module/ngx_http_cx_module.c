@@ -141,6 +141,27 @@ static ngx_command_t  ngx_http_cx_commands[] = {
       offsetof(ngx_http_cx_loc_conf_t, header_prefix),
       NULL },
 
+    { ngx_string("cx_slow"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_cx_loc_conf_t, slow),
+      NULL },
+
+    { ngx_string("cx_metrics_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE2,
+      ngx_http_cx_metrics_zone_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("cx_metrics"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_cx_metrics_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("cx_types"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_types_slot,
@@ -251,6 +272,12 @@ ngx_http_cx_header_filter(ngx_http_request_t *r)
         return ngx_http_next_header_filter(r);
     }
 
+    /* the cookie carries this page's rating to the next page's backend */
+
+    ngx_http_cx_experience_judge(r, ctx);
+    ctx->state.experience = cx_experience_push(ctx->state.experience,
+                                               ctx->experience);
+
     if (ctx->cookieless) {
         if (ctx->sent_cookie && ngx_http_cx_cookie_expire(r, lcf) != NGX_OK) {
             return NGX_ERROR;
@@ -271,15 +298,18 @@ ngx_http_cx_log_handler(ngx_http_request_t *r)
     ngx_http_cx_ctx_t       *ctx;
     ngx_http_cx_loc_conf_t  *lcf;
 
-    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+    ctx = ngx_http_cx_get_ctx(r);
 
-    if (lcf->logs == NULL || lcf->logs_off) {
+    if (ctx == NULL || !ctx->page_view) {
         return NGX_OK;
     }
 
-    ctx = ngx_http_cx_get_ctx(r);
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
 
-    if (ctx == NULL || !ctx->page_view || (ctx->bot && !lcf->log_bots)) {
+    ngx_http_cx_experience_judge(r, ctx);
+    ngx_http_cx_metrics_page_view(r, ctx);
+
+    if (lcf->logs == NULL || lcf->logs_off || (ctx->bot && !lcf->log_bots)) {
         return NGX_OK;
     }
 
@@ -314,10 +344,10 @@ ngx_http_cx_create_main_conf(ngx_conf_t *cf)
      * set by ngx_pcalloc():
      *
      *     mcf->geoip = NULL;
+     *     mcf->metrics = NULL;
      *     mcf->experiments = NULL;
      *     mcf->keys = NULL;
      *     mcf->touchpoint_names = NULL;
-     *     mcf->cookie_rejected = { 0 };
      */
 
     return mcf;
@@ -362,6 +392,7 @@ ngx_http_cx_create_loc_conf(ngx_conf_t *cf)
     conf->cookie_secure = NGX_CONF_UNSET;
     conf->cookie_samesite = NGX_CONF_UNSET_UINT;
     conf->session_timeout = NGX_CONF_UNSET_MSEC;
+    conf->slow = NGX_CONF_UNSET_MSEC;
     conf->log_bots = NGX_CONF_UNSET;
     conf->privacy_ip = NGX_CONF_UNSET_UINT;
     conf->headers = NGX_CONF_UNSET;
@@ -395,6 +426,7 @@ ngx_http_cx_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_msec_value(conf->session_timeout, prev->session_timeout,
                               30 * 60 * 1000);
+    ngx_conf_merge_msec_value(conf->slow, prev->slow, 1000);
 
     /* rule lists are inherited whole by a level with none of its own */
 
@@ -472,7 +504,7 @@ ngx_http_cx_init(ngx_conf_t *cf)
     ngx_http_next_header_filter = ngx_http_top_header_filter;
     ngx_http_top_header_filter = ngx_http_cx_header_filter;
 
-    return NGX_OK;
+    return ngx_http_cx_metrics_postconfiguration(cf);
 }
 
 

@@ -14,6 +14,7 @@
 
 #include "cx_str.h"
 #include "cx_agent.h"
+#include "cx_beacon.h"
 #include "cx_channel.h"
 #include "cx_cookie.h"
 #include "cx_experience.h"
@@ -44,6 +45,7 @@ typedef struct {
     ngx_regex_t              *regex;       /* NULL: the exact path below */
     ngx_str_t                 path;
     ngx_msec_t                slow;        /* NGX_CONF_UNSET_MSEC: cx_slow's */
+    ngx_uint_t                index;       /* among all names: metrics */
     unsigned                  goal:1;
 } ngx_http_cx_touchpoint_t;
 
@@ -65,6 +67,7 @@ typedef struct {
     ngx_array_t               variants;    /* of ngx_http_cx_variant_t */
     cx_experiment_ranges_t    ranges;
     ngx_uint_t                index;       /* in the main conf's list */
+    ngx_uint_t                metric_offset;  /* of its first variant */
 } ngx_http_cx_experiment_t;
 
 
@@ -89,6 +92,39 @@ typedef struct {
 } ngx_http_cx_geo_t;
 
 
+/* the metrics of a cx_metrics_zone: indexes of each family's series */
+typedef struct {
+    ngx_shm_zone_t           *zone;
+    ngx_pool_t               *pool;
+    ngx_array_t              *series;
+    ngx_array_t              *families;
+    ngx_uint_t                ntouchpoints;   /* configured ones + "other" */
+    ngx_str_t                *touchpoint_label;
+    unsigned                  ready:1;        /* the zone holds them */
+
+    ngx_uint_t                page_views;
+    ngx_uint_t                visitors_new;
+    ngx_uint_t                sessions;
+    ngx_uint_t                goals;
+    ngx_uint_t                friction;
+    ngx_uint_t                experience;
+    ngx_uint_t                duration;
+    ngx_uint_t                exposures;
+    ngx_uint_t                experiment_goals;
+    ngx_uint_t                cookie_rejected;
+    ngx_uint_t                log_lines;
+    ngx_uint_t                log_write_errors;
+    ngx_uint_t                bot_requests;
+    ngx_uint_t                feedback;
+    ngx_uint_t                beacon_rejected;
+} ngx_http_cx_metrics_t;
+
+
+/* the beacon's reasons, and a body over 8 KiB */
+#define NGX_HTTP_CX_BEACON_REASONS  (CX_BEACON_REASONS + 1)
+#define NGX_HTTP_CX_BEACON_TOO_LARGE  CX_BEACON_REASONS
+
+
 #define NGX_HTTP_CX_IP_ANONYMIZE  0
 #define NGX_HTTP_CX_IP_FULL       1
 #define NGX_HTTP_CX_IP_OFF        2
@@ -96,6 +132,7 @@ typedef struct {
 
 typedef struct {
     ngx_array_t              *geoip;       /* of ngx_http_cx_geoip_t * */
+    ngx_http_cx_metrics_t    *metrics;     /* NULL without cx_metrics_zone */
     ngx_array_t              *experiments; /* of ngx_http_cx_experiment_t * */
     ngx_array_t              *keys;        /* of cx_cookie_key_t; the first
                                               signs, every one verifies */
@@ -103,8 +140,6 @@ typedef struct {
                                                      ngx_http_cx_touchpoint_t,
                                                      each name once */
 
-    /* per worker until the metrics zone counts them for all */
-    ngx_uint_t                cookie_rejected[CX_COOKIE_REASONS];
 } ngx_http_cx_main_conf_t;
 
 
@@ -121,6 +156,7 @@ typedef struct {
                                                      at config time */
     ngx_str_t                 cookie_expired;     /* "name=; Max-Age=0..." */
     ngx_msec_t                session_timeout;
+    ngx_msec_t                slow;
 
     ngx_array_t              *touchpoints;        /* of
                                                      ngx_http_cx_touchpoint_t */
@@ -175,6 +211,9 @@ typedef struct {
 
     cx_experience_e           prev_experience;    /* the worst of the
                                                      session's last three */
+    unsigned                  friction;           /* CX_FRICTION_* */
+    cx_experience_e           experience;
+    ngx_msec_int_t            request_ms;
 
     unsigned                  resolved:1;
     unsigned                  page_view:1;
@@ -257,6 +296,26 @@ ngx_int_t ngx_http_cx_headers_set(ngx_http_request_t *r,
 char *ngx_http_cx_headers_merge(ngx_conf_t *cf, ngx_http_cx_loc_conf_t *prev,
     ngx_http_cx_loc_conf_t *conf);
 const char *ngx_http_cx_segment(ngx_http_cx_ctx_t *ctx);
+
+/* ngx_http_cx_experience.c */
+void ngx_http_cx_experience_judge(ngx_http_request_t *r,
+    ngx_http_cx_ctx_t *ctx);
+
+/* ngx_http_cx_metrics.c */
+char *ngx_http_cx_metrics_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+char *ngx_http_cx_metrics_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_cx_metrics_postconfiguration(ngx_conf_t *cf);
+void ngx_http_cx_metrics_page_view(ngx_http_request_t *r,
+    ngx_http_cx_ctx_t *ctx);
+void ngx_http_cx_metrics_cookie_rejected(ngx_http_request_t *r,
+    cx_cookie_status_e reason);
+void ngx_http_cx_metrics_log(ngx_uint_t lines, ngx_uint_t errors);
+void ngx_http_cx_metrics_feedback(ngx_http_request_t *r,
+    ngx_http_cx_touchpoint_t *tp, ngx_int_t score);
+void ngx_http_cx_metrics_beacon_rejected(ngx_http_request_t *r,
+    ngx_uint_t reason);
 
 /* ngx_http_cx_geo.c */
 char *ngx_http_cx_geoip2_directive(ngx_conf_t *cf, ngx_command_t *cmd,

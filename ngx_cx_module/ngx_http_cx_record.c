@@ -8,7 +8,6 @@
 #include "cx_record.h"
 
 
-static int64_t ngx_http_cx_request_ms(ngx_http_request_t *r);
 static int64_t ngx_http_cx_upstream_ms(ngx_http_request_t *r);
 static int64_t ngx_http_cx_body_bytes(ngx_http_request_t *r);
 static void ngx_http_cx_record_journey(ngx_http_cx_ctx_t *ctx,
@@ -43,7 +42,7 @@ ngx_http_cx_record_line(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
 
     rec.status = r->err_status ? r->err_status : r->headers_out.status;
     rec.bytes = ngx_http_cx_body_bytes(r);
-    rec.request_ms = ngx_http_cx_request_ms(r);
+    rec.request_ms = ctx->request_ms;
     rec.upstream_ms = ngx_http_cx_upstream_ms(r);
 
     ngx_http_cx_record_journey(ctx, &rec);
@@ -52,6 +51,9 @@ ngx_http_cx_record_line(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
     if (ngx_http_cx_record_experiments(r, ctx, &rec) != NGX_OK) {
         return NGX_ERROR;
     }
+
+    rec.friction = ctx->friction;
+    rec.experience = cx_experience_name(ctx->experience);
 
     size = cx_record_bound(&rec);
 
@@ -180,21 +182,6 @@ ngx_http_cx_record_experiments(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
     rec->nvariants = ctx->nassignments;
 
     return NGX_OK;
-}
-
-
-static int64_t
-ngx_http_cx_request_ms(ngx_http_request_t *r)
-{
-    ngx_msec_int_t   ms;
-    ngx_time_t      *tp;
-
-    tp = ngx_timeofday();
-
-    ms = (ngx_msec_int_t)
-             ((tp->sec - r->start_sec) * 1000 + (tp->msec - r->start_msec));
-
-    return ngx_max(ms, 0);
 }
 
 

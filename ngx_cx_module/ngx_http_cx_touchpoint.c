@@ -317,6 +317,7 @@ ngx_http_cx_touchpoint_name_add(ngx_conf_t *cf, ngx_http_cx_touchpoint_t *tp)
             && ngx_strncmp(names[i].name.data, tp->name.data, tp->name.len)
                == 0)
         {
+            tp->index = i;
             return NGX_CONF_OK;
         }
 
@@ -325,6 +326,8 @@ ngx_http_cx_touchpoint_name_add(ngx_conf_t *cf, ngx_http_cx_touchpoint_t *tp)
                            "hash: rename one", &names[i].name, &tp->name);
         return NGX_CONF_ERROR;
     }
+
+    tp->index = mcf->touchpoint_names->nelts;
 
     name = ngx_array_push(mcf->touchpoint_names);
     if (name == NULL) {

@@ -22,7 +22,9 @@ typedef enum {
     NGX_HTTP_CX_VAR_CITY,
     NGX_HTTP_CX_VAR_ASN,
     NGX_HTTP_CX_VAR_VARIANTS,
-    NGX_HTTP_CX_VAR_SEGMENT
+    NGX_HTTP_CX_VAR_SEGMENT,
+    NGX_HTTP_CX_VAR_FRICTION,
+    NGX_HTTP_CX_VAR_EXPERIENCE
 } ngx_http_cx_var_e;
 
 
@@ -31,6 +33,8 @@ static ngx_int_t ngx_http_cx_journey_variable(ngx_http_request_t *r,
 static ngx_int_t ngx_http_cx_class_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_cx_geo_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_cx_experience_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_cx_number(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, ngx_uint_t n);
@@ -80,6 +84,12 @@ static ngx_http_variable_t  ngx_http_cx_vars[] = {
 
     { ngx_string("cx_segment"), NULL, ngx_http_cx_journey_variable,
       NGX_HTTP_CX_VAR_SEGMENT, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cx_friction"), NULL, ngx_http_cx_experience_variable,
+      NGX_HTTP_CX_VAR_FRICTION, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("cx_experience"), NULL, ngx_http_cx_experience_variable,
+      NGX_HTTP_CX_VAR_EXPERIENCE, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
       ngx_http_null_variable
 };
@@ -288,6 +298,70 @@ ngx_http_cx_geo_variable(ngx_http_request_t *r,
 
     v->data = s->data;
     v->len = s->len;
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+/*
+ * Judged when asked, with the time so far: in log_format that is the whole
+ * request's, in add_header the time to the response's headers.
+ */
+static ngx_int_t
+ngx_http_cx_experience_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    u_char             *p;
+    unsigned            kind;
+    const char         *name;
+    ngx_http_cx_ctx_t  *ctx;
+
+    ctx = ngx_http_cx_variable_ctx(r);
+
+    if (ctx == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    ngx_http_cx_experience_judge(r->main, ctx);
+
+    if (data == NGX_HTTP_CX_VAR_EXPERIENCE) {
+        name = cx_experience_name(ctx->experience);
+        v->data = (u_char *) name;
+        v->len = ngx_strlen(name);
+
+    } else {
+        if (ctx->friction == 0) {
+            v->not_found = 1;
+            return NGX_OK;
+        }
+
+        /* "slow,reload": the longest list fits "backtrack" times six */
+
+        v->data = ngx_pnalloc(r->pool, 6 * (sizeof("backtrack,") - 1));
+        if (v->data == NULL) {
+            return NGX_ERROR;
+        }
+
+        p = v->data;
+
+        for (kind = 0; kind < CX_FRICTION_KINDS; kind++) {
+            if (ctx->friction & (1u << kind)) {
+                if (p != v->data) {
+                    *p++ = ',';
+                }
+
+                name = cx_friction_name(kind);
+                p = ngx_cpymem(p, name, ngx_strlen(name));
+            }
+        }
+
+        v->len = p - v->data;
+    }
+
     v->valid = 1;
     v->no_cacheable = 0;
     v->not_found = 0;

@@ -108,5 +108,9 @@ jq -r -s 'sort_by(.session, .seq)[] | [.visitor[0:8], .seq, .status, .path,
        printf '\tsource\tdevice\tcheckout\tsince_prev_ms\n'; cat) \
     | column -t -s $'\t'
 echo
+echo "Some of the counters Prometheus would scrape ($shop/metrics):"
+curl -s "$shop/metrics" | grep -E '^cx_(page_views|experience|goals|sessions)_total' \
+    | grep -v ' 0$' | sed 's/^/  /'
+echo
 echo "nginx is still up at $shop (prefix $prefix);"
 echo "stop it with: make demo-stop"

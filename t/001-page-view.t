@@ -81,7 +81,7 @@ is_deeply([sort keys %$line], [sort qw(v ts event host method path query
     status bytes request_ms upstream_ms referrer visitor session session_index
     seq new_visitor new_session prev_touchpoint since_prev_ms landing
     touchpoint goal channel source medium campaign term content device browser
-    os bot country region city lat lon asn as_org ip experiments)],
+    os bot country region city lat lon asn as_org ip experiments experience)],
     'exactly the page view fields, no truncated');
 
 # ts is when the request started, in UTC

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "cx_experience.h"
 #include "cx_record.h"
 #include "cx_time.h"
 #include "json_check.h"
@@ -103,7 +104,7 @@ test_page_view_line(void **state)
         "\"referrer\":null,\"device\":null,\"browser\":null,\"os\":null,"
         "\"bot\":null,\"country\":null,\"region\":null,\"city\":null,"
         "\"lat\":null,\"lon\":null,\"asn\":null,\"as_org\":null,"
-        "\"ip\":null,\"experiments\":{}}\n");
+        "\"ip\":null,\"experiments\":{},\"experience\":null}\n");
 }
 
 
@@ -132,7 +133,27 @@ test_experiments(void **state)
     buf[len] = '\0';
 
     assert_non_null(strstr(buf, ",\"experiments\":{\"checkout\":\"B\","
-                            "\"hero\":\"A\"},\"forced\":[\"hero\"]}\n"));
+                            "\"hero\":\"A\"},\"forced\":[\"hero\"],"));
+}
+
+
+static void
+test_friction_and_experience(void **state)
+{
+    char         buf[4096];
+    size_t       len;
+    cx_record_t  rec;
+
+    rec = page_view();
+    rec.friction = CX_FRICTION_SLOW | CX_FRICTION_RELOAD | CX_FRICTION_LOOP;
+    rec.experience = "negative";
+
+    len = cx_record_write(&rec, (unsigned char *) buf, sizeof(buf));
+    assert_true(len > 0);
+    buf[len] = '\0';
+
+    assert_non_null(strstr(buf, ",\"experiments\":{},\"friction\":[\"slow\","
+                            "\"reload\",\"loop\"],\"experience\":\"negative\"}\n"));
 }
 
 
@@ -301,6 +322,7 @@ main(void)
         cmocka_unit_test(test_classification_fields),
         cmocka_unit_test(test_geo_fields),
         cmocka_unit_test(test_experiments),
+        cmocka_unit_test(test_friction_and_experience),
         cmocka_unit_test(test_empty_strings_are_null),
         cmocka_unit_test(test_truncated_fields_listed),
         cmocka_unit_test(test_too_small_a_buffer_writes_nothing_usable),

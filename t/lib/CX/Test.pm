@@ -483,7 +483,8 @@ sub pipeline_connection {
 
 # A backend on port(name) answering every request with its request line
 # and headers as JSON: {"n": requests so far, "uri": ..., "headers":
-# [[name, value], ...]}.  Stopped with the test's nginx.
+# [[name, value], ...]}; a "delay=MS" in the URI makes it answer that late
+# (a slow application).  Stopped with the test's nginx.
 sub echo_backend {
     my ($self, $name) = @_;
     $name //= 'backend';
@@ -511,6 +512,8 @@ sub echo_backend {
         my ($line, @lines) = split /\r\n/, (split /\r\n\r\n/, $request)[0];
         my @headers = map { [/^([^:]+):\s*(.*)$/] } @lines;
         my ($uri) = $line =~ /^\S+ (\S+)/;
+        my ($delay) = ($uri // '') =~ /delay=(\d+)/;
+        select(undef, undef, undef, $delay / 1000) if $delay;
         my $body = $JSON->encode({ n => ++$n, uri => $uri,
             headers => \@headers });
         print $c "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
