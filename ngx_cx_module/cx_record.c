@@ -36,6 +36,8 @@ typedef enum {
     CX_FIELD_CITY,
     CX_FIELD_AS_ORG,
     CX_FIELD_IP,
+    CX_FIELD_COMMENT,
+    CX_FIELD_NAME,
     CX_FIELD_COUNT
 } cx_record_field_e;
 
@@ -54,12 +56,13 @@ static void cx_record_name(cx_json_t *json, const char *name);
 static void cx_record_experiments(cx_record_writer_t *w,
     const cx_record_t *rec);
 static void cx_record_friction(cx_json_t *json, unsigned friction);
+static void cx_record_event(cx_record_writer_t *w, const cx_record_t *rec);
 
 
 static const char  *cx_record_field_names[CX_FIELD_COUNT] = {
     "host", "method", "path", "query", "referrer", "visitor", "session",
     "prev_touchpoint", "touchpoint", "source", "medium", "campaign", "term",
-    "content", "country", "region", "city", "as_org", "ip"
+    "content", "country", "region", "city", "as_org", "ip", "comment", "name"
 };
 
 static const char  *cx_record_event_names[] = {
@@ -102,7 +105,11 @@ cx_record_bound(const cx_record_t *rec)
            + cx_json_string_bound(rec->region.len, CX_RECORD_CAP_GEO)
            + cx_json_string_bound(rec->city.len, CX_RECORD_CAP_GEO)
            + cx_json_string_bound(rec->as_org.len, CX_RECORD_CAP_GEO)
-           + cx_json_string_bound(rec->ip.len, CX_RECORD_CAP_NAME);
+           + cx_json_string_bound(rec->ip.len, CX_RECORD_CAP_NAME)
+           + cx_json_string_bound(rec->comment.len, CX_RECORD_CAP_COMMENT)
+           + cx_json_string_bound(rec->feedback_touchpoint.len,
+                                  CX_RECORD_CAP_NAME)
+           + cx_json_string_bound(rec->name.len, CX_RECORD_CAP_NAME);
 }
 
 
@@ -243,6 +250,8 @@ cx_record_write(const cx_record_t *rec, unsigned char *buf, size_t size)
     cx_json_key(json, "experience");
     cx_record_name(json, rec->experience);
 
+    cx_record_event(&w, rec);
+
     cx_record_truncated(&w);
 
     cx_json_object_end(json);
@@ -313,6 +322,46 @@ cx_record_experiments(cx_record_writer_t *w, const cx_record_t *rec)
     }
 
     cx_json_array_end(&w->json);
+}
+
+
+/* what a beacon brought: a score, or a named event */
+static void
+cx_record_event(cx_record_writer_t *w, const cx_record_t *rec)
+{
+    cx_json_t  *json;
+
+    json = &w->json;
+
+    if (rec->event == CX_EVENT_FEEDBACK) {
+        cx_json_key(json, "feedback");
+        cx_json_object_start(json);
+        cx_json_key(json, "score");
+        cx_json_integer(json, rec->score);
+        cx_json_key(json, "scale");
+        cx_record_name(json, rec->scale);
+        cx_json_key(json, "comment");
+        cx_record_text(w, rec->comment, CX_RECORD_CAP_COMMENT,
+                       CX_FIELD_COMMENT);
+        cx_json_key(json, "touchpoint");
+        cx_record_text(w, rec->feedback_touchpoint, CX_RECORD_CAP_NAME,
+                       CX_FIELD_TOUCHPOINT);
+        cx_json_object_end(json);
+        return;
+    }
+
+    if (rec->event == CX_EVENT_EVENT) {
+        cx_json_key(json, "name");
+        cx_record_text(w, rec->name, CX_RECORD_CAP_NAME, CX_FIELD_NAME);
+        cx_json_key(json, "value");
+
+        if (rec->has_value) {
+            cx_json_number(json, rec->value, 6);
+
+        } else {
+            cx_json_null(json);
+        }
+    }
 }
 
 

@@ -23,6 +23,7 @@
 #define CX_RECORD_CAP_NAME     64     /* names from nginx.conf */
 #define CX_RECORD_CAP_UTM      256    /* source, medium, campaign, ... */
 #define CX_RECORD_CAP_GEO      256    /* names from the geo databases */
+#define CX_RECORD_CAP_COMMENT  4096   /* 1,000 code points of feedback */
 
 
 typedef enum {
@@ -95,6 +96,17 @@ typedef struct {
 
     unsigned     friction;          /* CX_FRICTION_* of cx_experience.h */
     const char  *experience;        /* NULL: null */
+
+    /* CX_EVENT_FEEDBACK */
+    int64_t      score;
+    const char  *scale;
+    cx_str_t     comment;
+    cx_str_t     feedback_touchpoint;
+
+    /* CX_EVENT_EVENT */
+    cx_str_t     name;
+    double       value;
+    int          has_value;
 } cx_record_t;
 
 

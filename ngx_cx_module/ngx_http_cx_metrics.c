@@ -612,8 +612,7 @@ ngx_http_cx_metrics_build(ngx_conf_t *cf, ngx_http_cx_metrics_t *m,
     for (i = 1; i < NGX_HTTP_CX_BEACON_REASONS; i++) {
         if (ngx_http_cx_series(m, "cx_beacon_rejected_total",
                                NGX_HTTP_CX_SERIES_COUNTER, "reason=\"%s\"",
-                               i < CX_BEACON_REASONS ? cx_beacon_reason(i)
-                                                     : "too_large")
+                               ngx_http_cx_beacon_reason_name(i))
             != NGX_OK)
         {
             return NGX_ERROR;

@@ -162,6 +162,13 @@ static ngx_command_t  ngx_http_cx_commands[] = {
       0,
       NULL },
 
+    { ngx_string("cx_beacon"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_cx_beacon_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("cx_types"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_types_slot,
@@ -226,7 +233,7 @@ ngx_http_cx_access_handler(ngx_http_request_t *r)
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
     clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
 
-    if (!lcf->enable || clcf->handler == NULL) {
+    if (!lcf->enable || clcf->handler == NULL || lcf->beacon) {
         return NGX_DECLINED;
     }
 
@@ -300,14 +307,16 @@ ngx_http_cx_log_handler(ngx_http_request_t *r)
 
     ctx = ngx_http_cx_get_ctx(r);
 
-    if (ctx == NULL || !ctx->page_view) {
+    if (ctx == NULL || !(ctx->page_view || ctx->beacon_ok)) {
         return NGX_OK;
     }
 
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
 
-    ngx_http_cx_experience_judge(r, ctx);
-    ngx_http_cx_metrics_page_view(r, ctx);
+    if (ctx->page_view) {
+        ngx_http_cx_experience_judge(r, ctx);
+        ngx_http_cx_metrics_page_view(r, ctx);
+    }
 
     if (lcf->logs == NULL || lcf->logs_off || (ctx->bot && !lcf->log_bots)) {
         return NGX_OK;
@@ -414,9 +423,10 @@ ngx_http_cx_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     mcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_cx_module);
 
-    if (conf->enable && mcf->keys == NULL) {
+    if ((conf->enable || conf->beacon) && mcf->keys == NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "cx_secret is required where \"cx\" is on");
+                           "cx_secret is required where \"cx\" is on "
+                           "or a cx_beacon is");
         return NGX_CONF_ERROR;
     }
 

@@ -120,9 +120,10 @@ typedef struct {
 } ngx_http_cx_metrics_t;
 
 
-/* the beacon's reasons, and a body over 8 KiB */
-#define NGX_HTTP_CX_BEACON_REASONS  (CX_BEACON_REASONS + 1)
+/* the beacon's reasons, a body over 8 KiB and a body of another type */
 #define NGX_HTTP_CX_BEACON_TOO_LARGE  CX_BEACON_REASONS
+#define NGX_HTTP_CX_BEACON_BAD_TYPE   (CX_BEACON_REASONS + 1)
+#define NGX_HTTP_CX_BEACON_REASONS    (CX_BEACON_REASONS + 2)
 
 
 #define NGX_HTTP_CX_IP_ANONYMIZE  0
@@ -173,6 +174,8 @@ typedef struct {
                                                      (NULL: none defined) */
     ngx_str_t                 experiment_override;
 
+    ngx_flag_t                beacon;
+
     ngx_flag_t                headers;
     ngx_str_t                 header_prefix;
     ngx_str_t                 header_prefix_lower;
@@ -215,6 +218,8 @@ typedef struct {
     cx_experience_e           experience;
     ngx_msec_int_t            request_ms;
 
+    cx_beacon_t               beacon;             /* when beacon_ok */
+
     unsigned                  resolved:1;
     unsigned                  page_view:1;
     unsigned                  has_prev:1;      /* a valid cookie came */
@@ -226,6 +231,7 @@ typedef struct {
                                                   no session */
     unsigned                  geo_done:1;
     unsigned                  headers_set:1;
+    unsigned                  beacon_ok:1;        /* its line is due */
 } ngx_http_cx_ctx_t;
 
 
@@ -239,9 +245,13 @@ ngx_http_cx_ctx_t *ngx_http_cx_resolve(ngx_http_request_t *r);
 ngx_uint_t ngx_http_cx_is_page_view(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf);
 
+ngx_int_t ngx_http_cx_beacon_resolve(ngx_http_request_t *r,
+    ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
+
 /* ngx_http_cx_session.c */
 ngx_int_t ngx_http_cx_session_resolve(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx);
+void ngx_http_cx_session_read(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx);
 void ngx_http_cx_session_init_process(void);
 
 /* ngx_http_cx_cookie.c */
@@ -316,6 +326,11 @@ void ngx_http_cx_metrics_feedback(ngx_http_request_t *r,
     ngx_http_cx_touchpoint_t *tp, ngx_int_t score);
 void ngx_http_cx_metrics_beacon_rejected(ngx_http_request_t *r,
     ngx_uint_t reason);
+
+/* ngx_http_cx_beacon.c */
+char *ngx_http_cx_beacon_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+const char *ngx_http_cx_beacon_reason_name(ngx_uint_t reason);
 
 /* ngx_http_cx_geo.c */
 char *ngx_http_cx_geoip2_directive(ngx_conf_t *cf, ngx_command_t *cmd,

@@ -16,6 +16,8 @@ static void ngx_http_cx_record_geo(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx, cx_record_t *rec);
 static ngx_int_t ngx_http_cx_record_experiments(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx, cx_record_t *rec);
+static void ngx_http_cx_record_beacon(ngx_http_cx_ctx_t *ctx,
+    cx_record_t *rec);
 
 
 ngx_int_t
@@ -52,8 +54,13 @@ ngx_http_cx_record_line(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
         return NGX_ERROR;
     }
 
-    rec.friction = ctx->friction;
-    rec.experience = cx_experience_name(ctx->experience);
+    if (ctx->beacon_ok) {
+        ngx_http_cx_record_beacon(ctx, &rec);
+
+    } else {
+        rec.friction = ctx->friction;
+        rec.experience = cx_experience_name(ctx->experience);
+    }
 
     size = cx_record_bound(&rec);
 
@@ -150,6 +157,58 @@ ngx_http_cx_record_geo(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
 
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
     rec->ip = ngx_http_cx_str(ngx_http_cx_geo_ip(r, lcf));
+}
+
+
+/*
+ * A feedback or an event: of the session as the cookie tells it, the page
+ * view it follows being the one the cookie's seq and touchpoint describe.
+ */
+static void
+ngx_http_cx_record_beacon(ngx_http_cx_ctx_t *ctx, cx_record_t *rec)
+{
+    cx_beacon_t  *b;
+
+    b = &ctx->beacon;
+
+    rec->event = (b->kind == CX_BEACON_FEEDBACK) ? CX_EVENT_FEEDBACK
+                                                 : CX_EVENT_EVENT;
+
+    rec->new_visitor = CX_UNKNOWN;
+    rec->new_session = CX_UNKNOWN;
+    rec->landing = CX_UNKNOWN;
+    rec->goal = 0;
+    rec->prev_touchpoint.data = NULL;
+    rec->prev_touchpoint.len = 0;
+    rec->since_prev_ms = ctx->session.since_prev_ms;
+
+    if (!ctx->has_prev) {
+        rec->visitor.data = NULL;
+        rec->visitor.len = 0;
+        rec->session_index = CX_NONE;
+        rec->seq = CX_NONE;
+
+        if (!ctx->cookieless) {
+            rec->session.data = NULL;
+            rec->session.len = 0;
+        }
+    }
+
+    if (rec->event == CX_EVENT_FEEDBACK) {
+        rec->score = b->score;
+        rec->scale = cx_scale_name(b->scale);
+        rec->comment = b->comment;
+
+        if (ctx->touchpoint) {
+            rec->feedback_touchpoint = ngx_http_cx_str(ctx->touchpoint->name);
+        }
+
+        return;
+    }
+
+    rec->name = b->event;
+    rec->value = b->value;
+    rec->has_value = b->has_value;
 }
 
 

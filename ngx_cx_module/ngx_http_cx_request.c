@@ -137,6 +137,34 @@ ngx_http_cx_resolve(ngx_http_request_t *r)
 }
 
 
+/*
+ * A beacon's journey: who sent it, from the cookie as it is.  The session
+ * is neither advanced nor re-issued: the feedback belongs to the page view
+ * before it.
+ */
+ngx_int_t
+ngx_http_cx_beacon_resolve(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
+    ngx_http_cx_ctx_t *ctx)
+{
+    if (ctx->resolved) {
+        return NGX_OK;
+    }
+
+    ctx->resolved = 1;
+
+    ngx_http_cx_agent_resolve(r, lcf, ctx);
+    ngx_http_cx_session_read(r, ctx);
+
+    ctx->channel.channel = ctx->state.channel;
+
+    if (ctx->has_prev) {
+        ngx_http_cx_experiment_resolve(r, lcf, ctx);
+    }
+
+    return NGX_OK;
+}
+
+
 static void
 ngx_http_cx_ctx_cleanup(void *data)
 {

@@ -80,6 +80,44 @@ ngx_http_cx_session_resolve(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
 }
 
 
+/* the cookie as it came, for a beacon: nothing advanced, nothing drawn */
+void
+ngx_http_cx_session_read(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
+{
+    uint64_t                 now_ms;
+    ngx_http_cx_loc_conf_t  *lcf;
+
+    ctx->session.since_prev_ms = CX_NONE;
+
+    if (ctx->bot) {
+        return;
+    }
+
+    now_ms = (uint64_t) r->start_sec * 1000 + r->start_msec;
+
+    if (ngx_http_cx_privacy_signal(r)) {
+        ngx_http_cx_session_cookieless(r, ctx, now_ms);
+        return;
+    }
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+
+    if (ngx_http_cx_cookie_read(r, lcf, ctx, now_ms) != NGX_OK) {
+        return;
+    }
+
+    ctx->state = ctx->prev;
+    ctx->session.since_prev_ms = now_ms >= ctx->prev.last_seen_ms
+                                 ? (int64_t) (now_ms - ctx->prev.last_seen_ms)
+                                 : 0;
+
+    cx_session_hex(ctx->visitor_hex, ctx->state.visitor,
+                   sizeof(ctx->state.visitor));
+    cx_session_hex(ctx->session_hex, ctx->state.session,
+                   sizeof(ctx->state.session));
+}
+
+
 /*
  * No cookie, and no visitor: a session id that is a keyed hash of address,
  * agent and host under a key that changes every UTC day, so sessions can be

@@ -71,6 +71,15 @@ visit() {
     printf '  %-45s %s\n' "$path" "$status"
 }
 
+# the forms of the confirmation and help pages, as a browser posts them
+feedback() {
+    local form=$1 referrer=$2
+    local status
+    status=$(curl -s -o /dev/null -w '%{http_code}' -A "$browser" \
+        -b "$jar" -e "$referrer" --data "$form" "$shop/cx/feedback")
+    printf '  %-45s %s\n' "POST /cx/feedback  $form" "$status" | cut -c1-80
+}
+
 echo "A visitor walks through the shop at $shop:"
 visit '/?utm_source=newsletter&utm_medium=email&utm_campaign=spring' \
     'https://mail.google.com/'
@@ -79,7 +88,10 @@ visit /recommendations "$shop/product/espresso-cup.html"
 visit /cart/ "$shop/recommendations"
 visit /checkout/ "$shop/cart/"
 visit /checkout/done.html "$shop/checkout/"
-visit /help/ "$shop/checkout/done.html"
+feedback 'score=5&scale=csat&comment=Quick+and+easy&redirect=/thanks.html' \
+    "$shop/checkout/done.html"
+visit /help/ "$shop/thanks.html"
+feedback 'score=1&scale=thumbs&redirect=/help/' "$shop/help/"
 visit /no-such-page "$shop/help/"
 
 echo
@@ -90,26 +102,29 @@ curl -s -A "$browser" -b "$jar" "$shop/recommendations" | sed -n '/<p>/,/<\/p>/p
 # the lines are buffered per worker for up to a second (flush=1s)
 log=$prefix/logs/journey.log
 for _ in $(seq 100); do
-    [[ $(wc -l < "$log" 2>/dev/null || echo 0) -ge 9 ]] && break
+    [[ $(wc -l < "$log" 2>/dev/null || echo 0) -ge 11 ]] && break
     sleep 0.05
 done
 
 echo
 # each worker writes its own buffer: a session's lines are ordered by seq
-echo "The journey, as analysts read it ($log):"
-jq -c -s 'sort_by(.session, .seq)[]' "$log"
+echo "The journey, as analysts read it ($log), the first lines:"
+jq -c -s 'sort_by(.session, .seq, .ts)[:3][]' "$log"
 echo
 echo "The same, in a table:"
-jq -r -s 'sort_by(.session, .seq)[] | [.visitor[0:8], .seq, .status, .path,
-    (.touchpoint // "-"), (if .goal then "goal" else "-" end), .channel,
-    (.source // "-"), .device, (.experiments.checkout // "-"),
+jq -r -s 'sort_by(.session, .seq, .ts)[] | [.visitor[0:8], .seq, .event,
+    .status, .path, (.touchpoint // "-"),
+    (if .goal then "goal" else "-" end), .channel, (.source // "-"),
+    (.experiments.checkout // "-"), (.experience // "-"),
+    (if .feedback then "\(.feedback.scale) \(.feedback.score)" else "-" end),
     (.since_prev_ms // "-")] | @tsv' "$log" \
-    | (printf 'visitor\tseq\tstatus\tpath\ttouchpoint\tgoal\tchannel'
-       printf '\tsource\tdevice\tcheckout\tsince_prev_ms\n'; cat) \
+    | (printf 'visitor\tseq\tevent\tstatus\tpath\ttouchpoint\tgoal\tchannel'
+       printf '\tsource\tcheckout\texperience\tfeedback\tsince_prev_ms\n'; cat) \
     | column -t -s $'\t'
 echo
 echo "Some of the counters Prometheus would scrape ($shop/metrics):"
-curl -s "$shop/metrics" | grep -E '^cx_(page_views|experience|goals|sessions)_total' \
+curl -s "$shop/metrics" \
+    | grep -E '^cx_(page_views|experience|goals|sessions|feedback)_total' \
     | grep -v ' 0$' | sed 's/^/  /'
 echo
 echo "nginx is still up at $shop (prefix $prefix);"

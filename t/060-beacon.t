@@ -1,0 +1,252 @@
+# The feedback beacon: scores and events right after an interaction, tied
+# to the journey; bad input refused with a reason; no open redirect; the
+# limit_req recipe; the counters.
+
+use strict;
+use warnings;
+use utf8;
+
+use lib 't/lib';
+use Test::More;
+use CX::Test;
+use Encode qw(encode_utf8);
+
+my $t = CX::Test->new;
+my $secret = $t->prefix . '/cx.key';
+
+$t->start(<<'CONF');
+    cx on;
+    cx_secret %%SECRET%%;
+    cx_log %%PREFIX%%/logs/cx.log flush=50ms;
+    cx_metrics_zone cx 1m;
+
+    cx_touchpoint ~^/checkout/done order_done goal;
+    cx_touchpoint ~^/help/ help;
+
+    limit_req_zone $binary_remote_addr zone=beacon:1m rate=60r/m;
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        default_type text/html;
+
+        location / {
+            return 200 "<p>page</p>";
+        }
+
+        location = /cx/feedback {
+            cx_beacon;
+        }
+
+        location = /cx/limited {
+            limit_req zone=beacon burst=2 nodelay;
+            cx_beacon;
+        }
+
+        location = /metrics {
+            cx_metrics;
+        }
+    }
+CONF
+
+my $count = 0;
+sub lines {
+    my ($n) = @_;
+    $count += $n;
+    return ($t->journey($count))[-$n .. -1];
+}
+
+sub post {
+    my ($path, $body, %opt) = @_;
+    return $t->request('POST', $path, content => $body, headers => [
+        'Content-Type' => $opt{type} // 'application/x-www-form-urlencoded',
+        ($opt{cookie} ? (Cookie => "cx=$opt{cookie}") : ()),
+    ]);
+}
+
+# a visitor who just placed an order
+my $r = $t->get('/checkout/done');
+my $cookie = CX::Test::cookie_value($r);
+my ($order) = lines(1);
+
+subtest 'a feedback POST right after a page view' => sub {
+    my $r = post('/cx/feedback', 'score=5&scale=csat&comment=Quick+and+easy%21',
+        cookie => $cookie);
+    is($r->{status}, 204, '204 for a script');
+    ok(!defined CX::Test::set_cookie($r), 'the cookie is not re-issued');
+
+    my ($l) = lines(1);
+    is($l->{event}, 'feedback', 'event feedback');
+    is_deeply($l->{feedback}, { score => 5, scale => 'csat',
+        comment => 'Quick and easy!', touchpoint => 'order_done' },
+        'score, scale, comment, and the previous page\'s touchpoint');
+    is($l->{visitor}, $order->{visitor}, 'the same visitor');
+    is($l->{session}, $order->{session}, 'the same session');
+    is($l->{seq}, $order->{seq}, 'seq of the page it follows, not advanced');
+    like($l->{since_prev_ms}, qr/^\d+$/, 'since_prev_ms since that page');
+    is($l->{touchpoint}, 'order_done', 'touchpoint');
+    is($l->{device}, 'desktop', 'device like a page view');
+    is($l->{method}, 'POST', 'method');
+
+    # the next page view goes on from the order
+    my $next = $t->get('/help/', Cookie => "cx=$cookie");
+    my ($page) = lines(1);
+    is($page->{seq}, $order->{seq} + 1, 'the next page view: seq + 1');
+};
+
+subtest 'GET, sendBeacon text/plain, events, a named touchpoint' => sub {
+    is($t->get('/cx/feedback?score=9&scale=nps&touchpoint=help',
+        Cookie => "cx=$cookie")->{status}, 204, 'GET');
+    is(post('/cx/feedback', 'score=1&scale=thumbs', type =>
+        'text/plain;charset=UTF-8', cookie => $cookie)->{status}, 204,
+        'sendBeacon\'s text/plain');
+    is(post('/cx/feedback', 'event=coupon.applied&value=12.5',
+        cookie => $cookie)->{status}, 204, 'an event with a value');
+    is(post('/cx/feedback', 'event=chat_opened', cookie => $cookie)
+        ->{status}, 204, 'an event without one');
+    is(post('/cx/feedback', 'score=3')->{status}, 204, 'no cookie at all');
+
+    my @l = lines(5);
+    is_deeply($l[0]{feedback}, { score => 9, scale => 'nps',
+        comment => undef, touchpoint => 'help' }, 'GET: nps, named touchpoint');
+    is_deeply($l[1]{feedback}, { score => 1, scale => 'thumbs',
+        comment => undef, touchpoint => 'order_done' },
+        'text/plain: thumbs, the touchpoint of the cookie\'s last page');
+    is($l[2]{event}, 'event', 'event');
+    is($l[2]{name}, 'coupon.applied', 'name');
+    is($l[2]{value}, 12.5, 'value');
+    ok(!exists $l[2]{feedback}, 'no feedback on an event');
+    is($l[3]{name}, 'chat_opened', 'name');
+    ok(exists $l[3]{value} && !defined $l[3]{value}, 'value null');
+    ok(!defined $l[4]{visitor}, 'no valid cookie: visitor null');
+    ok(!defined $l[4]{session}, 'and no session');
+    is($l[4]{feedback}{scale}, 'csat', 'csat by default');
+};
+
+subtest 'every scale\'s bounds' => sub {
+    my @bounds = ([csat => 1, 5], [nps => 0, 10], [thumbs => 0, 1],
+        [ces => 1, 7]);
+    my $ok = 0;
+    for my $b (@bounds) {
+        my ($scale, $low, $high) = @$b;
+        for my $score ($low, $high) {
+            my $r = post('/cx/feedback', "score=$score&scale=$scale",
+                cookie => $cookie);
+            is($r->{status}, 204, "$scale $score accepted");
+            $ok++;
+        }
+        for my $score ($low - 1, $high + 1) {
+            next if $score < 0;
+            my $r = post('/cx/feedback', "score=$score&scale=$scale",
+                cookie => $cookie);
+            is($r->{status}, 400, "$scale $score refused");
+            is($r->{content}, "bad_score: score must be an integer within the scale\n",
+                'with the reason') if $score == $high + 1 && $scale eq 'csat';
+        }
+    }
+    lines($ok);
+};
+
+subtest 'bad input: 400 with a one-line reason, no line' => sub {
+    my @bad = (
+        ['scale=csat', 'missing_score'],
+        ['score=4&scale=stars', 'bad_scale'],
+        ['score=four', 'bad_score'],
+        ['event=Bad%20Name', 'bad_event'],
+        ['event=ok&value=lots', 'bad_value'],
+        ['score=4&comment=%zz', 'bad_encoding'],
+        ['score=4&score=5', 'duplicate_field'],
+        ['score=4&event=click', 'ambiguous'],
+        ['score=4&touchpoint=nowhere', 'bad_touchpoint'],
+        ['score=4&comment=' . ('x' x 1001), 'bad_comment'],
+        ['score=4&redirect=//evil.example/', 'bad_redirect'],
+        ['score=4&redirect=https%3A%2F%2Fevil.example%2F', 'bad_redirect'],
+        ['score=4&redirect=https://evil.example/', 'bad_redirect'],
+    );
+
+    for my $case (@bad) {
+        my ($body, $reason) = @$case;
+        my $r = post('/cx/feedback', $body, cookie => $cookie);
+        is($r->{status}, 400, "$reason: 400");
+        like($r->{content}, qr/^\Q$reason\E: [^\n]+\n\z/,
+            "$reason: the reason, one line");
+    }
+
+    my $r = post('/cx/feedback', 'score=4&comment=' . ('x' x 9000),
+        cookie => $cookie);
+    is($r->{status}, 413, 'a body over 8 KiB: 413');
+    is($r->{content}, "too_large: the body is over 8 KiB\n", 'and why');
+
+    $r = post('/cx/feedback', '{"score": 4}', type => 'application/json');
+    is($r->{status}, 415, 'JSON is not a form: 415');
+
+    is($t->request('PUT', '/cx/feedback', content => 'score=1')->{status},
+        405, 'PUT: 405');
+
+    # a page view after them: the next line is its own, none was written
+    $t->get('/after-bad');
+    my ($l) = lines(1);
+    is($l->{path}, '/after-bad', 'no journey line for refused beacons');
+};
+
+subtest 'redirect: to a path of the same site only' => sub {
+    my $r = post('/cx/feedback', 'score=5&redirect=%2Fthanks%3Ffrom%3Dcsat',
+        cookie => $cookie);
+    is($r->{status}, 303, '303 See Other');
+    like($r->{headers}{location}, qr{^http://127\.0\.0\.1:\d+/thanks\?from=csat$},
+        'to the path, on the same host');
+    my ($l) = lines(1);
+    is($l->{status}, 303, 'the line has the 303');
+    is($l->{feedback}{score}, 5, 'and the feedback');
+};
+
+subtest 'comments: decoded UTF-8, 1000 code points at most' => sub {
+    my $comment = 'Très bien, merci ' . ('é' x 983);
+    my $encoded = join '', map { sprintf '%%%02X', ord } split //,
+        encode_utf8($comment);
+    my $r = post('/cx/feedback', "score=4&comment=$encoded",
+        cookie => $cookie);
+    is($r->{status}, 204, 'exactly 1000 code points accepted');
+    my ($l) = lines(1);
+    is($l->{feedback}{comment}, $comment, 'kept whole, decoded');
+};
+
+subtest 'limit_req: the recipe returns 503 past its rate' => sub {
+    my @status = map {
+        post('/cx/limited', 'event=spam', cookie => $cookie)->{status}
+    } 1 .. 6;
+    is_deeply([@status[0 .. 2]], [204, 204, 204],
+        'the rate and its burst pass');
+    is($status[5], 503, 'then 503');
+    lines(scalar grep { $_ == 204 } @status);
+};
+
+subtest 'counters' => sub {
+    my $text = $t->get('/metrics')->{content};
+    like($text, qr/^cx_feedback_total\{touchpoint="order_done",score="5"\} 3$/m,
+        'feedback by touchpoint and score');
+    like($text, qr/^cx_feedback_total\{touchpoint="other",score="3"\} 1$/m,
+        'no touchpoint known: other');
+    like($text, qr/^cx_beacon_rejected_total\{reason="bad_redirect"\} 3$/m,
+        'refusals by reason');
+    like($text, qr/^cx_beacon_rejected_total\{reason="too_large"\} 1$/m,
+        'too large');
+    like($text, qr/^cx_beacon_rejected_total\{reason="bad_content_type"\} 1$/m,
+        'bad content type');
+};
+
+$t->stop;
+
+subtest 'nginx -t: cx_beacon needs a secret' => sub {
+    my $e = CX::Test->new;
+    my ($ok, $out) = $e->nginx_test(<<'CONF');
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        location = /b { cx_beacon; }
+    }
+CONF
+    ok(!$ok, 'fails');
+    like($out, qr/cx_secret is required where "cx" is on or a cx_beacon is/,
+        'names what is missing');
+};
+
+done_testing();
