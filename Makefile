@@ -39,10 +39,12 @@ module: $(MODULE)
 # cx-cookie: decode and mint cookies from the command line (README)
 tool: $(COOKIE_TOOL)
 
-$(COOKIE_TOOL): tools/cx_cookie_tool.c $(CORE_SOURCES) $(CORE_HEADERS)
+$(COOKIE_TOOL): tools/cx_cookie_tool.c tools/cx_cookie_args.c \
+                tools/cx_cookie_args.h $(CORE_SOURCES) $(CORE_HEADERS)
 	@mkdir -p $(@D)
-	gcc -std=c99 -Wall -Wextra -Werror -O2 -g -Ingx_cx_module $< \
-	    $(CORE_SOURCES) -lm -o $@
+	gcc -std=c99 -Wall -Wextra -Werror -O2 -g -Ingx_cx_module -Itools \
+	    tools/cx_cookie_tool.c tools/cx_cookie_args.c $(CORE_SOURCES) -lm \
+	    -o $@
 
 $(MODULE): $(MODULE_SOURCES) scripts/build-dynamic.sh
 	scripts/build-dynamic.sh $(BUILD)

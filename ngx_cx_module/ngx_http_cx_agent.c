@@ -50,12 +50,11 @@ ngx_http_cx_bots_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_cx_loc_conf_t *lcf = conf;
 
-    u_char                *p, errstr[NGX_MAX_CONF_ERRSTR];
-    cx_str_t              *token;
-    ngx_str_t             *value;
-    ngx_uint_t             i;
-    ngx_regex_t          **regex;
-    ngx_regex_compile_t    rc;
+    u_char        *p;
+    cx_str_t      *token;
+    ngx_str_t     *value;
+    ngx_uint_t     i;
+    ngx_regex_t  **regex, *re;
 
     value = cf->args->elts;
 
@@ -87,31 +86,9 @@ ngx_http_cx_bots_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             continue;
         }
 
-        ngx_memzero(&rc, sizeof(ngx_regex_compile_t));
+        re = ngx_http_cx_regex_compile(cf, &value[i], "cx_bots");
 
-        rc.pattern.data = value[i].data + 1;
-        rc.pattern.len = value[i].len - 1;
-
-        if (rc.pattern.len && rc.pattern.data[0] == '*') {
-            rc.pattern.data++;
-            rc.pattern.len--;
-            rc.options = NGX_REGEX_CASELESS;
-        }
-
-        if (rc.pattern.len == 0) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "empty cx_bots regex \"%V\"", &value[i]);
-            return NGX_CONF_ERROR;
-        }
-
-        rc.pool = cf->pool;
-        rc.err.len = NGX_MAX_CONF_ERRSTR;
-        rc.err.data = errstr;
-
-        if (ngx_regex_compile(&rc) != NGX_OK) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid cx_bots regex \"%V\": %V", &value[i],
-                               &rc.err);
+        if (re == NULL) {
             return NGX_CONF_ERROR;
         }
 
@@ -128,7 +105,7 @@ ngx_http_cx_bots_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return NGX_CONF_ERROR;
         }
 
-        *regex = rc.regex;
+        *regex = re;
     }
 
     return NGX_CONF_OK;

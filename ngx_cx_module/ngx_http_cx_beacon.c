@@ -309,12 +309,10 @@ static ngx_int_t
 ngx_http_cx_beacon_refuse(ngx_http_request_t *r, ngx_uint_t status,
     ngx_uint_t reason, const char *message)
 {
-    u_char       *p;
-    size_t        len;
-    ngx_int_t     rc;
-    ngx_buf_t    *b;
-    ngx_chain_t   out;
-    const char   *name;
+    u_char      *p;
+    size_t       len;
+    ngx_buf_t   *b;
+    const char  *name;
 
     ngx_http_cx_metrics_beacon_rejected(r, reason);
 
@@ -329,24 +327,8 @@ ngx_http_cx_beacon_refuse(ngx_http_request_t *r, ngx_uint_t status,
 
     p = ngx_sprintf(b->pos, "%s: %s\n", name, message);
     b->last = p;
-    b->last_buf = 1;
-    b->last_in_chain = 1;
 
-    r->headers_out.status = status;
-    r->headers_out.content_length_n = b->last - b->pos;
-    ngx_str_set(&r->headers_out.content_type, "text/plain");
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
-
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_cx_send_text(r, status, "text/plain", b);
 }
 
 

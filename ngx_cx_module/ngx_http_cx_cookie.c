@@ -447,25 +447,23 @@ ngx_http_cx_cookie_build(ngx_conf_t *cf, ngx_http_cx_loc_conf_t *conf)
 {
     u_char     *p;
     size_t      len;
-    ngx_str_t  *samesite;
+    ngx_str_t  *samesite, common;
 
     samesite = &ngx_http_cx_samesite_names[conf->cookie_samesite];
 
-    len = sizeof("; Max-Age=") - 1 + NGX_TIME_T_LEN
-          + sizeof("; Path=") - 1 + conf->cookie_path.len
+    /* what the cookie and its expiry share: "; Path=/; ...; SameSite=Lax" */
+
+    len = sizeof("; Path=") - 1 + conf->cookie_path.len
           + sizeof("; Domain=") - 1 + conf->cookie_domain.len
           + sizeof("; HttpOnly; SameSite=") - 1 + samesite->len
           + sizeof("; Secure") - 1;
 
-    p = ngx_pnalloc(cf->pool, len);
-    if (p == NULL) {
+    common.data = ngx_pnalloc(cf->pool, len);
+    if (common.data == NULL) {
         return NGX_CONF_ERROR;
     }
 
-    conf->cookie_attributes.data = p;
-
-    p = ngx_sprintf(p, "; Max-Age=%T; Path=%V", conf->cookie_max_age,
-                    &conf->cookie_path);
+    p = ngx_sprintf(common.data, "; Path=%V", &conf->cookie_path);
 
     if (conf->cookie_domain.len) {
         p = ngx_sprintf(p, "; Domain=%V", &conf->cookie_domain);
@@ -477,32 +475,30 @@ ngx_http_cx_cookie_build(ngx_conf_t *cf, ngx_http_cx_loc_conf_t *conf)
         p = ngx_cpymem(p, "; Secure", sizeof("; Secure") - 1);
     }
 
+    common.len = p - common.data;
+
+    len = sizeof("; Max-Age=") - 1 + NGX_TIME_T_LEN + common.len;
+
+    conf->cookie_attributes.data = ngx_pnalloc(cf->pool, len);
+    if (conf->cookie_attributes.data == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    p = ngx_sprintf(conf->cookie_attributes.data, "; Max-Age=%T%V",
+                    conf->cookie_max_age, &common);
     conf->cookie_attributes.len = p - conf->cookie_attributes.data;
 
     /* the same attributes with Max-Age=0 replace the cookie, then drop it */
 
-    len = conf->cookie_name.len + 1 + conf->cookie_attributes.len;
+    len = conf->cookie_name.len + sizeof("=; Max-Age=0") - 1 + common.len;
 
-    p = ngx_pnalloc(cf->pool, len);
-    if (p == NULL) {
+    conf->cookie_expired.data = ngx_pnalloc(cf->pool, len);
+    if (conf->cookie_expired.data == NULL) {
         return NGX_CONF_ERROR;
     }
 
-    conf->cookie_expired.data = p;
-
-    p = ngx_sprintf(p, "%V=; Max-Age=0; Path=%V", &conf->cookie_name,
-                    &conf->cookie_path);
-
-    if (conf->cookie_domain.len) {
-        p = ngx_sprintf(p, "; Domain=%V", &conf->cookie_domain);
-    }
-
-    p = ngx_sprintf(p, "; HttpOnly; SameSite=%V", samesite);
-
-    if (conf->cookie_secure) {
-        p = ngx_cpymem(p, "; Secure", sizeof("; Secure") - 1);
-    }
-
+    p = ngx_sprintf(conf->cookie_expired.data, "%V=; Max-Age=0%V",
+                    &conf->cookie_name, &common);
     conf->cookie_expired.len = p - conf->cookie_expired.data;
 
     return NGX_CONF_OK;

@@ -244,6 +244,8 @@ ngx_http_cx_ctx_t *ngx_http_cx_create_ctx(ngx_http_request_t *r);
 ngx_http_cx_ctx_t *ngx_http_cx_resolve(ngx_http_request_t *r);
 ngx_uint_t ngx_http_cx_is_page_view(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf);
+ngx_int_t ngx_http_cx_send_text(ngx_http_request_t *r, ngx_uint_t status,
+    const char *type, ngx_buf_t *b);
 
 ngx_int_t ngx_http_cx_beacon_resolve(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
@@ -267,6 +269,10 @@ ngx_int_t ngx_http_cx_cookie_set(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
 ngx_int_t ngx_http_cx_cookie_expire(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf);
+
+/* ngx_http_cx_regex.c */
+ngx_regex_t *ngx_http_cx_regex_compile(ngx_conf_t *cf, ngx_str_t *pattern,
+    const char *directive);
 
 /* ngx_http_cx_touchpoint.c */
 char *ngx_http_cx_touchpoint_directive(ngx_conf_t *cf, ngx_command_t *cmd,

@@ -193,3 +193,33 @@ ngx_http_cx_is_page_view(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf)
 
     return ngx_http_test_content_type(r, &lcf->types) != NULL;
 }
+
+
+/* a whole response from a buffer: the beacon's reasons, the metrics */
+ngx_int_t
+ngx_http_cx_send_text(ngx_http_request_t *r, ngx_uint_t status,
+    const char *type, ngx_buf_t *b)
+{
+    ngx_int_t    rc;
+    ngx_chain_t  out;
+
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    r->headers_out.status = status;
+    r->headers_out.content_length_n = b->last - b->pos;
+    r->headers_out.content_type.data = (u_char *) type;
+    r->headers_out.content_type.len = ngx_strlen(type);
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}

@@ -13,8 +13,6 @@
 #define NGX_HTTP_CX_NAME_MAX  64
 
 
-static char *ngx_http_cx_touchpoint_regex(ngx_conf_t *cf,
-    ngx_http_cx_touchpoint_t *tp, ngx_str_t *pattern);
 static char *ngx_http_cx_touchpoint_name_add(ngx_conf_t *cf,
     ngx_http_cx_touchpoint_t *tp);
 static ngx_http_cx_touchpoint_t *ngx_http_cx_touchpoint_match(
@@ -185,7 +183,9 @@ ngx_http_cx_touchpoint_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     tp->slow = NGX_CONF_UNSET_MSEC;
 
     if (value[1].data[0] == '~') {
-        if (ngx_http_cx_touchpoint_regex(cf, tp, &value[1]) != NGX_CONF_OK) {
+        tp->regex = ngx_http_cx_regex_compile(cf, &value[1], "cx_touchpoint");
+
+        if (tp->regex == NULL) {
             return NGX_CONF_ERROR;
         }
 
@@ -229,61 +229,6 @@ invalid_name:
                        "invalid touchpoint name \"%V\": 1 to 64 letters, "
                        "digits, \"_\", \".\", \":\" or \"-\"", &value[2]);
     return NGX_CONF_ERROR;
-}
-
-
-/* "~regex" is case-sensitive, "~*regex" not, as in nginx's location */
-static char *
-ngx_http_cx_touchpoint_regex(ngx_conf_t *cf, ngx_http_cx_touchpoint_t *tp,
-    ngx_str_t *pattern)
-{
-    u_char               *at, errstr[NGX_MAX_CONF_ERRSTR];
-    size_t                tail;
-    ngx_regex_compile_t   rc;
-
-    ngx_memzero(&rc, sizeof(ngx_regex_compile_t));
-
-    rc.pattern.data = pattern->data + 1;
-    rc.pattern.len = pattern->len - 1;
-
-    if (rc.pattern.len && rc.pattern.data[0] == '*') {
-        rc.pattern.data++;
-        rc.pattern.len--;
-        rc.options = NGX_REGEX_CASELESS;
-    }
-
-    if (rc.pattern.len == 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "empty cx_touchpoint regex \"%V\"", pattern);
-        return NGX_CONF_ERROR;
-    }
-
-    rc.pool = cf->pool;
-    rc.err.len = NGX_MAX_CONF_ERRSTR;
-    rc.err.data = errstr;
-
-    if (ngx_regex_compile(&rc) != NGX_OK) {
-
-        /* ngx_regex ends its message with 'at "<the pattern from there>"' */
-
-        tail = 0;
-        at = ngx_strlcasestrn(rc.err.data, rc.err.data + rc.err.len,
-                              (u_char *) " at \"", 4);
-
-        if (at) {
-            tail = rc.err.data + rc.err.len - (at + 5) - 1;
-        }
-
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid cx_touchpoint regex \"%V\": %V "
-                           "(offset %uz)", pattern, &rc.err,
-                           tail <= rc.pattern.len ? rc.pattern.len - tail : 0);
-        return NGX_CONF_ERROR;
-    }
-
-    tp->regex = rc.regex;
-
-    return NGX_CONF_OK;
 }
 
 
