@@ -75,6 +75,11 @@ $extra
             proxy_pass http://127.0.0.1:%%PORT_backend%%;
         }
 
+        location /php/ {
+            fastcgi_pass 127.0.0.1:%%PORT_fastcgi%%;
+            include /etc/nginx/fastcgi_params;
+        }
+
         location /quiet/ {
             cx_headers off;
             proxy_pass http://127.0.0.1:%%PORT_backend%%;
@@ -94,6 +99,7 @@ CONF
 my $t = CX::Test->new;
 my $secret = $t->prefix . '/cx.key';
 $t->echo_backend;
+$t->fastcgi_backend;
 $t->start(http());
 
 # deterministic visitor ids: an LCG, so the test is the same every run
@@ -282,6 +288,15 @@ subtest 'headers to the backend, spoofed ones dropped' => sub {
         'cx_header_prefix: our prefix, the spoofed one dropped');
     is_deeply($got{'x-cx-visitor'}, ['left alone'],
         'another prefix is not ours');
+
+    $r = $t->get('/php/index.php', Cookie => "cx=$cookie",
+        'X-CX-Visitor' => 'evil');
+    my $params = $t->json->decode($r->{content});
+    is($params->{HTTP_X_CX_VISITOR}, 'aa' x 16,
+        'fastcgi_pass: HTTP_X_CX_VISITOR, ours');
+    is($params->{HTTP_X_CX_SEQ}, '5', 'fastcgi_pass: HTTP_X_CX_SEQ');
+    is($params->{HTTP_X_CX_SEGMENT}, 'returning',
+        'fastcgi_pass: HTTP_X_CX_SEGMENT');
 
     $r = $t->get('/quiet/cup', Cookie => "cx=$cookie");
     $echo = $t->json->decode($r->{content});

@@ -526,6 +526,77 @@ sub echo_backend {
     POSIX::_exit(0);
 }
 
+# A FastCGI responder on port(name) answering every request with its
+# parameters as JSON ({"HTTP_X_CX_VISITOR": ..., ...}): what a PHP backend
+# would find in $_SERVER.  Stopped with the test's nginx.
+sub fastcgi_backend {
+    my ($self, $name) = @_;
+    $name //= 'fastcgi';
+
+    my $listen = IO::Socket::INET->new(LocalAddr => '127.0.0.1',
+        LocalPort => $self->port($name), Proto => 'tcp', Listen => 64,
+        ReuseAddr => 1) or die "fastcgi backend: $!";
+
+    my $pid = fork // die "fork: $!";
+
+    if ($pid) {
+        close $listen;
+        push @{ $self->{backends} }, $pid;
+        return $pid;
+    }
+
+    while (my $c = $listen->accept) {
+        binmode $c;
+        my ($id, $params, %params) = (1, '');
+
+        while (my ($type, $rid, $content) = fastcgi_record($c)) {
+            $id = $rid;
+            $params .= $content if $type == 4;
+            last if $type == 5 && $content eq '';
+        }
+
+        while (length $params) {
+            my ($n, $v);
+            ($n, $params) = fastcgi_length($params);
+            ($v, $params) = fastcgi_length($params);
+            my $key = substr($params, 0, $n, '');
+            $params{$key} = substr($params, 0, $v, '');
+        }
+
+        my $body = "Content-Type: text/html\r\n\r\n" . $JSON->encode(\%params);
+        print $c pack('CCnnCC', 1, 6, $id, length $body, 0, 0), $body,
+            pack('CCnnCC', 1, 6, $id, 0, 0, 0),
+            pack('CCnnCC', 1, 3, $id, 8, 0, 0), pack('NCx3', 0, 0);
+        close $c;
+    }
+
+    POSIX::_exit(0);
+}
+
+sub fastcgi_record {
+    my ($c) = @_;
+    my $head = fastcgi_read($c, 8) // return;
+    my ($version, $type, $id, $length, $padding) = unpack 'CCnnC', $head;
+    my $content = fastcgi_read($c, $length + $padding) // return;
+    return ($type, $id, substr($content, 0, $length));
+}
+
+sub fastcgi_read {
+    my ($c, $n) = @_;
+    my $data = '';
+    while (length $data < $n) {
+        sysread($c, $data, $n - length $data, length $data) or return undef;
+    }
+    return $data;
+}
+
+sub fastcgi_length {
+    my ($bytes) = @_;
+    my $first = ord $bytes;
+    return $first < 128 ? ($first, substr($bytes, 1))
+        : (unpack('N', $bytes) & 0x7fffffff, substr($bytes, 4));
+}
+
 # Sends bytes exactly as given and returns the whole raw response.
 sub raw {
     my ($self, $bytes, %opt) = @_;
