@@ -21,6 +21,11 @@ SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
 
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
+
+# the same tests on the byte-by-byte code of cx_bytes.h, as a machine that
+# is not little-endian (or a compiler that does not say) runs it
+PORTABLE_TESTS := $(patsubst tests/%.c,$(BUILD)/tests-portable/%,\
+                    $(wildcard tests/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,\
              $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_RUNS ?= 20000
@@ -66,9 +71,9 @@ deps-build deps-static deps-test deps-demo deps-bench:
 # itself is also compiled alone with every warning (the tests' cmocka
 # signatures need -Wno-unused-parameter)
 
-unit: deps-test $(UNIT_TESTS) $(COOKIE_TOOL)
+unit: deps-test $(UNIT_TESTS) $(PORTABLE_TESTS) $(COOKIE_TOOL)
 	gcc $(CORE_CFLAGS) -fsyntax-only $(CORE_SOURCES)
-	@for test in $(UNIT_TESTS); do \
+	@for test in $(UNIT_TESTS) $(PORTABLE_TESTS); do \
 	    echo "== $$test"; $$test || exit 1; \
 	done
 	tests/test_cookie_tool.sh $(COOKIE_TOOL)
@@ -77,6 +82,12 @@ $(BUILD)/tests/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) $(TEST_SUPPORT)
 	@mkdir -p $(@D)
 	gcc $(CORE_CFLAGS) -Wno-unused-parameter $(SANITIZE) $< \
 	    tests/json_check.c $(CORE_SOURCES) -lcmocka -lm -o $@
+
+$(BUILD)/tests-portable/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) \
+                           $(TEST_SUPPORT)
+	@mkdir -p $(@D)
+	gcc $(CORE_CFLAGS) -U__BYTE_ORDER__ -Wno-unused-parameter $(SANITIZE) \
+	    $< tests/json_check.c $(CORE_SOURCES) -lcmocka -lm -o $@
 
 # fuzz targets: libFuzzer with ASan and UBSan; a bounded smoke in `make test`,
 # FUZZ_TIME seconds each with `make fuzz`

@@ -22,13 +22,23 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# config NAME MODE DIRECTIVES: an nginx.conf answering every request with a
-# small HTML page; MODE is "callgrind" (no master, no daemon) or "wrk"
+# config NAME MODE DIRECTIVES [proxy]: an nginx.conf answering every request
+# with a small HTML page, itself or (proxy) through proxy_pass to a second
+# server of the same nginx; MODE is "callgrind" (no master, no daemon) or
+# "wrk"
 config() {
-    local name=$1 mode=$2 directives=$3 prefix=$work/$1-$2
-    local port
+    local name=$1 mode=$2 directives=$3 upstream=${4:-} prefix=$work/$1-$2
+    local port backend page
     port=$(free_port)
+    backend=$(free_port)
     mkdir -p "$prefix"/{logs,tmp}
+
+    page='default_type text/html;
+            return 200 "<!doctype html><p>bench</p>\n";'
+
+    if [[ $upstream == proxy ]]; then
+        page="proxy_pass http://127.0.0.1:$backend;"
+    fi
 
     local process="worker_processes 1;"
     if [[ $mode == callgrind ]]; then
@@ -52,6 +62,13 @@ http {
 $directives
     server {
         listen 127.0.0.1:$port;
+        location / {
+            $page
+        }
+    }
+    server {
+        listen 127.0.0.1:$backend;
+        cx off;
         location / {
             default_type text/html;
             return 200 "<!doctype html><p>bench</p>\n";
@@ -89,20 +106,21 @@ instructions() {
 }
 
 per_request() {
-    local directives=$1
-    shift
+    local directives=$1 upstream=$2
+    shift 2
     local prefix port low high
-    read -r prefix port < <(config "s$RANDOM" callgrind "$directives")
+    read -r prefix port < <(config "s$RANDOM" callgrind "$directives" \
+        "$upstream")
     low=$(instructions "$prefix" "$port" "$requests" "$@")
     high=$(instructions "$prefix" "$port" $((requests + 1000)) "$@")
     echo $(( (high - low) / 1000 ))
 }
 
 throughput() {
-    local directives=$1
-    shift
+    local directives=$1 upstream=$2
+    shift 2
     local prefix port args=() rps
-    read -r prefix port < <(config "w$RANDOM" wrk "$directives")
+    read -r prefix port < <(config "w$RANDOM" wrk "$directives" "$upstream")
     "$nginx" -p "$prefix/" -c "$prefix/nginx.conf"
     wait_port "$port"
     for header in "$@"; do
@@ -120,16 +138,19 @@ ratio() {
     awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'
 }
 
-# the scenarios: a name, the http{} directives, request headers
+# the scenarios: a name, the baseline it is measured against ("return" or
+# "proxy"), the http{} directives, request headers
 scenario_names=()
+scenario_baselines=()
 scenario_directives=()
 scenario_headers=()
 
-# scenario NAME DIRECTIVES [HEADER...]: headers are kept one per line
+# scenario NAME BASELINE DIRECTIVES [HEADER...]: headers one per line
 scenario() {
     scenario_names+=("$1")
-    scenario_directives+=("$2")
-    shift 2
+    scenario_baselines+=("$2")
+    scenario_directives+=("$3")
+    shift 3
     scenario_headers+=("$(printf '%s\n' "$@")")
 }
 
@@ -143,7 +164,6 @@ plain="    cx off;
 cx="    cx on;
     cx_secret $secret;
     cx_log $work/journey.log;"
-
 touchpoints="    cx_touchpoint / home;
     cx_touchpoint ~^/product/ product;
     cx_touchpoint ~*^/cart cart;
@@ -154,35 +174,61 @@ geo="    cx_geoip2 $shared/geoip/GeoIP2-City-Test.mmdb;
     cx_geoip2 $shared/geoip/GeoLite2-ASN-Test.mmdb;
     set_real_ip_from 127.0.0.1;
     real_ip_header X-Forwarded-For;"
+experiments="    cx_experiment checkout { 50% A; * B; }
+    cx_experiment hero { 33.33% red; 33.33% green; * blue; }
+    cx_experiment pricing { 10% low; 20% mid; 30% high; }"
+metrics="    cx_metrics_zone cx 1m;"
 
-scenario "cx, new visitor" "$cx"
-scenario "cx, returning visitor" "$cx" "Cookie: cx=$cookie"
-scenario "+ 6 touchpoints" "$cx
+scenario "cx, new visitor" return "$cx"
+scenario "cx, returning visitor" return "$cx" "Cookie: cx=$cookie"
+scenario "+ 6 touchpoints" return "$cx
 $touchpoints" "Cookie: cx=$cookie"
-scenario "+ 2 geo databases" "$cx
+scenario "+ 2 geo databases" return "$cx
 $touchpoints
 $geo" "Cookie: cx=$cookie" "X-Forwarded-For: 89.160.20.112"
+scenario "+ metrics" return "$cx
+$touchpoints
+$geo
+$metrics" "Cookie: cx=$cookie" "X-Forwarded-For: 89.160.20.112"
+scenario "cx, 3 experiments, headers" proxy "$cx
+$touchpoints
+$experiments" "Cookie: cx=$cookie"
+scenario "+ geo, metrics: everything" proxy "$cx
+$touchpoints
+$experiments
+$geo
+$metrics" "Cookie: cx=$cookie" "X-Forwarded-For: 89.160.20.112"
 
 echo "ngx_cx_module benchmark: nginx $("$nginx" -v 2>&1 | sed 's/.*\///'),"\
-"$(nproc) cores, callgrind over $requests..$((requests + 1000)) requests,"\
+" $(nproc) cores, callgrind over $requests..$((requests + 1000)) requests,"\
 " wrk ${seconds}s"
 echo
 
-base_ir=$(per_request "$plain")
-base_rps=$(throughput "$plain")
+declare -A base_ir base_rps
+base_ir[return]=$(per_request "$plain" return)
+base_rps[return]=$(throughput "$plain" return)
+base_ir[proxy]=$(per_request "$plain" proxy)
+base_rps[proxy]=$(throughput "$plain" proxy)
 
-printf '%-28s %14s %8s %12s %8s\n' scenario "instr/request" ratio "requests/s" ratio
-printf '%-28s %14s %8s %12s %8s\n' "plain nginx (return 200)" "$base_ir" 1.000 \
-    "$base_rps" 1.000
+row() {
+    printf '%-30s %14s %8s %12s %8s\n' "$@"
+}
+
+row scenario "instr/request" ratio "requests/s" ratio
+row "plain nginx, return 200" "${base_ir[return]}" 1.000 \
+    "${base_rps[return]}" 1.000
+row "plain nginx, proxy_pass" "${base_ir[proxy]}" 1.000 \
+    "${base_rps[proxy]}" 1.000
 
 for i in "${!scenario_names[@]}"; do
+    base=${scenario_baselines[$i]}
     headers=()
     if [[ -n ${scenario_headers[$i]} ]]; then
         mapfile -t headers <<< "${scenario_headers[$i]}"
     fi
-    ir=$(per_request "${scenario_directives[$i]}" "${headers[@]}")
-    rps=$(throughput "${scenario_directives[$i]}" "${headers[@]}")
-    printf '%-28s %14s %8s %12s %8s\n' "${scenario_names[$i]}" "$ir" \
-        "$(ratio "$ir" "$base_ir")" "$rps" "$(ratio "$rps" "$base_rps")"
-    printf '%-28s %14s\n' "  module's own cost" "+$((ir - base_ir))"
+    ir=$(per_request "${scenario_directives[$i]}" "$base" "${headers[@]}")
+    rps=$(throughput "${scenario_directives[$i]}" "$base" "${headers[@]}")
+    row "${scenario_names[$i]} ($base)" "$ir" "$(ratio "$ir" "${base_ir[$base]}")" \
+        "$rps" "$(ratio "$rps" "${base_rps[$base]}")"
+    row "  module's own cost" "+$((ir - ${base_ir[$base]}))"
 done

@@ -1,71 +1,143 @@
 
 /*
- * base64url: see cx_base64.h.
+ * base64url: see cx_base64.h.  Every page view decodes one cookie and
+ * encodes another, so both directions work a group at a time from tables:
+ * encoding writes two characters per lookup, decoding ORs four pre-shifted
+ * values into the group's 24 bits.
  */
 
+
+#include <string.h>
 
 #include "cx_base64.h"
+#include "cx_bytes.h"
 
 
-static const unsigned char  cx_base64url_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/* the character of a 6-bit value, as a constant for the tables below */
+#define cx_base64url_char(v)                                                 \
+    ((v) < 26 ? 'A' + (v)                                                    \
+     : (v) < 52 ? 'a' + (v) - 26                                             \
+     : (v) < 62 ? '0' + (v) - 52                                             \
+     : (v) == 62 ? '-' : '_')
+
+/* the 6-bit value of a character, 64 outside the alphabet */
+#define cx_base64url_value(c)                                                \
+    ((c) >= 'A' && (c) <= 'Z' ? (c) - 'A'                                    \
+     : (c) >= 'a' && (c) <= 'z' ? (c) - 'a' + 26                             \
+     : (c) >= '0' && (c) <= '9' ? (c) - '0' + 52                             \
+     : (c) == '-' ? 62                                                       \
+     : (c) == '_' ? 63 : 64)
 
 /*
- * A character's 6-bit value, or 77 outside the alphabet: above 63, so one
- * test of a group's values OR-ed together finds any invalid character.
+ * A group's 24 bits are kept at the top of a 32-bit word, in the order they
+ * are written.  Outside the alphabet a character sets the low byte, which
+ * no valid group reaches: OR-ing all groups together finds any of them.
  */
-static const unsigned char  cx_base64url_value[256] = {
-    77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77,
-    77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77,
-    77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 62, 77, 77,
-    52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 77, 77, 77, 77, 77, 77,
-    77,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14,
-    15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 77, 77, 77, 77, 63,
-    77, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
-    41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 77, 77, 77, 77, 77,
-    77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77,
-    77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77,
-    77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77,
-    77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77,
-    77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77,
-    77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77,
-    77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77,
-    77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77, 77
+#define CX_BASE64URL_INVALID  0xffu
+
+/* the group of the first 2, 3 or 4 characters at s */
+#define cx_base64url_group2(s)                                               \
+    (cx_base64url_group_bits[0][(s)[0]] | cx_base64url_group_bits[1][(s)[1]])
+#define cx_base64url_group3(s)                                               \
+    (cx_base64url_group2(s) | cx_base64url_group_bits[2][(s)[2]])
+#define cx_base64url_group4(s)                                               \
+    (cx_base64url_group3(s) | cx_base64url_group_bits[3][(s)[3]])
+
+#define cx_base64url_pair(unused, i)                                         \
+    { cx_base64url_char((i) >> 6), cx_base64url_char((i) & 0x3f) }
+
+#define cx_base64url_entry(shift, c)                                         \
+    (cx_base64url_value(c) == 64 ? CX_BASE64URL_INVALID                      \
+     : (uint32_t) cx_base64url_value(c) << (shift))
+
+/* e(x, i) for i = n .. n + 4^k - 1: the preprocessor writes the tables */
+#define cx_base64url_4(e, x, n)                                              \
+    e(x, (n)), e(x, (n) + 1), e(x, (n) + 2), e(x, (n) + 3)
+#define cx_base64url_16(e, x, n)                                             \
+    cx_base64url_4(e, x, (n)), cx_base64url_4(e, x, (n) + 4),                \
+    cx_base64url_4(e, x, (n) + 8), cx_base64url_4(e, x, (n) + 12)
+#define cx_base64url_64(e, x, n)                                             \
+    cx_base64url_16(e, x, (n)), cx_base64url_16(e, x, (n) + 16),             \
+    cx_base64url_16(e, x, (n) + 32), cx_base64url_16(e, x, (n) + 48)
+#define cx_base64url_256(e, x, n)                                            \
+    cx_base64url_64(e, x, (n)), cx_base64url_64(e, x, (n) + 64),             \
+    cx_base64url_64(e, x, (n) + 128), cx_base64url_64(e, x, (n) + 192)
+#define cx_base64url_1024(e, x, n)                                           \
+    cx_base64url_256(e, x, (n)), cx_base64url_256(e, x, (n) + 256),          \
+    cx_base64url_256(e, x, (n) + 512), cx_base64url_256(e, x, (n) + 768)
+
+
+/* the two characters of every 12-bit value: 8 KB */
+static const unsigned char  cx_base64url_pairs[4096][2] = {
+    cx_base64url_1024(cx_base64url_pair, 0, 0),
+    cx_base64url_1024(cx_base64url_pair, 0, 1024),
+    cx_base64url_1024(cx_base64url_pair, 0, 2048),
+    cx_base64url_1024(cx_base64url_pair, 0, 3072)
+};
+
+/* a character's value already in its place of a group, by place: 4 KB */
+static const uint32_t  cx_base64url_group_bits[4][256] = {
+    { cx_base64url_256(cx_base64url_entry, 26, 0) },
+    { cx_base64url_256(cx_base64url_entry, 20, 0) },
+    { cx_base64url_256(cx_base64url_entry, 14, 0) },
+    { cx_base64url_256(cx_base64url_entry, 8, 0) }
 };
 
 
 size_t
 cx_base64url_encode(unsigned char *dst, cx_str_t src)
 {
-    size_t                i;
+    size_t                n;
     uint32_t              group;
+    uint64_t              groups;
     unsigned char        *p;
     const unsigned char  *s;
 
     p = dst;
     s = src.data;
 
-    for (i = 0; i + 3 <= src.len; i += 3) {
-        group = (uint32_t) s[i] << 16 | (uint32_t) s[i + 1] << 8 | s[i + 2];
-        *p++ = cx_base64url_alphabet[group >> 18];
-        *p++ = cx_base64url_alphabet[(group >> 12) & 0x3f];
-        *p++ = cx_base64url_alphabet[(group >> 6) & 0x3f];
-        *p++ = cx_base64url_alphabet[group & 0x3f];
+    /*
+     * Two groups at a time while two more bytes follow them, so one load
+     * reads them; then one, while a fourth byte follows.
+     */
+
+    for (n = src.len; n > 7; n -= 6) {
+        groups = cx_bytes_be64(s);
+        memcpy(p, cx_base64url_pairs[groups >> 52], 2);
+        memcpy(p + 2, cx_base64url_pairs[(groups >> 40) & 0xfff], 2);
+        memcpy(p + 4, cx_base64url_pairs[(groups >> 28) & 0xfff], 2);
+        memcpy(p + 6, cx_base64url_pairs[(groups >> 16) & 0xfff], 2);
+        s += 6;
+        p += 8;
     }
 
-    switch (src.len - i) {
+    for ( /* void */ ; n > 3; n -= 3) {
+        group = cx_bytes_be32(s);
+        memcpy(p, cx_base64url_pairs[group >> 20], 2);
+        memcpy(p + 2, cx_base64url_pairs[(group >> 8) & 0xfff], 2);
+        s += 3;
+        p += 4;
+    }
+
+    switch (n) {
+
+    case 3:
+        group = (uint32_t) s[0] << 16 | (uint32_t) s[1] << 8 | s[2];
+        memcpy(p, cx_base64url_pairs[group >> 12], 2);
+        memcpy(p + 2, cx_base64url_pairs[group & 0xfff], 2);
+        p += 4;
+        break;
 
     case 2:
-        group = (uint32_t) s[i] << 16 | (uint32_t) s[i + 1] << 8;
-        *p++ = cx_base64url_alphabet[group >> 18];
-        *p++ = cx_base64url_alphabet[(group >> 12) & 0x3f];
-        *p++ = cx_base64url_alphabet[(group >> 6) & 0x3f];
+        group = (uint32_t) s[0] << 16 | (uint32_t) s[1] << 8;
+        memcpy(p, cx_base64url_pairs[group >> 12], 2);
+        p[2] = cx_base64url_pairs[group & 0xfff][0];
+        p += 3;
         break;
 
     case 1:
-        group = (uint32_t) s[i] << 16;
-        *p++ = cx_base64url_alphabet[group >> 18];
-        *p++ = cx_base64url_alphabet[(group >> 12) & 0x3f];
+        memcpy(p, cx_base64url_pairs[(uint32_t) s[0] << 4], 2);
+        p += 2;
         break;
 
     default:
@@ -79,62 +151,92 @@ cx_base64url_encode(unsigned char *dst, cx_str_t src)
 ptrdiff_t
 cx_base64url_decode(unsigned char *dst, cx_str_t src)
 {
-    size_t                i, tail;
-    uint32_t              group;
-    unsigned char         v[4];
+    size_t                n;
+    uint32_t              group, seen;
     unsigned char        *p;
     const unsigned char  *s;
 
-    tail = src.len % 4;
-
-    if (tail == 1) {
+    if (src.len % 4 == 1) {
         return -1;
     }
 
     p = dst;
     s = src.data;
+    seen = 0;
 
-    for (i = 0; i + 4 <= src.len; i += 4) {
-        v[0] = cx_base64url_value[s[i]];
-        v[1] = cx_base64url_value[s[i + 1]];
-        v[2] = cx_base64url_value[s[i + 2]];
-        v[3] = cx_base64url_value[s[i + 3]];
+    /*
+     * While characters follow a group, at least one more byte is written
+     * after it: the group is stored as four bytes, one store, and the
+     * fourth is written over by the next group.  Two groups a step halve
+     * the loop's own work.  An invalid character stops nothing here; it is
+     * found in "seen" at the end.
+     */
 
-        if ((v[0] | v[1] | v[2] | v[3]) > 63) {
+    for (n = src.len; n > 8; n -= 8) {
+        group = cx_base64url_group4(s);
+        seen |= group;
+        cx_bytes_put_be32(p, group);
+
+        group = cx_base64url_group4(s + 4);
+        seen |= group;
+        cx_bytes_put_be32(p + 3, group);
+
+        s += 8;
+        p += 6;
+    }
+
+    if (n > 4) {
+        group = cx_base64url_group4(s);
+        seen |= group;
+        cx_bytes_put_be32(p, group);
+        s += 4;
+        p += 3;
+        n -= 4;
+    }
+
+    switch (n) {
+
+    case 4:
+        group = cx_base64url_group4(s);
+        seen |= group;
+        p[0] = (unsigned char) (group >> 24);
+        p[1] = (unsigned char) (group >> 16);
+        p[2] = (unsigned char) (group >> 8);
+        p += 3;
+        break;
+
+    case 3:
+        group = cx_base64url_group3(s);
+
+        /* bits past the last whole byte must be zero: one spelling */
+        if ((group & 0xff00) != 0) {
             return -1;
         }
 
-        group = (uint32_t) v[0] << 18 | (uint32_t) v[1] << 12
-                | (uint32_t) v[2] << 6 | v[3];
-        *p++ = (unsigned char) (group >> 16);
-        *p++ = (unsigned char) (group >> 8);
-        *p++ = (unsigned char) group;
+        seen |= group;
+        p[0] = (unsigned char) (group >> 24);
+        p[1] = (unsigned char) (group >> 16);
+        p += 2;
+        break;
+
+    case 2:
+        group = cx_base64url_group2(s);
+
+        if ((group & 0xffff00) != 0) {
+            return -1;
+        }
+
+        seen |= group;
+        p[0] = (unsigned char) (group >> 24);
+        p += 1;
+        break;
+
+    default:
+        break;
     }
 
-    if (tail == 0) {
-        return p - dst;
-    }
-
-    v[0] = cx_base64url_value[s[i]];
-    v[1] = cx_base64url_value[s[i + 1]];
-    v[2] = tail == 3 ? cx_base64url_value[s[i + 2]] : 0;
-
-    if ((v[0] | v[1] | v[2]) > 63) {
+    if (seen & CX_BASE64URL_INVALID) {
         return -1;
-    }
-
-    group = (uint32_t) v[0] << 18 | (uint32_t) v[1] << 12
-            | (uint32_t) v[2] << 6;
-
-    /* bits past the last whole byte must be zero: one spelling per value */
-    if (tail == 2 ? (group & 0xffff) != 0 : (group & 0xff) != 0) {
-        return -1;
-    }
-
-    *p++ = (unsigned char) (group >> 16);
-
-    if (tail == 3) {
-        *p++ = (unsigned char) (group >> 8);
     }
 
     return p - dst;

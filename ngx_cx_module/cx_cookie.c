@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cx_base64.h"
+#include "cx_bytes.h"
 #include "cx_cookie.h"
 #include "cx_sha256.h"
 #include "cx_siphash.h"
@@ -18,17 +19,28 @@
 #define CX_COOKIE_KEY_ID_TEXT  "cx key id"
 #define CX_COOKIE_DAILY_TEXT   "cx daily 0 "
 
-/* offsets of the bytes decode looks at before it trusts any */
-#define CX_COOKIE_AT_VERSION   0
-#define CX_COOKIE_AT_KEY_ID    1
-#define CX_COOKIE_AT_NFORCED   (CX_COOKIE_HEAD_LEN - 1)
+/* where each field is: the head's layout is fixed (cx_cookie.h) */
+#define CX_COOKIE_AT_VERSION     0
+#define CX_COOKIE_AT_KEY_ID      1
+#define CX_COOKIE_AT_VISITOR     2
+#define CX_COOKIE_AT_SESSION     18
+#define CX_COOKIE_AT_START       26
+#define CX_COOKIE_AT_LAST_SEEN   30
+#define CX_COOKIE_AT_INDEX       36
+#define CX_COOKIE_AT_SEQ         38
+#define CX_COOKIE_AT_PATH_HASH   40
+#define CX_COOKIE_AT_TOUCHPOINT  48
+#define CX_COOKIE_AT_CHANNEL     52
+#define CX_COOKIE_AT_FLAGS       53
+#define CX_COOKIE_AT_CAMPAIGN    54
+#define CX_COOKIE_AT_EXPERIENCE  58
+#define CX_COOKIE_AT_REPEAT      59
+#define CX_COOKIE_AT_NFORCED     60
+#define CX_COOKIE_AT_FORCED      CX_COOKIE_HEAD_LEN
+
+#define cx_cookie_is_space(c)    ((c) == ' ' || (c) == '\t')
 
 
-static unsigned char *cx_cookie_put(unsigned char *p, uint64_t value,
-    size_t len);
-static uint64_t cx_cookie_get(const unsigned char **p, size_t len);
-static void cx_cookie_put_tag(unsigned char *p, uint64_t tag);
-static int cx_cookie_tag_equal(const unsigned char *a, const unsigned char *b);
 static void cx_cookie_read(const unsigned char *buf, cx_cookie_state_t *st);
 
 
@@ -90,11 +102,11 @@ cx_cookie_key_daily(const cx_cookie_key_t *key, int64_t day,
                  "%" PRId64, day);
     n += sizeof(CX_COOKIE_DAILY_TEXT) - 1;
 
-    cx_cookie_put_tag(out, cx_siphash24(key->key, text, n));
+    cx_bytes_put_le64(out, cx_siphash24(key->key, text, n));
 
     /* "cx daily 0 " becomes "cx daily 1 ": the second half */
     text[9] = '1';
-    cx_cookie_put_tag(out + 8, cx_siphash24(key->key, text, n));
+    cx_bytes_put_le64(out + 8, cx_siphash24(key->key, text, n));
 }
 
 
@@ -112,33 +124,36 @@ cx_cookie_encode(const cx_cookie_state_t *st, const cx_cookie_key_t *key,
         nforced = CX_COOKIE_MAX_FORCED;
     }
 
-    p = buf;
-    *p++ = CX_COOKIE_VERSION;
-    *p++ = key->id;
-    memcpy(p, st->visitor, sizeof(st->visitor));
-    p += sizeof(st->visitor);
-    memcpy(p, st->session, sizeof(st->session));
-    p += sizeof(st->session);
-    p = cx_cookie_put(p, st->session_start, 4);
-    p = cx_cookie_put(p, st->last_seen_ms, 6);
-    p = cx_cookie_put(p, st->session_index, 2);
-    p = cx_cookie_put(p, st->seq, 2);
-    p = cx_cookie_put(p, st->path_hash[0], 4);
-    p = cx_cookie_put(p, st->path_hash[1], 4);
-    p = cx_cookie_put(p, st->touchpoint, 4);
-    *p++ = st->channel;
-    *p++ = st->flags;
-    p = cx_cookie_put(p, st->campaign, 4);
-    *p++ = st->experience;
-    *p++ = st->repeat;
-    *p++ = (unsigned char) nforced;
+    buf[CX_COOKIE_AT_VERSION] = CX_COOKIE_VERSION;
+    buf[CX_COOKIE_AT_KEY_ID] = key->id;
+    memcpy(buf + CX_COOKIE_AT_VISITOR, st->visitor, sizeof(st->visitor));
+    memcpy(buf + CX_COOKIE_AT_SESSION, st->session, sizeof(st->session));
+    cx_bytes_put_be32(buf + CX_COOKIE_AT_START, st->session_start);
+    cx_bytes_put_be16(buf + CX_COOKIE_AT_LAST_SEEN,
+                      (uint16_t) (st->last_seen_ms >> 32));
+    cx_bytes_put_be32(buf + CX_COOKIE_AT_LAST_SEEN + 2,
+                      (uint32_t) st->last_seen_ms);
+    cx_bytes_put_be16(buf + CX_COOKIE_AT_INDEX, st->session_index);
+    cx_bytes_put_be16(buf + CX_COOKIE_AT_SEQ, st->seq);
+    cx_bytes_put_be32(buf + CX_COOKIE_AT_PATH_HASH, st->path_hash[0]);
+    cx_bytes_put_be32(buf + CX_COOKIE_AT_PATH_HASH + 4, st->path_hash[1]);
+    cx_bytes_put_be32(buf + CX_COOKIE_AT_TOUCHPOINT, st->touchpoint);
+    buf[CX_COOKIE_AT_CHANNEL] = st->channel;
+    buf[CX_COOKIE_AT_FLAGS] = st->flags;
+    cx_bytes_put_be32(buf + CX_COOKIE_AT_CAMPAIGN, st->campaign);
+    buf[CX_COOKIE_AT_EXPERIENCE] = st->experience;
+    buf[CX_COOKIE_AT_REPEAT] = st->repeat;
+    buf[CX_COOKIE_AT_NFORCED] = (unsigned char) nforced;
+
+    p = buf + CX_COOKIE_AT_FORCED;
 
     for (i = 0; i < nforced; i++) {
-        p = cx_cookie_put(p, st->forced[i].experiment, 4);
-        p = cx_cookie_put(p, st->forced[i].variant, 4);
+        cx_bytes_put_be32(p, st->forced[i].experiment);
+        cx_bytes_put_be32(p + 4, st->forced[i].variant);
+        p += CX_COOKIE_FORCED_LEN;
     }
 
-    cx_cookie_put_tag(p, cx_siphash24(key->key, buf, p - buf));
+    cx_bytes_put_le64(p, cx_siphash24(key->key, buf, p - buf));
     p += CX_COOKIE_TAG_LEN;
 
     binary.data = buf;
@@ -157,9 +172,9 @@ cx_cookie_decode(const unsigned char *text, size_t len,
     uint64_t       limit, start_ms;
     cx_str_t       value;
     ptrdiff_t      n;
+    uint64_t       tag;
     unsigned int   known, verified;
     unsigned char  buf[cx_base64url_decoded_length(CX_COOKIE_MAX_TEXT)];
-    unsigned char  tag[CX_COOKIE_TAG_LEN];
 
     memset(st, 0, sizeof(cx_cookie_state_t));
 
@@ -194,18 +209,23 @@ cx_cookie_decode(const unsigned char *text, size_t len,
     }
 
     signed_len = n - CX_COOKIE_TAG_LEN;
+    tag = cx_bytes_le64(buf + signed_len);
     known = 0;
     verified = 0;
 
-    /* ids are 8 bits of a hash and may collide: every key with it is tried */
+    /*
+     * Ids are 8 bits of a hash and may collide: every key with it is tried.
+     * The tags are compared as one word, which takes the same time wherever
+     * they differ.
+     */
+
     for (i = 0; i < nkeys; i++) {
         if (keys[i].id != buf[CX_COOKIE_AT_KEY_ID]) {
             continue;
         }
 
         known = 1;
-        cx_cookie_put_tag(tag, cx_siphash24(keys[i].key, buf, signed_len));
-        verified |= cx_cookie_tag_equal(tag, buf + signed_len);
+        verified |= cx_siphash24(keys[i].key, buf, signed_len) == tag;
     }
 
     if (!known) {
@@ -237,6 +257,79 @@ cx_cookie_decode(const unsigned char *text, size_t len,
 }
 
 
+/*
+ * Pairs are cut at each ';' with memchr, which reads many bytes a step: a
+ * cookie value is mostly one long run without ';'.  Names are short, and
+ * compared in place.
+ */
+int
+cx_cookie_find(cx_str_t header, cx_str_t name, cx_str_t *value)
+{
+    size_t                i;
+    const unsigned char  *p, *end, *stop, *v, *last;
+
+    if (name.len == 0 || header.len <= name.len) {
+        return 0;
+    }
+
+    p = header.data;
+    end = header.data + header.len;
+
+    for ( ;; ) {
+        while (p < end && cx_cookie_is_space(*p)) {
+            p++;
+        }
+
+        stop = memchr(p, ';', end - p);
+
+        if (stop == NULL) {
+            stop = end;
+        }
+
+        i = 0;
+
+        /* the pair holds the name and '=' at least */
+
+        if ((size_t) (stop - p) > name.len) {
+            while (i < name.len && p[i] == name.data[i]) {
+                i++;
+            }
+        }
+
+        if (i == name.len) {
+            v = p + i;
+
+            while (v < stop && cx_cookie_is_space(*v)) {
+                v++;
+            }
+
+            if (v < stop && *v == '=') {
+                do {
+                    v++;
+                } while (v < stop && cx_cookie_is_space(*v));
+
+                last = stop;
+
+                while (last > v && cx_cookie_is_space(last[-1])) {
+                    last--;
+                }
+
+                value->data = v;
+                value->len = last - v;
+
+                return 1;
+            }
+        }
+
+        if (stop == end) {
+            return 0;
+        }
+
+        p = stop + 1;
+    }
+}
+
+
 /* the fields of a cookie whose length and tag were checked */
 static void
 cx_cookie_read(const unsigned char *buf, cx_cookie_state_t *st)
@@ -245,88 +338,30 @@ cx_cookie_read(const unsigned char *buf, cx_cookie_state_t *st)
     const unsigned char  *p;
 
     st->key_id = buf[CX_COOKIE_AT_KEY_ID];
-    p = buf + 2;
-    memcpy(st->visitor, p, sizeof(st->visitor));
-    p += sizeof(st->visitor);
-    memcpy(st->session, p, sizeof(st->session));
-    p += sizeof(st->session);
-    st->session_start = (uint32_t) cx_cookie_get(&p, 4);
-    st->last_seen_ms = cx_cookie_get(&p, 6);
-    st->session_index = (uint16_t) cx_cookie_get(&p, 2);
-    st->seq = (uint16_t) cx_cookie_get(&p, 2);
-    st->path_hash[0] = (uint32_t) cx_cookie_get(&p, 4);
-    st->path_hash[1] = (uint32_t) cx_cookie_get(&p, 4);
-    st->touchpoint = (uint32_t) cx_cookie_get(&p, 4);
-    st->channel = *p++;
-    st->flags = *p++;
-    st->campaign = (uint32_t) cx_cookie_get(&p, 4);
-    st->experience = *p++;
-    st->repeat = *p++;
-    st->nforced = *p++;
+    memcpy(st->visitor, buf + CX_COOKIE_AT_VISITOR, sizeof(st->visitor));
+    memcpy(st->session, buf + CX_COOKIE_AT_SESSION, sizeof(st->session));
+    st->session_start = cx_bytes_be32(buf + CX_COOKIE_AT_START);
+    st->last_seen_ms = (uint64_t) cx_bytes_be16(buf + CX_COOKIE_AT_LAST_SEEN)
+                       << 32
+                       | cx_bytes_be32(buf + CX_COOKIE_AT_LAST_SEEN + 2);
+    st->session_index = cx_bytes_be16(buf + CX_COOKIE_AT_INDEX);
+    st->seq = cx_bytes_be16(buf + CX_COOKIE_AT_SEQ);
+    st->path_hash[0] = cx_bytes_be32(buf + CX_COOKIE_AT_PATH_HASH);
+    st->path_hash[1] = cx_bytes_be32(buf + CX_COOKIE_AT_PATH_HASH + 4);
+    st->touchpoint = cx_bytes_be32(buf + CX_COOKIE_AT_TOUCHPOINT);
+    st->channel = buf[CX_COOKIE_AT_CHANNEL];
+    st->flags = buf[CX_COOKIE_AT_FLAGS];
+    st->campaign = cx_bytes_be32(buf + CX_COOKIE_AT_CAMPAIGN);
+    st->experience = buf[CX_COOKIE_AT_EXPERIENCE];
+    st->repeat = buf[CX_COOKIE_AT_REPEAT];
+    st->nforced = buf[CX_COOKIE_AT_NFORCED];
+
+    p = buf + CX_COOKIE_AT_FORCED;
 
     for (i = 0; i < st->nforced; i++) {
-        st->forced[i].experiment = (uint32_t) cx_cookie_get(&p, 4);
-        st->forced[i].variant = (uint32_t) cx_cookie_get(&p, 4);
+        st->forced[i].experiment = cx_bytes_be32(p);
+        st->forced[i].variant = cx_bytes_be32(p + 4);
+        p += CX_COOKIE_FORCED_LEN;
     }
 }
 
-
-static unsigned char *
-cx_cookie_put(unsigned char *p, uint64_t value, size_t len)
-{
-    size_t  i;
-
-    for (i = len; i > 0; i--) {
-        p[i - 1] = (unsigned char) value;
-        value >>= 8;
-    }
-
-    return p + len;
-}
-
-
-static uint64_t
-cx_cookie_get(const unsigned char **p, size_t len)
-{
-    size_t    i;
-    uint64_t  value;
-
-    value = 0;
-
-    for (i = 0; i < len; i++) {
-        value = value << 8 | (*p)[i];
-    }
-
-    *p += len;
-
-    return value;
-}
-
-
-/* the reference implementation's byte order: little-endian */
-static void
-cx_cookie_put_tag(unsigned char *p, uint64_t tag)
-{
-    size_t  i;
-
-    for (i = 0; i < CX_COOKIE_TAG_LEN; i++) {
-        p[i] = (unsigned char) (tag >> (8 * i));
-    }
-}
-
-
-/* no early exit: the time taken does not tell where the tags differ */
-static int
-cx_cookie_tag_equal(const unsigned char *a, const unsigned char *b)
-{
-    size_t         i;
-    unsigned char  diff;
-
-    diff = 0;
-
-    for (i = 0; i < CX_COOKIE_TAG_LEN; i++) {
-        diff |= a[i] ^ b[i];
-    }
-
-    return diff == 0;
-}

@@ -125,5 +125,15 @@ cx_cookie_status_e cx_cookie_decode(const unsigned char *text, size_t len,
     const cx_cookie_key_t *keys, size_t nkeys, uint64_t now_ms,
     cx_cookie_state_t *st);
 
+/*
+ * Finds the first "name=value" pair of one Cookie header value, for nginx
+ * keeps each Cookie header apart.  Pairs are separated by ';' (not ','),
+ * spaces and tabs around names and values are ignored, and names compare
+ * byte for byte, as browsers keep them (RFC 6265): "CX" is not "cx".  The
+ * name is a token, as cx_cookie allows.  Returns 1 with *value pointing
+ * into the header (quotes, if any, are part of it), or 0.
+ */
+int cx_cookie_find(cx_str_t header, cx_str_t name, cx_str_t *value);
+
 
 #endif /* CX_COOKIE_H */

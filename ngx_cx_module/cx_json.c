@@ -10,8 +10,30 @@
 #include "cx_json.h"
 
 
+/* each byte's low bit and top bit, for eight bytes at once (plain8) */
+#define CX_JSON_ONES  0x0101010101010101ULL
+#define CX_JSON_TOPS  0x8080808080808080ULL
+
+/* what cx_json_string() hands on stays out of it: see there */
+#if defined(__GNUC__)
+#define CX_JSON_NOINLINE  __attribute__((noinline))
+#else
+#define CX_JSON_NOINLINE
+#endif
+
+
 static void cx_json_container_start(cx_json_t *json, unsigned char open);
 static void cx_json_container_end(cx_json_t *json, unsigned char close);
+static unsigned char *cx_json_plain_run(unsigned char *o,
+    const unsigned char **p, const unsigned char *run,
+    const unsigned char *run_end);
+static int cx_json_string_rest(cx_json_t *json, const unsigned char *s,
+    size_t len, size_t cap, const unsigned char *p, unsigned char *o);
+static int cx_json_string_checked(cx_json_t *json, const unsigned char *s,
+    size_t len, size_t cap);
+static size_t cx_json_character(const unsigned char *p, int n, uint32_t cp,
+    unsigned char *out);
+static int cx_json_plain8(const unsigned char *p);
 
 
 static const char  cx_json_hex[] = "0123456789abcdef";
@@ -25,6 +47,29 @@ static const unsigned char  cx_json_plain[256] = {
     ['\x60'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     ['\x70'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
 };
+
+/* 10^0 .. 10^19: counts the digits of any int64_t but INT64_MIN */
+static const uint64_t  cx_json_pow10[] = {
+    1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+    10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+    100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+    100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+    100000000000000000ULL, 1000000000000000000ULL,
+    10000000000000000000ULL
+};
+
+/* "00" .. "99": two digits per division */
+static const char  cx_json_digit_pairs[] =
+    "00010203040506070809"
+    "10111213141516171819"
+    "20212223242526272829"
+    "30313233343536373839"
+    "40414243444546474849"
+    "50515253545556575859"
+    "60616263646566676869"
+    "70717273747576777879"
+    "80818283848586878889"
+    "90919293949596979899";
 
 
 void
@@ -44,23 +89,6 @@ size_t
 cx_json_length(const cx_json_t *json)
 {
     return json->pos - json->start;
-}
-
-
-/* the comma before a value or a member, and the member's bookkeeping */
-void
-cx_json_separate(cx_json_t *json)
-{
-    if (json->after_key) {
-        json->after_key = 0;
-        return;
-    }
-
-    if (json->has_member & (1u << json->depth)) {
-        cx_json_put(json, ",", 1);
-    }
-
-    json->has_member |= 1u << json->depth;
 }
 
 
@@ -195,17 +223,147 @@ cx_json_string_bound(size_t len, size_t cap)
 }
 
 
+/*
+ * When the buffer holds the most the string can take (6 bytes for each byte
+ * kept, and the quotes), as it does for a record, the string is written
+ * with nothing to check.  Most strings are one run of plain bytes, often a
+ * short one, and it is copied here, with no call; what follows a byte that
+ * is not plain is left to cx_json_string_rest().
+ */
 int
 cx_json_string(cx_json_t *json, const unsigned char *s, size_t len,
+    size_t cap)
+{
+    size_t                room, most;
+    unsigned char        *o;
+    const unsigned char  *p;
+
+    cx_json_separate(json);
+
+    room = json->end - json->pos;
+    most = len < cap ? len : cap;
+
+    if (json->overflow || room < 2 || (room - 2) / 6 < most) {
+        return cx_json_string_checked(json, s, len, cap);
+    }
+
+    o = json->pos;
+    *o++ = '"';
+    p = s;
+
+    if (most < 8) {
+        while (p < s + most && cx_json_plain[*p]) {
+            *o++ = *p++;
+        }
+
+    } else {
+        o = cx_json_plain_run(o, &p, s, s + most);
+    }
+
+    if (p == s + len) {
+        *o++ = '"';
+        json->pos = o;
+        return 0;
+    }
+
+    return cx_json_string_rest(json, s, len, cap, p, o);
+}
+
+
+/*
+ * Copies the plain bytes from *p on, up to run_end, to o, and moves *p past
+ * them.  The run started at "run": its bytes up to *p are plain and already
+ * copied, ending at o.  Eight bytes are scanned and copied at a time; a
+ * run's last few are one more eight-byte copy that ends where the run ends,
+ * and writes some bytes again, when the run is that long.
+ */
+static inline unsigned char *
+cx_json_plain_run(unsigned char *o, const unsigned char **p,
+    const unsigned char *run, const unsigned char *run_end)
+{
+    const unsigned char  *q;
+
+    q = *p;
+
+    while (run_end - q >= 8 && cx_json_plain8(q)) {
+        memcpy(o, q, 8);
+        o += 8;
+        q += 8;
+    }
+
+    if (q < run_end && run_end - q < 8 && run_end - run >= 8
+        && cx_json_plain8(run_end - 8))
+    {
+        o += run_end - q;
+        memcpy(o - 8, run_end - 8, 8);
+        q = run_end;
+    }
+
+    while (q < run_end && cx_json_plain[*q]) {
+        *o++ = *q++;
+    }
+
+    *p = q;
+
+    return o;
+}
+
+
+/*
+ * The string from p on, o where its bytes go: a character that is not
+ * plain, and the runs after it.  Out of line, so that the common case in
+ * cx_json_string() needs few registers.
+ */
+static CX_JSON_NOINLINE int
+cx_json_string_rest(cx_json_t *json, const unsigned char *s, size_t len,
+    size_t cap, const unsigned char *p, unsigned char *o)
+{
+    int                   n, truncated;
+    size_t                kept, width;
+    uint32_t              cp;
+    const unsigned char  *end, *run;
+
+    end = s + len;
+    kept = p - s;
+    truncated = 0;
+
+    while (p < end) {
+        n = cx_utf8_decode(p, end, &cp);
+        width = (n > 0) ? (size_t) n : 3;
+
+        if (kept + width > cap) {
+            truncated = 1;
+            break;
+        }
+
+        kept += width;
+        o += cx_json_character(p, n, cp, o);
+        p += (n > 0) ? n : -n;
+
+        run = p;
+        o = cx_json_plain_run(o, &p, run,
+                              (size_t) (end - p) < cap - kept
+                              ? end : p + (cap - kept));
+        kept += p - run;
+    }
+
+    *o++ = '"';
+    json->pos = o;
+
+    return truncated;
+}
+
+
+static CX_JSON_NOINLINE int
+cx_json_string_checked(cx_json_t *json, const unsigned char *s, size_t len,
     size_t cap)
 {
     int                   n, truncated;
     size_t                kept, width;
     uint32_t              cp;
-    unsigned char         escape[6];
+    unsigned char         character[6];
     const unsigned char  *p, *end, *run, *run_end;
 
-    cx_json_separate(json);
     cx_json_put(json, "\"", 1);
 
     p = s;
@@ -240,31 +398,8 @@ cx_json_string(cx_json_t *json, const unsigned char *s, size_t len,
         }
 
         kept += width;
-
-        if (n < 0) {
-            cx_json_put(json, "\xef\xbf\xbd", 3);
-            p += -n;
-
-        } else if (cp == '"' || cp == '\\') {
-            escape[0] = '\\';
-            escape[1] = (unsigned char) cp;
-            cx_json_put(json, escape, 2);
-            p++;
-
-        } else if (cp < 0x20 || cp == 0x7f) {
-            escape[0] = '\\';
-            escape[1] = 'u';
-            escape[2] = '0';
-            escape[3] = '0';
-            escape[4] = cx_json_hex[cp >> 4];
-            escape[5] = cx_json_hex[cp & 0xf];
-            cx_json_put(json, escape, 6);
-            p++;
-
-        } else {
-            cx_json_put(json, p, n);
-            p += n;
-        }
+        cx_json_put(json, character, cx_json_character(p, n, cp, character));
+        p += (n > 0) ? n : -n;
     }
 
     cx_json_put(json, "\"", 1);
@@ -273,11 +408,73 @@ cx_json_string(cx_json_t *json, const unsigned char *s, size_t len,
 }
 
 
+/*
+ * What stands for the character at p, decoded as n and cp: U+FFFD for an
+ * invalid sequence, an escape, or the character's own bytes.  Writes at
+ * most 6 bytes to out and returns their number.
+ */
+static size_t
+cx_json_character(const unsigned char *p, int n, uint32_t cp,
+    unsigned char *out)
+{
+    if (n < 0) {
+        memcpy(out, "\xef\xbf\xbd", 3);
+        return 3;
+    }
+
+    if (cp == '"' || cp == '\\') {
+        out[0] = '\\';
+        out[1] = (unsigned char) cp;
+        return 2;
+    }
+
+    if (cp < 0x20 || cp == 0x7f) {
+        out[0] = '\\';
+        out[1] = 'u';
+        out[2] = '0';
+        out[3] = '0';
+        out[4] = cx_json_hex[cp >> 4];
+        out[5] = cx_json_hex[cp & 0xf];
+        return 6;
+    }
+
+    memcpy(out, p, n);
+
+    return n;
+}
+
+
+/*
+ * Whether 8 bytes are all plain (cx_json_plain): none below 0x20, none
+ * above 0x7e, no quote, no backslash.  Each term sets a byte's top bit when
+ * the byte fails its test, whatever borrow or carry comes in from below;
+ * without a failing byte there are no borrows or carries, and no top bit.
+ * The order of the bytes in the word does not matter.
+ */
+static inline int
+cx_json_plain8(const unsigned char *p)
+{
+    uint64_t  w;
+
+    memcpy(&w, p, sizeof(w));
+
+    return (((w - CX_JSON_ONES * 0x20)
+             | (w + CX_JSON_ONES)
+             | ((w ^ (CX_JSON_ONES * '"')) - CX_JSON_ONES)
+             | ((w ^ (CX_JSON_ONES * '\\')) - CX_JSON_ONES)
+             | w)
+            & CX_JSON_TOPS)
+           == 0;
+}
+
+
+/* the digits are counted first, then written in place, two at a time */
 void
 cx_json_integer(cx_json_t *json, int64_t n)
 {
-    char      buf[24], *p;
-    uint64_t  u;
+    size_t          len, digits;
+    uint64_t        u, q;
+    unsigned char  *p;
 
     if (n == CX_NONE) {
         cx_json_null(json);
@@ -286,19 +483,43 @@ cx_json_integer(cx_json_t *json, int64_t n)
 
     cx_json_separate(json);
 
-    p = buf + sizeof(buf);
     u = (n < 0) ? 0 - (uint64_t) n : (uint64_t) n;
 
-    do {
-        *--p = (char) ('0' + u % 10);
-        u /= 10;
-    } while (u);
+    /* CX_NONE is INT64_MIN: u < 2^63 < 10^19 ends the count */
+
+    for (digits = 1; u >= cx_json_pow10[digits]; digits++) {
+        /* void */
+    }
+
+    len = digits + (n < 0);
+
+    if (json->overflow || (size_t) (json->end - json->pos) < len) {
+        json->overflow = 1;
+        return;
+    }
+
+    p = json->pos + len;
+
+    while (u >= 100) {
+        q = u / 100;
+        p -= 2;
+        memcpy(p, cx_json_digit_pairs + 2 * (u - 100 * q), 2);
+        u = q;
+    }
+
+    if (u >= 10) {
+        p -= 2;
+        memcpy(p, cx_json_digit_pairs + 2 * u, 2);
+
+    } else {
+        *--p = (unsigned char) ('0' + u);
+    }
 
     if (n < 0) {
         *--p = '-';
     }
 
-    cx_json_put(json, p, buf + sizeof(buf) - p);
+    json->pos += len;
 }
 
 

@@ -40,13 +40,13 @@ void cx_json_array_end(cx_json_t *json);
 /*
  * A member name: trusted ASCII from the code, written as is.  A literal's
  * length is known at compile time, so the copy inlines to a few moves: a
- * record has dozens of members and this is its most frequent call.
+ * record has dozens of members and this is its most frequent call.  The
+ * piece starts with the comma that comes before all members but the first,
+ * so that one copy writes both.
  */
 #define cx_json_key(json, name)                                              \
-    cx_json_key_bytes(json, (const unsigned char *) "\"" name "\":",         \
-                      sizeof("\"" name "\":") - 1)
-
-void cx_json_separate(cx_json_t *json);
+    cx_json_key_bytes(json, (const unsigned char *) ",\"" name "\":",        \
+                      sizeof(",\"" name "\":") - 1)
 
 /* a member name from data (an experiment's name), escaped as any string */
 void cx_json_key_string(cx_json_t *json, const unsigned char *name,
@@ -86,12 +86,42 @@ cx_json_put(cx_json_t *json, const void *bytes, size_t len)
 }
 
 
-/* the quoted name and its colon, in one piece */
+/*
+ * The comma before a value or a member, and the member's bookkeeping.  It
+ * comes before every key and value of a record, so it is inlined.
+ */
 static inline void
-cx_json_key_bytes(cx_json_t *json, const unsigned char *quoted, size_t len)
+cx_json_separate(cx_json_t *json)
 {
-    cx_json_separate(json);
-    cx_json_put(json, quoted, len);
+    if (json->after_key) {
+        json->after_key = 0;
+        return;
+    }
+
+    if (json->has_member & (1u << json->depth)) {
+        cx_json_put(json, ",", 1);
+    }
+
+    json->has_member |= 1u << json->depth;
+}
+
+
+/* the comma, the quoted name and its colon: see cx_json_key() */
+static inline void
+cx_json_key_bytes(cx_json_t *json, const unsigned char *member, size_t len)
+{
+    if (!json->after_key && (json->has_member & (1u << json->depth))
+        && !json->overflow && (size_t) (json->end - json->pos) >= len)
+    {
+        /* the comma cx_json_separate() would write, in the same copy */
+        memcpy(json->pos, member, len);
+        json->pos += len;
+
+    } else {
+        cx_json_separate(json);
+        cx_json_put(json, member + 1, len - 1);
+    }
+
     json->after_key = 1;
 }
 

@@ -13,6 +13,26 @@ static void cx_session_start(const cx_session_input_t *in,
     cx_cookie_state_t *next);
 
 
+/* the two hex digits of every byte: one lookup and one copy per byte */
+static const char  cx_session_hex_pairs[] =
+    "000102030405060708090a0b0c0d0e0f"
+    "101112131415161718191a1b1c1d1e1f"
+    "202122232425262728292a2b2c2d2e2f"
+    "303132333435363738393a3b3c3d3e3f"
+    "404142434445464748494a4b4c4d4e4f"
+    "505152535455565758595a5b5c5d5e5f"
+    "606162636465666768696a6b6c6d6e6f"
+    "707172737475767778797a7b7c7d7e7f"
+    "808182838485868788898a8b8c8d8e8f"
+    "909192939495969798999a9b9c9d9e9f"
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf"
+    "b0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecf"
+    "d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+    "e0e1e2e3e4e5e6e7e8e9eaebecedeeef"
+    "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+
 void
 cx_session_advance(const cx_cookie_state_t *prev, const cx_session_input_t *in,
     cx_cookie_state_t *next, cx_session_result_t *res)
@@ -94,13 +114,18 @@ cx_session_start(const cx_session_input_t *in, cx_cookie_state_t *next)
 }
 
 
+/* two bytes a step: half the loop's own work */
 void
 cx_session_hex(unsigned char *dst, const unsigned char *src, size_t n)
 {
-    static const char  hex[] = "0123456789abcdef";
+    for ( /* void */ ; n >= 2; n -= 2) {
+        memcpy(dst, cx_session_hex_pairs + (size_t) src[0] * 2, 2);
+        memcpy(dst + 2, cx_session_hex_pairs + (size_t) src[1] * 2, 2);
+        src += 2;
+        dst += 4;
+    }
 
-    while (n--) {
-        *dst++ = hex[*src >> 4];
-        *dst++ = hex[*src++ & 0xf];
+    if (n) {
+        memcpy(dst, cx_session_hex_pairs + (size_t) src[0] * 2, 2);
     }
 }

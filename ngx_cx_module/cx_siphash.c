@@ -1,105 +1,98 @@
 
 /*
  * SipHash-2-4: see cx_siphash.h.  Two compression rounds per 8-byte word,
- * four finalization rounds, as the paper specifies.
+ * four finalization rounds, as the paper specifies.  It runs twice per page
+ * view (verify, sign): the state lives in four locals the compiler keeps in
+ * registers, and the rounds are a macro, so nothing goes through memory.
  */
 
 
+#include "cx_bytes.h"
 #include "cx_siphash.h"
 
 
 #define cx_rotl64(x, b)  (uint64_t) (((x) << (b)) | ((x) >> (64 - (b))))
 
+#define cx_siphash_round(v0, v1, v2, v3)                                     \
+    do {                                                                     \
+        v0 += v1;                                                            \
+        v1 = cx_rotl64(v1, 13);                                              \
+        v1 ^= v0;                                                            \
+        v0 = cx_rotl64(v0, 32);                                              \
+        v2 += v3;                                                            \
+        v3 = cx_rotl64(v3, 16);                                              \
+        v3 ^= v2;                                                            \
+        v0 += v3;                                                            \
+        v3 = cx_rotl64(v3, 21);                                              \
+        v3 ^= v0;                                                            \
+        v2 += v1;                                                            \
+        v1 = cx_rotl64(v1, 17);                                              \
+        v1 ^= v2;                                                            \
+        v2 = cx_rotl64(v2, 32);                                              \
+    } while (0)
 
-typedef struct {
-    uint64_t  v0;
-    uint64_t  v1;
-    uint64_t  v2;
-    uint64_t  v3;
-} cx_siphash_state_t;
-
-
-static void cx_siphash_round(cx_siphash_state_t *s);
-static uint64_t cx_siphash_load64(const unsigned char *p);
 
 
 uint64_t
 cx_siphash24(const unsigned char key[CX_SIPHASH_KEY_LEN],
     const unsigned char *data, size_t len)
 {
-    size_t              i, tail;
-    uint64_t            k0, k1, m;
-    cx_siphash_state_t  s;
+    size_t                tail;
+    uint64_t              k0, k1, m, v0, v1, v2, v3;
+    const unsigned char  *p, *last;
 
-    k0 = cx_siphash_load64(key);
-    k1 = cx_siphash_load64(key + 8);
+    k0 = cx_bytes_le64(key);
+    k1 = cx_bytes_le64(key + 8);
 
-    s.v0 = k0 ^ 0x736f6d6570736575ULL;
-    s.v1 = k1 ^ 0x646f72616e646f6dULL;
-    s.v2 = k0 ^ 0x6c7967656e657261ULL;
-    s.v3 = k1 ^ 0x7465646279746573ULL;
+    v0 = k0 ^ 0x736f6d6570736575ULL;
+    v1 = k1 ^ 0x646f72616e646f6dULL;
+    v2 = k0 ^ 0x6c7967656e657261ULL;
+    v3 = k1 ^ 0x7465646279746573ULL;
 
     tail = len % 8;
+    last = data + (len - tail);
 
-    for (i = 0; i + 8 <= len; i += 8) {
-        m = cx_siphash_load64(data + i);
-        s.v3 ^= m;
-        cx_siphash_round(&s);
-        cx_siphash_round(&s);
-        s.v0 ^= m;
+    for (p = data; p != last; p += 8) {
+        m = cx_bytes_le64(p);
+        v3 ^= m;
+        cx_siphash_round(v0, v1, v2, v3);
+        cx_siphash_round(v0, v1, v2, v3);
+        v0 ^= m;
     }
 
-    /* the last word: the remaining bytes, and the length's low byte on top */
-    m = (uint64_t) (len & 0xff) << 56;
+    /*
+     * The last word: the remaining bytes, and the length's low byte on top.
+     * Past one word, the remaining bytes are the top of the message's last
+     * eight, so one load and a shift take them.
+     */
 
-    while (tail--) {
-        m |= (uint64_t) data[i + tail] << (8 * tail);
+    m = 0;
+
+    if (tail != 0) {
+        if (len >= 8) {
+            m = cx_bytes_le64(data + len - 8) >> (64 - 8 * tail);
+
+        } else {
+            while (tail--) {
+                m |= (uint64_t) last[tail] << (8 * tail);
+            }
+        }
     }
 
-    s.v3 ^= m;
-    cx_siphash_round(&s);
-    cx_siphash_round(&s);
-    s.v0 ^= m;
+    m |= (uint64_t) (len & 0xff) << 56;
 
-    s.v2 ^= 0xff;
+    v3 ^= m;
+    cx_siphash_round(v0, v1, v2, v3);
+    cx_siphash_round(v0, v1, v2, v3);
+    v0 ^= m;
 
-    for (i = 0; i < 4; i++) {
-        cx_siphash_round(&s);
-    }
+    v2 ^= 0xff;
 
-    return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+    cx_siphash_round(v0, v1, v2, v3);
+    cx_siphash_round(v0, v1, v2, v3);
+    cx_siphash_round(v0, v1, v2, v3);
+    cx_siphash_round(v0, v1, v2, v3);
+
+    return v0 ^ v1 ^ v2 ^ v3;
 }
 
-
-static void
-cx_siphash_round(cx_siphash_state_t *s)
-{
-    s->v0 += s->v1;
-    s->v1 = cx_rotl64(s->v1, 13);
-    s->v1 ^= s->v0;
-    s->v0 = cx_rotl64(s->v0, 32);
-    s->v2 += s->v3;
-    s->v3 = cx_rotl64(s->v3, 16);
-    s->v3 ^= s->v2;
-    s->v0 += s->v3;
-    s->v3 = cx_rotl64(s->v3, 21);
-    s->v3 ^= s->v0;
-    s->v2 += s->v1;
-    s->v1 = cx_rotl64(s->v1, 17);
-    s->v1 ^= s->v2;
-    s->v2 = cx_rotl64(s->v2, 32);
-}
-
-
-static uint64_t
-cx_siphash_load64(const unsigned char *p)
-{
-    return (uint64_t) p[0]
-           | (uint64_t) p[1] << 8
-           | (uint64_t) p[2] << 16
-           | (uint64_t) p[3] << 24
-           | (uint64_t) p[4] << 32
-           | (uint64_t) p[5] << 40
-           | (uint64_t) p[6] << 48
-           | (uint64_t) p[7] << 56;
-}

@@ -39,14 +39,11 @@ ngx_int_t
 ngx_http_cx_cookie_read(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
     ngx_http_cx_ctx_t *ctx, uint64_t now_ms)
 {
-    ngx_str_t                 value;
+    cx_str_t                  value;
     cx_cookie_status_e        status;
     ngx_http_cx_main_conf_t  *mcf;
 
-    if (ngx_http_parse_multi_header_lines(&r->headers_in.cookies,
-                                          &lcf->cookie_name, &value)
-        == NGX_DECLINED)
-    {
+    if (ngx_http_cx_cookie_value(r, lcf, &value) != NGX_OK) {
         return NGX_DECLINED;
     }
 
@@ -67,6 +64,28 @@ ngx_http_cx_cookie_read(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "cx: cookie \"%V\" rejected (%s), a new visitor",
                   &lcf->cookie_name, cx_cookie_status_name(status));
+
+    return NGX_DECLINED;
+}
+
+
+/* our cookie among the request's Cookie headers: the first one wins */
+ngx_int_t
+ngx_http_cx_cookie_value(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
+    cx_str_t *value)
+{
+    ngx_uint_t         i;
+    ngx_table_elt_t  **h;
+
+    h = r->headers_in.cookies.elts;
+
+    for (i = 0; i < r->headers_in.cookies.nelts; i++) {
+        if (cx_cookie_find(ngx_http_cx_str(h[i]->value),
+                           ngx_http_cx_str(lcf->cookie_name), value))
+        {
+            return NGX_OK;
+        }
+    }
 
     return NGX_DECLINED;
 }

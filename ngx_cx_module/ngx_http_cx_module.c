@@ -523,5 +523,9 @@ ngx_http_cx_init_process(ngx_cycle_t *cycle)
 {
     ngx_http_cx_session_init_process();
 
+    if (ngx_http_cx_agent_init_process(cycle) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     return ngx_http_cx_geo_init_process(cycle);
 }

@@ -263,6 +263,8 @@ char *ngx_http_cx_cookie_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 char *ngx_http_cx_cookie_merge(ngx_conf_t *cf, ngx_http_cx_loc_conf_t *prev,
     ngx_http_cx_loc_conf_t *conf);
+ngx_int_t ngx_http_cx_cookie_value(ngx_http_request_t *r,
+    ngx_http_cx_loc_conf_t *lcf, cx_str_t *value);
 ngx_int_t ngx_http_cx_cookie_read(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx, uint64_t now_ms);
 ngx_int_t ngx_http_cx_cookie_set(ngx_http_request_t *r,
@@ -293,6 +295,7 @@ char *ngx_http_cx_bots_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 void ngx_http_cx_agent_resolve(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
+ngx_int_t ngx_http_cx_agent_init_process(ngx_cycle_t *cycle);
 
 /* ngx_http_cx_experiment.c */
 char *ngx_http_cx_experiment_block(ngx_conf_t *cf, ngx_command_t *cmd,

@@ -131,7 +131,8 @@ ngx_http_cx_session_cookieless(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
     size_t                    len;
     int64_t                   day;
     uint64_t                  id;
-    ngx_str_t                *agent, value;
+    cx_str_t                  value;
+    ngx_str_t                *agent;
     ngx_http_cx_main_conf_t  *mcf;
     ngx_http_cx_loc_conf_t   *lcf;
 
@@ -139,10 +140,7 @@ ngx_http_cx_session_cookieless(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
 
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
 
-    if (ngx_http_parse_multi_header_lines(&r->headers_in.cookies,
-                                          &lcf->cookie_name, &value)
-        != NGX_DECLINED)
-    {
+    if (ngx_http_cx_cookie_value(r, lcf, &value) == NGX_OK) {
         ctx->sent_cookie = 1;
     }
 

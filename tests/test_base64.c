@@ -110,6 +110,122 @@ test_rejects(void **state)
 }
 
 
+/* the RFC's definition, bit by bit: what the table-driven code must match */
+static size_t
+reference_encode(const unsigned char *in, size_t len, char *out)
+{
+    size_t       i, bits, n;
+    unsigned     acc;
+    const char  *alphabet;
+
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+               "0123456789-_";
+    acc = 0;
+    bits = 0;
+    n = 0;
+
+    for (i = 0; i < len; i++) {
+        acc = (acc << 8 | in[i]) & 0xffff;
+        bits += 8;
+
+        while (bits >= 6) {
+            bits -= 6;
+            out[n++] = alphabet[(acc >> bits) & 0x3f];
+        }
+    }
+
+    if (bits > 0) {
+        out[n++] = alphabet[(acc << (6 - bits)) & 0x3f];
+    }
+
+    return n;
+}
+
+
+/* every pair of bytes in every place of a group, alone and in a run */
+static void
+test_encode_every_pair(void **state)
+{
+    size_t         i, n;
+    unsigned       v;
+    cx_str_t       s;
+    char           expected[16];
+    unsigned char  in[10], out[16];
+
+    for (v = 0; v < 65536; v++) {
+        for (i = 0; i < sizeof(in); i++) {
+            in[i] = (unsigned char) (v >> (i % 2 ? 0 : 8)) ^ (i / 2 * 0x35);
+        }
+
+        for (n = 1; n <= sizeof(in); n += 3) {
+            s.data = in;
+            s.len = n;
+            assert_int_equal(cx_base64url_encode(out, s),
+                             reference_encode(in, n, expected));
+            assert_memory_equal(out, expected,
+                                cx_base64url_encoded_length(n));
+        }
+    }
+}
+
+
+/*
+ * Every byte value in every place of a group, in the last group and in one
+ * followed by others: accepted exactly when it is in the alphabet (and, in
+ * a short last group, leaves the unused bits zero).
+ */
+static void
+test_decode_every_character(void **state)
+{
+    size_t         at, len, value;
+    unsigned       c;
+    cx_str_t       s;
+    ptrdiff_t      expected;
+    const char    *alphabet, *found;
+    unsigned char  text[12], out[16], again[16];
+
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+               "0123456789-_";
+
+    for (c = 0; c < 256; c++) {
+        found = c != 0 ? strchr(alphabet, (int) c) : NULL;
+        value = found ? (size_t) (found - alphabet) : 64;
+
+        for (len = 2; len <= sizeof(text); len++) {
+            if (len % 4 == 1) {
+                continue;
+            }
+
+            for (at = 0; at < len; at++) {
+                memset(text, 'A', sizeof(text));
+                text[at] = (unsigned char) c;
+
+                expected = (ptrdiff_t) cx_base64url_decoded_length(len);
+
+                if (value == 64
+                    || (at == len - 1 && len % 4 == 2 && (value & 0x0f))
+                    || (at == len - 1 && len % 4 == 3 && (value & 0x03)))
+                {
+                    expected = -1;
+                }
+
+                s.data = text;
+                s.len = len;
+                assert_int_equal(cx_base64url_decode(out, s), expected);
+
+                /* what is accepted is the one spelling of what it gave */
+                if (expected >= 0) {
+                    s.data = out;
+                    s.len = expected;
+                    assert_int_equal(cx_base64url_encode(again, s), len);
+                    assert_memory_equal(again, text, len);
+                }
+            }
+        }
+    }
+}
+
+
 static void
 test_lengths(void **state)
 {
@@ -134,6 +250,8 @@ main(void)
         cmocka_unit_test(test_rfc4648_vectors),
         cmocka_unit_test(test_url_alphabet),
         cmocka_unit_test(test_rejects),
+        cmocka_unit_test(test_encode_every_pair),
+        cmocka_unit_test(test_decode_every_character),
         cmocka_unit_test(test_lengths),
     };
 

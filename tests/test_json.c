@@ -144,6 +144,111 @@ test_bound_holds_worst_case(void **state)
 }
 
 
+/* the same string through a roomy buffer and through a just-big-enough one */
+static void
+assert_both_ways(const char *s, size_t len, size_t cap)
+{
+    int            cut, tight_cut;
+    size_t         n;
+    cx_json_t      json;
+    unsigned char  roomy[1024], tight[1024];
+
+    cx_json_init(&json, roomy, sizeof(roomy));
+    cut = cx_json_string(&json, (const unsigned char *) s, len, cap);
+    assert_false(json.overflow);
+    n = cx_json_length(&json);
+
+    /* exactly the bytes written: too little for the bound, enough to fit */
+    cx_json_init(&json, tight, n);
+    tight_cut = cx_json_string(&json, (const unsigned char *) s, len, cap);
+    assert_false(json.overflow);
+    assert_int_equal(cx_json_length(&json), n);
+    assert_memory_equal(tight, roomy, n);
+    assert_int_equal(tight_cut, cut);
+
+    /* one byte less overflows */
+    if (n > 0) {
+        cx_json_init(&json, tight, n - 1);
+        cx_json_string(&json, (const unsigned char *) s, len, cap);
+        assert_true(json.overflow);
+    }
+}
+
+
+static void
+test_fast_and_checked_paths_agree(void **state)
+{
+    size_t  len, at, cap;
+    char    s[64];
+
+    for (len = 0; len <= 40; len++) {
+        memset(s, 'a', sizeof(s));
+
+        for (cap = 0; cap <= len + 1; cap++) {
+            assert_both_ways(s, len, cap);
+        }
+
+        /* an escape, a 2-byte character or a bad byte at every place */
+        for (at = 0; at < len; at++) {
+            memset(s, 'b', sizeof(s));
+            s[at] = '"';
+            assert_both_ways(s, len, 4096);
+            assert_both_ways(s, len, len / 2);
+            s[at] = '\x7f';
+            assert_both_ways(s, len, 4096);
+            s[at] = '\xff';
+            assert_both_ways(s, len, 4096);
+            s[at] = '\xc3';
+            s[at + 1] = '\xa9';
+            assert_both_ways(s, len + 1, 4096);
+            assert_both_ways(s, len + 1, at + 1);
+        }
+    }
+
+    assert_string_equal(string_of("0123456789abcdefghij\"x", 22, 4096, NULL),
+                        "\"0123456789abcdefghij\\\"x\"");
+    assert_string_equal(string_of("0123456789abcdefghijkl", 22, 21, NULL),
+                        "\"0123456789abcdefghijk\"");
+}
+
+
+static void
+test_integers(void **state)
+{
+    size_t         i;
+    cx_json_t      json;
+    unsigned char  buf[64];
+
+    static const struct {
+        int64_t      n;
+        const char  *text;
+    } cases[] = {
+        { 0, "0" }, { 7, "7" }, { 9, "9" }, { 10, "10" }, { 42, "42" },
+        { 99, "99" }, { 100, "100" }, { 101, "101" }, { 999, "999" },
+        { 1000, "1000" }, { 12345, "12345" }, { 1000000, "1000000" },
+        { 9999999999LL, "9999999999" }, { 10000000000LL, "10000000000" },
+        { -1, "-1" }, { -10, "-10" }, { -100, "-100" }, { -9, "-9" },
+        { INT64_MAX, "9223372036854775807" },
+        { INT64_MIN + 1, "-9223372036854775807" },
+        { CX_NONE, "null" }
+    };
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        cx_json_init(&json, buf, sizeof(buf));
+        cx_json_integer(&json, cases[i].n);
+        assert_false(json.overflow);
+        assert_int_equal(cx_json_length(&json), strlen(cases[i].text));
+        assert_memory_equal(buf, cases[i].text, strlen(cases[i].text));
+
+        /* a buffer one byte short holds nothing of it */
+        cx_json_init(&json, buf, strlen(cases[i].text) - 1);
+        cx_json_integer(&json, cases[i].n);
+        assert_true(json.overflow);
+        assert_int_equal(cx_json_length(&json), 0);
+    }
+}
+
+
 static void
 test_object_and_values(void **state)
 {
@@ -220,6 +325,16 @@ test_overflow_never_writes_past_the_end(void **state)
     assert_true(json.overflow);
     assert_true(cx_json_length(&json) <= 8);
     assert_memory_equal(buf + 8, "XXXXXXXX", 8);
+    /* a member's comma that fits is written, then the name stops it */
+    memset(buf, 'X', sizeof(buf));
+    cx_json_init(&json, buf, 7);
+    cx_json_object_start(&json);
+    cx_json_key(&json, "a");
+    cx_json_integer(&json, 1);
+    cx_json_key(&json, "bb");
+    assert_true(json.overflow);
+    assert_int_equal(cx_json_length(&json), 7);
+    assert_memory_equal(buf, "{\"a\":1,XXXXXXXXX", 16);
 }
 
 
@@ -233,6 +348,8 @@ main(void)
         cmocka_unit_test(test_invalid_utf8_replaced),
         cmocka_unit_test(test_cap_on_character_boundary),
         cmocka_unit_test(test_bound_holds_worst_case),
+        cmocka_unit_test(test_fast_and_checked_paths_agree),
+        cmocka_unit_test(test_integers),
         cmocka_unit_test(test_object_and_values),
         cmocka_unit_test(test_overflow_never_writes_past_the_end),
     };
