@@ -42,7 +42,7 @@ ngx_http_cx_beacon_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (r->method == NGX_HTTP_GET) {
+    if (r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD)) {
 
         rc = ngx_http_discard_request_body(r);
         if (rc != NGX_OK) {
@@ -62,7 +62,17 @@ ngx_http_cx_beacon_handler(ngx_http_request_t *r)
         return NGX_HTTP_NOT_ALLOWED;
     }
 
+    /*
+     * A refusal sent before the body is read must discard it: on a
+     * keep-alive connection the body would be read as the next request.
+     */
+
     if (ngx_http_cx_beacon_content_type(r) != NGX_OK) {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
         return ngx_http_cx_beacon_refuse(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
                                          NGX_HTTP_CX_BEACON_BAD_TYPE,
                                          "the body must be "
@@ -71,7 +81,6 @@ ngx_http_cx_beacon_handler(ngx_http_request_t *r)
     }
 
     if (r->headers_in.content_length_n > NGX_HTTP_CX_BEACON_MAX_BODY) {
-        r->discard_body = 0;
         rc = ngx_http_discard_request_body(r);
         if (rc != NGX_OK) {
             return rc;
@@ -187,11 +196,9 @@ ngx_http_cx_beacon_accept(ngx_http_request_t *r, ngx_str_t *form)
     ngx_int_t                  rc;
     cx_beacon_status_e         status;
     ngx_http_cx_ctx_t         *ctx;
-    ngx_http_cx_loc_conf_t    *lcf;
     ngx_http_cx_touchpoint_t  *tp;
 
     ctx = ngx_http_cx_get_ctx(r);
-    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
 
     scratch = ngx_pnalloc(r->pool, form->len ? form->len : 1);
     if (scratch == NULL) {
@@ -206,7 +213,7 @@ ngx_http_cx_beacon_accept(ngx_http_request_t *r, ngx_str_t *form)
                                          cx_beacon_message(status));
     }
 
-    if (ngx_http_cx_beacon_resolve(r, lcf, ctx) != NGX_OK) {
+    if (ngx_http_cx_resolve(r) == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 

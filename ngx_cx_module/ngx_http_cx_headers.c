@@ -26,8 +26,6 @@ typedef enum {
 } ngx_http_cx_header_e;
 
 
-static ngx_int_t ngx_http_cx_headers_drop_spoofed(ngx_http_request_t *r,
-    ngx_http_cx_loc_conf_t *lcf);
 static ngx_uint_t ngx_http_cx_header_ours(ngx_http_cx_loc_conf_t *lcf,
     ngx_table_elt_t *h);
 static ngx_int_t ngx_http_cx_header_add(ngx_http_request_t *r,
@@ -65,10 +63,6 @@ ngx_http_cx_headers_set(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
     }
 
     ctx->headers_set = 1;
-
-    if (ngx_http_cx_headers_drop_spoofed(r, lcf) != NGX_OK) {
-        return NGX_ERROR;
-    }
 
     if (!ctx->bot && !ctx->cookieless) {
         if (ngx_http_cx_header_add(r, lcf, NGX_HTTP_CX_HEADER_VISITOR,
@@ -172,13 +166,19 @@ ngx_http_cx_headers_set(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
  * place without them, the first time one is seen.  Pointers such as
  * r->headers_in.host keep pointing to the old elements, which stay valid.
  */
-static ngx_int_t
-ngx_http_cx_headers_drop_spoofed(ngx_http_request_t *r,
-    ngx_http_cx_loc_conf_t *lcf)
+ngx_int_t
+ngx_http_cx_headers_drop(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
+    ngx_http_cx_ctx_t *ctx)
 {
     ngx_uint_t        i;
     ngx_list_part_t   first, *part;
     ngx_table_elt_t  *h, *copy;
+
+    if (ctx->headers_dropped) {
+        return NGX_OK;
+    }
+
+    ctx->headers_dropped = 1;
 
     part = &r->headers_in.headers.part;
     h = part->elts;

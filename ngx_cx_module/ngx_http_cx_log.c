@@ -208,9 +208,25 @@ ngx_http_cx_log_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return NGX_CONF_ERROR;
         }
 
+        if (lcf->logs) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"cx_log off\" and a cx_log at one level");
+            return NGX_CONF_ERROR;
+        }
+
         lcf->logs_off = 1;
         return NGX_CONF_OK;
     }
+
+    if (lcf->logs_off == 1) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"cx_log off\" and a cx_log at one level");
+        return NGX_CONF_ERROR;
+    }
+
+    /* a level with logs of its own writes them, whatever its parent said */
+
+    lcf->logs_off = 0;
 
     if (lcf->logs == NULL) {
         lcf->logs = ngx_array_create(cf->pool, 2, sizeof(ngx_http_cx_log_t));

@@ -70,7 +70,11 @@ ngx_http_cx_metrics_page_view(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
         ngx_http_cx_count(m, m->visitors_new, 1);
     }
 
-    if (ctx->session.new_session || ctx->cookieless) {
+    /* a DNT visitor's session begins on a page not reached from the site */
+
+    if ((ctx->session.new_session && !ctx->cookieless)
+        || (ctx->cookieless && ctx->channel.channel != CX_CHANNEL_INTERNAL))
+    {
         ngx_http_cx_count(m, m->sessions + ctx->channel.channel, 1);
     }
 
@@ -370,10 +374,14 @@ ngx_http_cx_counter(ngx_slab_pool_t *shpool, ngx_http_cx_metrics_shm_t *shm,
 char *
 ngx_http_cx_metrics_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
+    ngx_http_cx_loc_conf_t *lcf = conf;
+
     ngx_http_core_loc_conf_t  *clcf;
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = ngx_http_cx_metrics_handler;
+
+    lcf->metrics = 1;
 
     return NGX_CONF_OK;
 }

@@ -215,9 +215,12 @@ static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
 
 
 /*
- * A location with a content handler (proxy_pass, fastcgi_pass, ...) learns
- * who the visitor is now, before its upstream request is built; static files
- * wait for the header filter, and assets never pay for it.
+ * The client's own headers with our prefix go first, whatever the location:
+ * subrequests (SSI, auth_request, mirror) copy the request's headers to
+ * their upstreams.  A location with a content handler (proxy_pass,
+ * fastcgi_pass, ...) then learns who the visitor is, before its upstream
+ * request is built; static files wait for the header filter, and assets
+ * never pay for it.
  */
 static ngx_int_t
 ngx_http_cx_access_handler(ngx_http_request_t *r)
@@ -231,19 +234,26 @@ ngx_http_cx_access_handler(ngx_http_request_t *r)
     }
 
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+
+    if (!lcf->enable) {
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_http_cx_create_ctx(r);
+
+    if (ctx == NULL || ngx_http_cx_headers_drop(r, lcf, ctx) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
 
-    if (!lcf->enable || clcf->handler == NULL || lcf->beacon) {
+    if (clcf->handler == NULL || lcf->beacon || !lcf->headers) {
         return NGX_DECLINED;
     }
 
     ctx = ngx_http_cx_resolve(r);
 
-    if (ctx == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    if (lcf->headers && ngx_http_cx_headers_set(r, lcf, ctx) != NGX_OK) {
+    if (ctx == NULL || ngx_http_cx_headers_set(r, lcf, ctx) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -304,6 +314,12 @@ ngx_http_cx_log_handler(ngx_http_request_t *r)
     ngx_str_t                line;
     ngx_http_cx_ctx_t       *ctx;
     ngx_http_cx_loc_conf_t  *lcf;
+
+    /* a subrequest (SSI, log_subrequest on) is part of its page view */
+
+    if (r != r->main) {
+        return NGX_OK;
+    }
 
     ctx = ngx_http_cx_get_ctx(r);
 

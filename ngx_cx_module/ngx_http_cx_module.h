@@ -175,6 +175,7 @@ typedef struct {
     ngx_str_t                 experiment_override;
 
     ngx_flag_t                beacon;
+    ngx_flag_t                metrics;            /* cx_metrics is here */
 
     ngx_flag_t                headers;
     ngx_str_t                 header_prefix;
@@ -220,7 +221,13 @@ typedef struct {
 
     cx_beacon_t               beacon;             /* when beacon_ok */
 
+    ngx_http_cx_loc_conf_t   *resolved_lcf;       /* the level it was
+                                                     resolved under */
+    u_char                   *random;             /* for new ids, drawn
+                                                     once */
+
     unsigned                  resolved:1;
+    unsigned                  cookie_read:1;
     unsigned                  page_view:1;
     unsigned                  has_prev:1;      /* a valid cookie came */
     unsigned                  sent_cookie:1;   /* a cookie of ours came,
@@ -230,6 +237,7 @@ typedef struct {
     unsigned                  bot:1;           /* no cookie, no visitor,
                                                   no session */
     unsigned                  geo_done:1;
+    unsigned                  headers_dropped:1;
     unsigned                  headers_set:1;
     unsigned                  beacon_ok:1;        /* its line is due */
 } ngx_http_cx_ctx_t;
@@ -247,8 +255,6 @@ ngx_uint_t ngx_http_cx_is_page_view(ngx_http_request_t *r,
 ngx_int_t ngx_http_cx_send_text(ngx_http_request_t *r, ngx_uint_t status,
     const char *type, ngx_buf_t *b);
 
-ngx_int_t ngx_http_cx_beacon_resolve(ngx_http_request_t *r,
-    ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
 
 /* ngx_http_cx_session.c */
 ngx_int_t ngx_http_cx_session_resolve(ngx_http_request_t *r,
@@ -310,6 +316,8 @@ ngx_str_t *ngx_http_cx_experiment_variants(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx);
 
 /* ngx_http_cx_headers.c */
+ngx_int_t ngx_http_cx_headers_drop(ngx_http_request_t *r,
+    ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
 ngx_int_t ngx_http_cx_headers_set(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
 char *ngx_http_cx_headers_merge(ngx_conf_t *cf, ngx_http_cx_loc_conf_t *prev,

@@ -10,6 +10,9 @@
 #include "cx_url.h"
 
 
+static void ngx_http_cx_unresolve(ngx_http_cx_ctx_t *ctx);
+static void ngx_http_cx_beacon_resolve(ngx_http_request_t *r,
+    ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
 static void ngx_http_cx_ctx_cleanup(void *data);
 
 
@@ -21,7 +24,7 @@ ngx_http_cx_get_ctx(ngx_http_request_t *r)
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_cx_module);
 
-    if (ctx == NULL && (r->internal || r->filter_finalize)) {
+    if (ctx == NULL && r == r->main && (r->internal || r->filter_finalize)) {
 
         for (cln = r->pool->cleanup; cln; cln = cln->next) {
             if (cln->handler == ngx_http_cx_ctx_cleanup) {
@@ -101,7 +104,9 @@ ngx_http_cx_create_ctx(ngx_http_request_t *r)
 /*
  * The context with all the request's journey: who (agent, then visitor and
  * session), where (touchpoint), whence (channel) and which variants, worked
- * out on first need.
+ * out on first need.  A variable read in a server's rewrites resolves it
+ * under the server's configuration: the location's resolves it again, as
+ * long as nothing of it has been sent yet.
  */
 ngx_http_cx_ctx_t *
 ngx_http_cx_resolve(ngx_http_request_t *r)
@@ -111,15 +116,31 @@ ngx_http_cx_resolve(ngx_http_request_t *r)
 
     ctx = ngx_http_cx_create_ctx(r);
 
-    if (ctx == NULL || ctx->resolved) {
-        return ctx;
+    if (ctx == NULL) {
+        return NULL;
     }
-
-    ctx->resolved = 1;
 
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
 
+    if (ctx->resolved) {
+        if (ctx->resolved_lcf == lcf || ctx->headers_set || ctx->page_view
+            || ctx->beacon_ok)
+        {
+            return ctx;
+        }
+
+        ngx_http_cx_unresolve(ctx);
+    }
+
+    ctx->resolved = 1;
+    ctx->resolved_lcf = lcf;
+
     ngx_http_cx_agent_resolve(r, lcf, ctx);
+
+    if (lcf->beacon) {
+        ngx_http_cx_beacon_resolve(r, lcf, ctx);
+        return ctx;
+    }
 
     if (ngx_http_cx_session_resolve(r, ctx) != NGX_OK) {
         return NULL;
@@ -137,22 +158,35 @@ ngx_http_cx_resolve(ngx_http_request_t *r)
 }
 
 
+/* what depends on the configuration goes; the cookie as read stays */
+static void
+ngx_http_cx_unresolve(ngx_http_cx_ctx_t *ctx)
+{
+    ngx_memzero(&ctx->state, sizeof(cx_cookie_state_t));
+    ngx_memzero(&ctx->session, sizeof(cx_session_result_t));
+    ngx_memzero(&ctx->channel, sizeof(cx_channel_result_t));
+    ngx_memzero(&ctx->agent, sizeof(cx_agent_t));
+
+    ctx->touchpoint = NULL;
+    ngx_str_null(&ctx->prev_touchpoint);
+    ctx->assignments = NULL;
+    ctx->nassignments = 0;
+    ngx_str_null(&ctx->variants_text);
+    ctx->prev_experience = CX_EXPERIENCE_NONE;
+    ctx->cookieless = 0;
+    ctx->bot = 0;
+}
+
+
 /*
  * A beacon's journey: who sent it, from the cookie as it is.  The session
  * is neither advanced nor re-issued: the feedback belongs to the page view
  * before it.
  */
-ngx_int_t
+static void
 ngx_http_cx_beacon_resolve(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
     ngx_http_cx_ctx_t *ctx)
 {
-    if (ctx->resolved) {
-        return NGX_OK;
-    }
-
-    ctx->resolved = 1;
-
-    ngx_http_cx_agent_resolve(r, lcf, ctx);
     ngx_http_cx_session_read(r, ctx);
 
     ctx->channel.channel = ctx->state.channel;
@@ -160,8 +194,6 @@ ngx_http_cx_beacon_resolve(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
     if (ctx->has_prev) {
         ngx_http_cx_experiment_resolve(r, lcf, ctx);
     }
-
-    return NGX_OK;
 }
 
 
@@ -177,16 +209,27 @@ ngx_http_cx_is_page_view(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf)
 {
     ngx_uint_t  status;
 
-    if (r != r->main || !(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+    /*
+     * A request nginx refused before it found a location (a URI or header
+     * too long, a malformed request line, no Host) names no page; the
+     * beacon's and the metrics' answers are not pages either.
+     */
+
+    if (r != r->main || !r->valid_location || lcf->beacon || lcf->metrics
+        || !(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD)))
+    {
         return 0;
     }
 
-    /* a redirect is not a page the visitor sees; "304 Not Modified" is */
+    /* a redirect is not a page the visitor sees, nor a "204 No Content";
+     * "304 Not Modified" is: the browser shows its copy */
 
     status = r->headers_out.status;
 
-    if (status >= NGX_HTTP_MOVED_PERMANENTLY && status < NGX_HTTP_BAD_REQUEST
-        && status != NGX_HTTP_NOT_MODIFIED)
+    if (status == NGX_HTTP_NO_CONTENT
+        || (status >= NGX_HTTP_MOVED_PERMANENTLY
+            && status < NGX_HTTP_BAD_REQUEST
+            && status != NGX_HTTP_NOT_MODIFIED))
     {
         return 0;
     }

@@ -38,7 +38,6 @@ static u_char      ngx_http_cx_daily_key[16];
 ngx_int_t
 ngx_http_cx_session_resolve(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
 {
-    u_char                  *random;
     uint64_t                 now_ms;
     cx_session_input_t       in;
     ngx_http_cx_loc_conf_t  *lcf;
@@ -58,15 +57,23 @@ ngx_http_cx_session_resolve(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
         return NGX_OK;
     }
 
-    (void) ngx_http_cx_cookie_read(r, lcf, ctx, now_ms);
+    /* read once: a second resolution must not count a bad cookie twice */
 
-    random = ngx_http_cx_random(r->connection->log, CX_SESSION_RANDOM_LEN);
+    if (!ctx->cookie_read) {
+        ctx->cookie_read = 1;
+        (void) ngx_http_cx_cookie_read(r, lcf, ctx, now_ms);
+    }
+
+    if (ctx->random == NULL) {
+        ctx->random = ngx_http_cx_random(r->connection->log,
+                                         CX_SESSION_RANDOM_LEN);
+    }
 
     in.now_ms = now_ms;
     in.timeout_ms = lcf->session_timeout;
     in.path_hash = cx_fnv1a32(ngx_http_cx_str(ctx->path));
     in.campaign = ngx_http_cx_campaign_hash(r, ctx);
-    in.random = random;
+    in.random = ctx->random;
 
     cx_session_advance(ctx->has_prev ? &ctx->prev : NULL, &in, &ctx->state,
                        &ctx->session);
@@ -101,6 +108,8 @@ ngx_http_cx_session_read(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
     }
 
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+
+    ctx->cookie_read = 1;
 
     if (ngx_http_cx_cookie_read(r, lcf, ctx, now_ms) != NGX_OK) {
         return;
@@ -166,12 +175,16 @@ ngx_http_cx_session_cookieless(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
                    r->connection->addr_text.len);
     *p++ = '\0';
 
-    if (agent) {
+    if (agent && agent->len) {
         p = ngx_cpymem(p, agent->data, agent->len);
     }
 
     *p++ = '\0';
-    p = ngx_cpymem(p, r->headers_in.server.data, r->headers_in.server.len);
+
+    if (r->headers_in.server.len) {
+        p = ngx_cpymem(p, r->headers_in.server.data,
+                       r->headers_in.server.len);
+    }
 
     id = cx_siphash24(ngx_http_cx_daily_key, data, p - data);
 

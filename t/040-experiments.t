@@ -44,8 +44,30 @@ $extra
     proxy_cache_path %%PREFIX%%/cache keys_zone=pages:1m;
 
     server {
+        listen 127.0.0.1:%%PORT_early%%;
+        default_type text/html;
+
+        # read in the server's rewrites, before a location is chosen
+        set \$early \$cx_variants;
+
+        location /shop/ {
+            cx_experiments checkout;
+            proxy_pass http://127.0.0.1:%%PORT_backend%%;
+        }
+    }
+
+    server {
         listen 127.0.0.1:%%PORT%%;
         default_type text/html;
+        root %%PREFIX%%/html;
+
+        location /ssi/ {
+            ssi on;
+        }
+
+        location /fragment/ {
+            proxy_pass http://127.0.0.1:%%PORT_backend%%;
+        }
 
         location / {
             add_header X-Variants \$cx_variants;
@@ -98,6 +120,8 @@ CONF
 
 my $t = CX::Test->new;
 my $secret = $t->prefix . '/cx.key';
+$t->write_file('html/ssi/page.html',
+    "<p><!--# include virtual=\"/fragment/x\" --></p>\n");
 $t->echo_backend;
 $t->fastcgi_backend;
 $t->start(http());
@@ -297,6 +321,23 @@ subtest 'headers to the backend, spoofed ones dropped' => sub {
     is($params->{HTTP_X_CX_SEQ}, '5', 'fastcgi_pass: HTTP_X_CX_SEQ');
     is($params->{HTTP_X_CX_SEGMENT}, 'returning',
         'fastcgi_pass: HTTP_X_CX_SEGMENT');
+
+    # an SSI include is a subrequest: it copies the client's headers
+    $r = $t->get('/ssi/page.html', Cookie => "cx=$cookie",
+        'X-CX-Visitor' => 'spoofed', 'X-CX-Touchpoint' => 'admin');
+    my ($json) = $r->{content} =~ /(\{.*\})/s;
+    my $sub = $t->json->decode($json);
+    ok(!grep({ lc $_->[0] eq 'x-cx-visitor' || lc $_->[0] eq 'x-cx-touchpoint' }
+        @{ $sub->{headers} }), 'an SSI subrequest carries no spoofed header');
+
+    # a variable read before the location: the location's experiments win
+    $r = $t->request('GET', '/shop/cup', port => 'early',
+        headers => [Cookie => "cx=$cookie"]);
+    $echo = $t->json->decode($r->{content});
+    my ($v) = map { $_->[1] } grep { lc $_->[0] eq 'x-cx-variants' }
+        @{ $echo->{headers} };
+    like($v // '', qr/^checkout=[AB]$/,
+        'read early in the server, resolved again for the location');
 
     $r = $t->get('/quiet/cup', Cookie => "cx=$cookie");
     $echo = $t->json->decode($r->{content});

@@ -250,6 +250,19 @@ CONF
         'after nginx -s reload: 4 + 1');
     is($v{'cx_visitors_new_total'}, 8, 'visitors kept and counted on');
 
+    # a DNT visitor's three pages: one session, begun on the first
+    my $site = 'http://127.0.0.1:' . $m->port . '/';
+    $m->get('/', DNT => 1);
+    $m->get('/', DNT => 1, Referer => $site);
+    $m->get('/', DNT => 1, Referer => $site);
+    $m->journey(12);
+    %v = parse_metrics($m->get('/metrics')->{content});
+    is($v{'cx_sessions_total{channel="direct"}'}, 9,
+        'DNT: one more session, not three');
+    is($v{'cx_sessions_total{channel="internal"}'}, 0,
+        'no session begins on an internal page');
+    is($v{'cx_visitors_new_total'}, 8, 'and no new visitor');
+
     $m->stop;
 };
 

@@ -37,6 +37,11 @@ $t->start(<<'CONF');
             cx_beacon;
         }
 
+        location = /cx/any {
+            cx_types *;
+            cx_beacon;
+        }
+
         location = /cx/limited {
             limit_req zone=beacon burst=2 nodelay;
             cx_beacon;
@@ -188,6 +193,31 @@ subtest 'bad input: 400 with a one-line reason, no line' => sub {
     is($l->{path}, '/after-bad', 'no journey line for refused beacons');
 };
 
+subtest 'a refused body is never read as the next request' => sub {
+    my $body = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+    my $raw = $t->raw("POST /cx/feedback HTTP/1.1\r\nHost: x\r\n"
+        . "Content-Type: application/json\r\n"
+        . "Content-Length: " . length($body) . "\r\n\r\n$body");
+    my @answers = $raw =~ m{^HTTP/1\.1 (\d{3})}mg;
+    is_deeply(\@answers, [415], 'one answer, the 415');
+
+    $t->get('/after-smuggling');
+    my ($l) = lines(1);
+    is($l->{path}, '/after-smuggling', 'and no page view of /smuggled');
+};
+
+subtest 'a beacon under cx_types * is still no page view' => sub {
+    my $r = $t->get('/cx/any?score=4');
+    is($r->{status}, 204, 'accepted');
+    ok(!defined CX::Test::set_cookie($r), 'no cookie handed out');
+    my ($l) = lines(1);
+    is($l->{event}, 'feedback', 'one line: the feedback');
+
+    is($t->request('HEAD', '/cx/feedback?score=2')->{status}, 204,
+        'HEAD as GET');
+    lines(1);
+};
+
 subtest 'redirect: to a path of the same site only' => sub {
     my $r = post('/cx/feedback', 'score=5&redirect=%2Fthanks%3Ffrom%3Dcsat',
         cookie => $cookie);
@@ -230,7 +260,7 @@ subtest 'counters' => sub {
         'refusals by reason');
     like($text, qr/^cx_beacon_rejected_total\{reason="too_large"\} 1$/m,
         'too large');
-    like($text, qr/^cx_beacon_rejected_total\{reason="bad_content_type"\} 1$/m,
+    like($text, qr/^cx_beacon_rejected_total\{reason="bad_content_type"\} 2$/m,
         'bad content type');
 };
 
