@@ -167,7 +167,7 @@ ngx_http_cx_channel_source_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 }
 
 
-/* a host as the core matches it: lowercase, "*.example.com" as ".example.com" */
+/* as the core matches hosts: lowercase, "*.example.com" as ".example.com" */
 static ngx_int_t
 ngx_http_cx_channel_host(ngx_conf_t *cf, ngx_str_t *value, cx_str_t *host)
 {

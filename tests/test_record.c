@@ -153,7 +153,8 @@ test_friction_and_experience(void **state)
     buf[len] = '\0';
 
     assert_non_null(strstr(buf, ",\"experiments\":{},\"friction\":[\"slow\","
-                            "\"reload\",\"loop\"],\"experience\":\"negative\"}\n"));
+                            "\"reload\",\"loop\"],"
+                            "\"experience\":\"negative\"}\n"));
 }
 
 
@@ -182,7 +183,8 @@ test_geo_fields(void **state)
     assert_non_null(strstr(buf, ",\"country\":\"SE\",\"region\":\"E\","
                             "\"city\":\"Link\xc3\xb6ping\",\"lat\":58.4167,"
                             "\"lon\":15.6167,\"asn\":29518,"
-                            "\"as_org\":\"Bredband2 AB\",\"ip\":\"89.160.20.0\","));
+                            "\"as_org\":\"Bredband2 AB\","
+                            "\"ip\":\"89.160.20.0\","));
 }
 
 
@@ -210,7 +212,8 @@ test_classification_fields(void **state)
     buf[len] = '\0';
 
     assert_non_null(strstr(buf, ",\"touchpoint\":\"checkout\",\"goal\":true,"
-                            "\"channel\":\"campaign\",\"source\":\"newsletter\","
+                            "\"channel\":\"campaign\","
+                            "\"source\":\"newsletter\","
                             "\"medium\":\"email\",\"campaign\":\"spring sale\","
                             "\"term\":null,\"content\":null,\"referrer\":null,"
                             "\"device\":\"mobile\",\"browser\":\"safari\","
@@ -239,7 +242,8 @@ test_journey_fields(void **state)
     assert_true(len > 0);
     buf[len] = '\0';
 
-    assert_non_null(strstr(buf, ",\"visitor\":\"00112233445566778899aabbccddeeff\","
+    assert_non_null(strstr(buf, ",\"visitor\":"
+                            "\"00112233445566778899aabbccddeeff\","
                             "\"session\":\"0123456789abcdef\","
                             "\"session_index\":2,\"seq\":5,"
                             "\"new_visitor\":false,\"new_session\":false,"
