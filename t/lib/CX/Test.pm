@@ -19,6 +19,7 @@ use IO::Select;
 use IO::Socket::INET;
 use JSON::PP;
 use POSIX qw(WNOHANG);
+use Scalar::Util qw(weaken);
 use Socket qw(SOL_SOCKET SO_RCVBUF);
 use Test::More ();
 use Time::HiRes qw(time sleep);
@@ -31,6 +32,9 @@ my $DEADLINE = 15;
 our $BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 '
     . '(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 my $JSON = JSON::PP->new->utf8->canonical;
+
+# every instance, weakly: a test that dies leaves none of its nginx behind
+my @INSTANCES;
 
 sub new {
     my ($class, %opt) = @_;
@@ -70,6 +74,9 @@ sub new {
     }
 
     Test::More::note("cx test prefix $prefix, nginx $self->{nginx}");
+
+    push @INSTANCES, $self;
+    weaken($INSTANCES[-1]);
 
     return $self;
 }
@@ -315,14 +322,20 @@ sub health {
     return ($crashes, $reports);
 }
 
+END {
+    $_->DESTROY for grep { defined } @INSTANCES;
+}
+
 sub DESTROY {
     my ($self) = @_;
 
-    kill 'TERM', @{ $self->{backends} }
-        if $self->{backends} && $self->{owner} == $$;
+    return unless $self->{owner} == $$;
+
+    kill 'TERM', @{ delete $self->{backends} } if $self->{backends};
 
     # a test's forked clients end without stopping the test's nginx
-    if ($self->{running} && $self->{owner} == $$) {
+    if ($self->{running}) {
+        $self->{running} = 0;
         my $pid = $self->master_pid;
         kill 'TERM', $pid if $pid;
         Test::More::diag($_) for grep { $_ } $self->health;
