@@ -52,6 +52,7 @@ static void cx_record_text(cx_record_writer_t *w, cx_str_t value, size_t cap,
     cx_record_field_e field);
 static void cx_record_truncated(cx_record_writer_t *w);
 static void cx_record_bool(cx_json_t *json, int value);
+static void cx_record_coordinate(cx_json_t *json, int known, double degrees);
 static void cx_record_name(cx_json_t *json, const char *name);
 static void cx_record_experiments(cx_record_writer_t *w,
     const cx_record_t *rec);
@@ -221,22 +222,9 @@ cx_record_write(const cx_record_t *rec, unsigned char *buf, size_t size)
     cx_record_text(&w, rec->city, CX_RECORD_CAP_GEO, CX_FIELD_CITY);
 
     cx_json_key(json, "lat");
-
-    if (rec->has_location) {
-        cx_json_number(json, rec->lat, 6);
-
-    } else {
-        cx_json_null(json);
-    }
-
+    cx_record_coordinate(json, rec->has_location, rec->lat);
     cx_json_key(json, "lon");
-
-    if (rec->has_location) {
-        cx_json_number(json, rec->lon, 6);
-
-    } else {
-        cx_json_null(json);
-    }
+    cx_record_coordinate(json, rec->has_location, rec->lon);
 
     cx_json_key(json, "asn");
     cx_json_integer(json, rec->asn);
@@ -410,6 +398,18 @@ cx_record_bool(cx_json_t *json, int value)
 
     } else {
         cx_json_bool(json, value);
+    }
+}
+
+
+static void
+cx_record_coordinate(cx_json_t *json, int known, double degrees)
+{
+    if (known) {
+        cx_json_number(json, degrees, 6);
+
+    } else {
+        cx_json_null(json);
     }
 }
 
