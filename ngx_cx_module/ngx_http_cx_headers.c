@@ -8,6 +8,7 @@
 
 
 #include "ngx_http_cx_module.h"
+#include "cx_header.h"
 
 
 typedef enum {
@@ -26,8 +27,10 @@ typedef enum {
 } ngx_http_cx_header_e;
 
 
-static ngx_uint_t ngx_http_cx_header_ours(ngx_http_cx_loc_conf_t *lcf,
-    ngx_table_elt_t *h);
+static ngx_int_t ngx_http_cx_headers_filter(ngx_http_request_t *r,
+    ngx_str_t *prefix, ngx_http_cx_ctx_t *ctx);
+static ngx_uint_t ngx_http_cx_header_ours(ngx_str_t *prefix,
+    ngx_http_cx_ctx_t *ctx, ngx_table_elt_t *h);
 static ngx_int_t ngx_http_cx_header_add(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_header_e which, u_char *value,
     size_t len);
@@ -58,11 +61,14 @@ ngx_http_cx_headers_set(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
     const char         *name;
     ngx_http_cx_geo_t  *geo;
 
-    if (ctx->headers_set) {
+    if (ctx->header_names == lcf->header_names) {
         return NGX_OK;
     }
 
+    /* the values stay those of the first location that sent them */
+
     ctx->headers_set = 1;
+    ctx->header_names = lcf->header_names;
 
     if (!ctx->bot && !ctx->cookieless) {
         if (ngx_http_cx_header_add(r, lcf, NGX_HTTP_CX_HEADER_VISITOR,
@@ -137,9 +143,11 @@ ngx_http_cx_headers_set(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
         return NGX_ERROR;
     }
 
+    /* a database's value is no header unless it is a token */
+
     geo = ngx_http_cx_geo(r, ctx);
 
-    if (geo->country.len
+    if (cx_header_token_valid(ngx_http_cx_str(geo->country))
         && ngx_http_cx_header_add(r, lcf, NGX_HTTP_CX_HEADER_COUNTRY,
                                   geo->country.data, geo->country.len)
            != NGX_OK)
@@ -162,23 +170,52 @@ ngx_http_cx_headers_set(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
 
 
 /*
- * Headers cannot be taken out of nginx's list: the list is built again in
- * place without them, the first time one is seen.  Pointers such as
- * r->headers_in.host keep pointing to the old elements, which stay valid.
+ * The client's headers with the location's prefix go, and so do those the
+ * module added in another location before an internal redirect (try_files,
+ * error_page): the backend sees the headers of the location that passes the
+ * request to it, and no client's header with the prefix of any location the
+ * request went through.
  */
 ngx_int_t
 ngx_http_cx_headers_drop(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
     ngx_http_cx_ctx_t *ctx)
 {
-    ngx_uint_t        i;
-    ngx_list_part_t   first, *part;
-    ngx_table_elt_t  *h, *copy;
-
-    if (ctx->headers_dropped) {
+    if (ctx->headers_lcf == lcf) {
         return NGX_OK;
     }
 
-    ctx->headers_dropped = 1;
+    ctx->headers_lcf = lcf;
+
+    return ngx_http_cx_headers_filter(r, &lcf->header_prefix, ctx);
+}
+
+
+/* a redirect into a location with cx off: what the module added goes */
+ngx_int_t
+ngx_http_cx_headers_take_back(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
+{
+    ctx->headers_lcf = NULL;
+
+    if (ctx->header_names == NULL) {
+        return NGX_OK;
+    }
+
+    return ngx_http_cx_headers_filter(r, NULL, ctx);
+}
+
+
+/*
+ * Headers cannot be taken out of nginx's list: the list is built again in
+ * place without them, the first time one is seen.  Pointers such as
+ * r->headers_in.host keep pointing to the old elements, which stay valid.
+ */
+static ngx_int_t
+ngx_http_cx_headers_filter(ngx_http_request_t *r, ngx_str_t *prefix,
+    ngx_http_cx_ctx_t *ctx)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t   first, *part;
+    ngx_table_elt_t  *h, *copy;
 
     part = &r->headers_in.headers.part;
     h = part->elts;
@@ -187,6 +224,7 @@ ngx_http_cx_headers_drop(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
 
         if (i >= part->nelts) {
             if (part->next == NULL) {
+                ctx->header_names = NULL;
                 return NGX_OK;
             }
 
@@ -195,7 +233,7 @@ ngx_http_cx_headers_drop(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
             i = 0;
         }
 
-        if (ngx_http_cx_header_ours(lcf, &h[i])) {
+        if (ngx_http_cx_header_ours(prefix, ctx, &h[i])) {
             break;
         }
     }
@@ -218,6 +256,7 @@ ngx_http_cx_headers_drop(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
 
         if (i >= part->nelts) {
             if (part->next == NULL) {
+                ctx->header_names = NULL;
                 return NGX_OK;
             }
 
@@ -226,9 +265,9 @@ ngx_http_cx_headers_drop(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
             i = 0;
         }
 
-        if (ngx_http_cx_header_ours(lcf, &h[i])) {
+        if (ngx_http_cx_header_ours(prefix, ctx, &h[i])) {
             ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                           "cx: client header \"%V\" dropped", &h[i].key);
+                           "cx: request header \"%V\" dropped", &h[i].key);
             continue;
         }
 
@@ -263,14 +302,38 @@ ngx_http_cx_header_add(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
 }
 
 
-/* a name with our prefix, whatever its letter case */
+/*
+ * A client's header with the prefix, however a backend spells it back
+ * (letter case, '_' for '-'), or one the module added: its name is the
+ * module's own copy.
+ */
 static ngx_uint_t
-ngx_http_cx_header_ours(ngx_http_cx_loc_conf_t *lcf, ngx_table_elt_t *h)
+ngx_http_cx_header_ours(ngx_str_t *prefix, ngx_http_cx_ctx_t *ctx,
+    ngx_table_elt_t *h)
 {
-    return h->key.len >= lcf->header_prefix_lower.len
-           && ngx_strncmp(h->lowcase_key, lcf->header_prefix_lower.data,
-                          lcf->header_prefix_lower.len)
-              == 0;
+    ngx_uint_t        i;
+    ngx_table_elt_t  *name;
+
+    if (prefix
+        && cx_header_has_prefix(ngx_http_cx_str(h->key),
+                                ngx_http_cx_str(*prefix)))
+    {
+        return 1;
+    }
+
+    if (ctx->header_names == NULL) {
+        return 0;
+    }
+
+    name = ctx->header_names->elts;
+
+    for (i = 0; i < ctx->header_names->nelts; i++) {
+        if (h->key.data == name[i].key.data) {
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 
@@ -323,31 +386,8 @@ ngx_http_cx_headers_merge(ngx_conf_t *cf, ngx_http_cx_loc_conf_t *prev,
         && prev->header_names)
     {
         conf->header_names = prev->header_names;
-        conf->header_prefix_lower = prev->header_prefix_lower;
         return NGX_CONF_OK;
     }
-
-    for (i = 0; i < conf->header_prefix.len; i++) {
-        if (conf->header_prefix.data[i] <= ' '
-            || conf->header_prefix.data[i] >= 0x7f
-            || ngx_strchr("()<>@,;:\\\"/[]?={}", conf->header_prefix.data[i]))
-        {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid cx_header_prefix \"%V\"",
-                               &conf->header_prefix);
-            return NGX_CONF_ERROR;
-        }
-    }
-
-    conf->header_prefix_lower.len = conf->header_prefix.len;
-    conf->header_prefix_lower.data = ngx_pnalloc(cf->pool,
-                                                 conf->header_prefix.len);
-    if (conf->header_prefix_lower.data == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    ngx_strlow(conf->header_prefix_lower.data, conf->header_prefix.data,
-               conf->header_prefix.len);
 
     conf->header_names = ngx_array_create(cf->pool, NGX_HTTP_CX_HEADER_COUNT,
                                           sizeof(ngx_table_elt_t));
@@ -379,6 +419,39 @@ ngx_http_cx_headers_merge(ngx_conf_t *cf, ngx_http_cx_loc_conf_t *prev,
 
         h->hash = ngx_hash_strlow(h->lowcase_key, h->key.data, h->key.len);
     }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * Checked where it is written, whether or not a server inherits it: an
+ * empty prefix would drop every header of the client (Cookie,
+ * Authorization...), and one that is not a token is no header name.
+ */
+char *
+ngx_http_cx_header_prefix_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_cx_loc_conf_t *lcf = conf;
+
+    ngx_str_t  *value;
+
+    if (lcf->header_prefix.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (!cx_header_token_valid(ngx_http_cx_str(value[1]))) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid cx_header_prefix \"%V\", it must be a "
+                           "token: letters, digits and "
+                           "!#$%%&'*+-.^_`|~", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    lcf->header_prefix = value[1];
 
     return NGX_CONF_OK;
 }

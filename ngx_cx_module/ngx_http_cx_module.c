@@ -136,9 +136,9 @@ static ngx_command_t  ngx_http_cx_commands[] = {
 
     { ngx_string("cx_header_prefix"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
+      ngx_http_cx_header_prefix_directive,
       NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_cx_loc_conf_t, header_prefix),
+      0,
       NULL },
 
     { ngx_string("cx_slow"),
@@ -217,10 +217,11 @@ static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
 /*
  * The client's own headers with our prefix go first, whatever the location:
  * subrequests (SSI, auth_request, mirror) copy the request's headers to
- * their upstreams.  A location with a content handler (proxy_pass,
- * fastcgi_pass, ...) then learns who the visitor is, before its upstream
- * request is built; static files wait for the header filter, and assets
- * never pay for it.
+ * their upstreams, and an internal redirect comes here again, in a location
+ * that may have another prefix.  A location with a content handler
+ * (proxy_pass, fastcgi_pass, ...) then learns who the visitor is, before its
+ * upstream request is built; static files wait for the header filter, and
+ * assets never pay for it.
  */
 static ngx_int_t
 ngx_http_cx_access_handler(ngx_http_request_t *r)
@@ -236,6 +237,15 @@ ngx_http_cx_access_handler(ngx_http_request_t *r)
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
 
     if (!lcf->enable) {
+
+        /* an internal redirect from a location where cx is on */
+
+        ctx = ngx_http_cx_get_ctx(r);
+
+        if (ctx && ngx_http_cx_headers_take_back(r, ctx) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
         return NGX_DECLINED;
     }
 

@@ -179,7 +179,6 @@ typedef struct {
 
     ngx_flag_t                headers;
     ngx_str_t                 header_prefix;
-    ngx_str_t                 header_prefix_lower;
     ngx_array_t              *header_names;       /* of ngx_table_elt_t */
 
     ngx_array_t              *logs;        /* of ngx_http_cx_log_t */
@@ -223,6 +222,10 @@ typedef struct {
 
     ngx_http_cx_loc_conf_t   *resolved_lcf;       /* the level it was
                                                      resolved under */
+    ngx_http_cx_loc_conf_t   *headers_lcf;        /* the level whose
+                                                     prefix was dropped */
+    ngx_array_t              *header_names;       /* of the headers added,
+                                                     NULL: none */
     u_char                   *random;             /* for new ids, drawn
                                                      once */
 
@@ -237,7 +240,6 @@ typedef struct {
     unsigned                  bot:1;           /* no cookie, no visitor,
                                                   no session */
     unsigned                  geo_done:1;
-    unsigned                  headers_dropped:1;
     unsigned                  headers_set:1;
     unsigned                  beacon_ok:1;        /* its line is due */
 } ngx_http_cx_ctx_t;
@@ -318,8 +320,12 @@ ngx_str_t *ngx_http_cx_experiment_variants(ngx_http_request_t *r,
 /* ngx_http_cx_headers.c */
 ngx_int_t ngx_http_cx_headers_drop(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
+ngx_int_t ngx_http_cx_headers_take_back(ngx_http_request_t *r,
+    ngx_http_cx_ctx_t *ctx);
 ngx_int_t ngx_http_cx_headers_set(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
+char *ngx_http_cx_header_prefix_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 char *ngx_http_cx_headers_merge(ngx_conf_t *cf, ngx_http_cx_loc_conf_t *prev,
     ngx_http_cx_loc_conf_t *conf);
 const char *ngx_http_cx_segment(ngx_http_cx_ctx_t *ctx);

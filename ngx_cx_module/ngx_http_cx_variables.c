@@ -6,6 +6,7 @@
 
 
 #include "ngx_http_cx_module.h"
+#include "cx_header.h"
 
 
 typedef enum {
@@ -279,6 +280,14 @@ ngx_http_cx_geo_variable(ngx_http_request_t *r,
         return ngx_http_cx_number(r, v, (ngx_uint_t) geo->asn);
 
     case NGX_HTTP_CX_VAR_COUNTRY:
+
+        /* as in X-CX-Country: the value may go into a header */
+
+        if (!cx_header_token_valid(ngx_http_cx_str(geo->country))) {
+            v->not_found = 1;
+            return NGX_OK;
+        }
+
         s = &geo->country;
         break;
 
