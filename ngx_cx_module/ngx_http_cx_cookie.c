@@ -320,6 +320,13 @@ ngx_http_cx_cookie_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                 return NGX_CONF_ERROR;
             }
 
+            if (max_age > NGX_HTTP_CX_COOKIE_MAX_AGE) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid max_age \"%V\", it must be at "
+                                   "most 400d", &s);
+                return NGX_CONF_ERROR;
+            }
+
             lcf->cookie_max_age = max_age;
             continue;
         }

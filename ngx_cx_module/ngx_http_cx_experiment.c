@@ -614,6 +614,8 @@ ngx_http_cx_experiments_directive(ngx_conf_t *cf, ngx_command_t *cmd,
         return NGX_CONF_ERROR;
     }
 
+    ngx_http_cx_conf_pos(cf, &lcf->experiments_pos);
+
     if (cf->args->nelts == 2 && ngx_strcmp(value[1].data, "off") == 0) {
         return NGX_CONF_OK;
     }
@@ -646,6 +648,7 @@ ngx_http_cx_experiment_merge(ngx_conf_t *cf, ngx_http_cx_loc_conf_t *prev,
 
     if (conf->experiment_names == NULL) {
         conf->experiment_names = prev->experiment_names;
+        conf->experiments_pos = prev->experiments_pos;
     }
 
     if (conf->experiment_override.data == NULL) {
@@ -672,9 +675,9 @@ ngx_http_cx_experiment_merge(ngx_conf_t *cf, ngx_http_cx_loc_conf_t *prev,
         exp = ngx_http_cx_experiment_find(mcf->experiments, &names[i]);
 
         if (exp == NULL) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "cx_experiments: unknown experiment \"%V\"",
-                               &names[i]);
+            ngx_http_cx_conf_error(cf, &conf->experiments_pos,
+                                   "cx_experiments: unknown experiment "
+                                   "\"%V\"", &names[i]);
             return NGX_CONF_ERROR;
         }
 

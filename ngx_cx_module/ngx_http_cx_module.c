@@ -18,13 +18,22 @@ static char *ngx_http_cx_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static ngx_int_t ngx_http_cx_init(ngx_conf_t *cf);
 static ngx_int_t ngx_http_cx_init_process(ngx_cycle_t *cycle);
+static char *ngx_http_cx_enable_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_cx_positive_msec(ngx_conf_t *cf, void *post,
+    void *data);
+
+
+static ngx_conf_post_t  ngx_http_cx_positive_msec_post = {
+    ngx_http_cx_positive_msec
+};
 
 
 static ngx_command_t  ngx_http_cx_commands[] = {
 
     { ngx_string("cx"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
-      ngx_conf_set_flag_slot,
+      ngx_http_cx_enable_directive,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_cx_loc_conf_t, enable),
       NULL },
@@ -55,7 +64,7 @@ static ngx_command_t  ngx_http_cx_commands[] = {
       ngx_conf_set_msec_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_cx_loc_conf_t, session_timeout),
-      NULL },
+      &ngx_http_cx_positive_msec_post },
 
     { ngx_string("cx_touchpoint"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_2MORE,
@@ -146,7 +155,7 @@ static ngx_command_t  ngx_http_cx_commands[] = {
       ngx_conf_set_msec_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_cx_loc_conf_t, slow),
-      NULL },
+      &ngx_http_cx_positive_msec_post },
 
     { ngx_string("cx_metrics_zone"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE2,
@@ -443,16 +452,34 @@ ngx_http_cx_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_cx_loc_conf_t  *prev = parent;
     ngx_http_cx_loc_conf_t  *conf = child;
 
-    ngx_http_cx_main_conf_t  *mcf;
+    ngx_http_cx_main_conf_t   *mcf;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (conf->enable == NGX_CONF_UNSET) {
+        conf->enable_pos = prev->enable_pos;
+    }
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
 
     mcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_cx_module);
 
+    /* the secret may follow "cx on" in http{}: known only now */
+
     if ((conf->enable || conf->beacon) && mcf->keys == NULL) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "cx_secret is required where \"cx\" is on "
-                           "or a cx_beacon is");
+        ngx_http_cx_conf_error(cf, conf->enable ? &conf->enable_pos
+                                                : &conf->beacon_pos,
+                               "cx_secret is required where \"cx\" is on "
+                               "or a cx_beacon is");
+        return NGX_CONF_ERROR;
+    }
+
+    /* proxy_pass, cx_metrics... after cx_beacon took its place */
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (conf->beacon && clcf->handler != conf->beacon_handler) {
+        ngx_http_cx_conf_error(cf, &conf->beacon_pos,
+                               NGX_HTTP_CX_BEACON_ALONE);
         return NGX_CONF_ERROR;
     }
 
@@ -554,4 +581,73 @@ ngx_http_cx_init_process(ngx_cycle_t *cycle)
     }
 
     return ngx_http_cx_geo_init_process(cycle);
+}
+
+
+/* "cx": where it is on, for the merge's errors */
+static char *
+ngx_http_cx_enable_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_cx_loc_conf_t *lcf = conf;
+
+    char  *rv;
+
+    rv = ngx_conf_set_flag_slot(cf, cmd, conf);
+
+    if (rv == NGX_CONF_OK) {
+        ngx_http_cx_conf_pos(cf, &lcf->enable_pos);
+    }
+
+    return rv;
+}
+
+
+/* a timeout or a threshold of 0 would make every page a new session or slow */
+static char *
+ngx_http_cx_positive_msec(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_msec_t  *msec = data;
+
+    ngx_str_t  *value;
+
+    if (*msec != 0) {
+        return NGX_CONF_OK;
+    }
+
+    value = cf->args->elts;
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid %V \"%V\", it must be more than 0",
+                       &value[0], &value[1]);
+
+    return NGX_CONF_ERROR;
+}
+
+
+void
+ngx_http_cx_conf_pos(ngx_conf_t *cf, ngx_http_cx_conf_pos_t *pos)
+{
+    pos->file = cf->conf_file->file.name;
+    pos->line = cf->conf_file->line;
+}
+
+
+/*
+ * An error the merge finds, at the line of the directive it is about, as
+ * nginx itself writes one: the merge's own position is the end of http{}.
+ */
+void ngx_cdecl
+ngx_http_cx_conf_error(ngx_conf_t *cf, ngx_http_cx_conf_pos_t *pos,
+    const char *fmt, ...)
+{
+    u_char   *p;
+    va_list   args;
+    u_char    text[NGX_MAX_CONF_ERRSTR];
+
+    va_start(args, fmt);
+    p = ngx_vslprintf(text, text + NGX_MAX_CONF_ERRSTR, fmt, args);
+    va_end(args);
+
+    ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "%*s in %V:%ui",
+                  (size_t) (p - text), text, &pos->file, pos->line);
 }

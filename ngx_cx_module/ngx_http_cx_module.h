@@ -31,6 +31,13 @@
      || (c) == ':' || (c) == '-')
 
 
+/* where a directive was written: for what only the merge can judge */
+typedef struct {
+    ngx_str_t                 file;
+    ngx_uint_t                line;
+} ngx_http_cx_conf_pos_t;
+
+
 typedef struct {
     ngx_open_file_t          *file;        /* NULL for syslog */
     ngx_syslog_peer_t        *syslog;
@@ -125,6 +132,10 @@ typedef struct {
 #define NGX_HTTP_CX_BEACON_BAD_TYPE   (CX_BEACON_REASONS + 1)
 #define NGX_HTTP_CX_BEACON_REASONS    (CX_BEACON_REASONS + 2)
 
+#define NGX_HTTP_CX_BEACON_ALONE                                             \
+    "cx_beacon cannot share a location with another content handler "      \
+    "(proxy_pass, fastcgi_pass, cx_metrics, ...)"
+
 
 #define NGX_HTTP_CX_IP_ANONYMIZE  0
 #define NGX_HTTP_CX_IP_FULL       1
@@ -146,6 +157,7 @@ typedef struct {
 
 typedef struct {
     ngx_flag_t                enable;
+    ngx_http_cx_conf_pos_t    enable_pos;
 
     ngx_str_t                 cookie_name;
     ngx_str_t                 cookie_domain;
@@ -169,12 +181,17 @@ typedef struct {
     ngx_uint_t                privacy_ip;
 
     ngx_array_t              *experiment_names;   /* cx_experiments */
+    ngx_http_cx_conf_pos_t    experiments_pos;
     ngx_array_t              *experiments;        /* running here, of
                                                      ngx_http_cx_experiment_t *
                                                      (NULL: none defined) */
     ngx_str_t                 experiment_override;
 
     ngx_flag_t                beacon;
+    ngx_http_cx_conf_pos_t    beacon_pos;
+    ngx_http_handler_pt       beacon_handler;     /* another content
+                                                     handler replaced it if
+                                                     clcf's differs */
     ngx_flag_t                metrics;            /* cx_metrics is here */
 
     ngx_flag_t                headers;
@@ -247,6 +264,11 @@ typedef struct {
 
 extern ngx_module_t  ngx_http_cx_module;
 
+
+/* ngx_http_cx_module.c */
+void ngx_http_cx_conf_pos(ngx_conf_t *cf, ngx_http_cx_conf_pos_t *pos);
+void ngx_cdecl ngx_http_cx_conf_error(ngx_conf_t *cf,
+    ngx_http_cx_conf_pos_t *pos, const char *fmt, ...);
 
 /* ngx_http_cx_request.c */
 ngx_http_cx_ctx_t *ngx_http_cx_get_ctx(ngx_http_request_t *r);

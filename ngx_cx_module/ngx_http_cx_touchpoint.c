@@ -153,6 +153,13 @@ ngx_http_cx_touchpoint_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 
     value = cf->args->elts;
 
+    if (value[1].len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "empty cx_touchpoint path for \"%V\", it must be "
+                           "a path or a ~regex", &value[2]);
+        return NGX_CONF_ERROR;
+    }
+
     if (value[2].len == 0 || value[2].len > NGX_HTTP_CX_NAME_MAX) {
         goto invalid_name;
     }

@@ -100,4 +100,201 @@ ok(!$ok, 'a file already used by access_log fails');
 like($out, qr/cx_log "[^"]+shared\.log" is already used by another log/,
     'shared file named');
 
+fails_with('cx_header_prefix "";',
+    q{invalid cx_header_prefix "", it must be a token: letters, digits }
+    . q{and !#$%&'*+-.^_`|~}, 'an empty header prefix');
+
+fails_with('cx_header_prefix "X CX-";',
+    q{invalid cx_header_prefix "X CX-", it must be a token: letters, }
+    . q{digits and !#$%&'*+-.^_`|~}, 'a header prefix with a space');
+
+fails_with('cx_header_prefix X-CX:;',
+    q{invalid cx_header_prefix "X-CX:", it must be a token: letters, }
+    . q{digits and !#$%&'*+-.^_`|~}, 'a header prefix with a colon');
+
+fails_with('cx_session_timeout 0;',
+    'invalid cx_session_timeout "0", it must be more than 0',
+    'no session timeout');
+
+fails_with('cx_session_timeout 0s;',
+    'invalid cx_session_timeout "0s", it must be more than 0',
+    'no session timeout, in seconds');
+
+fails_with('cx_slow 0;', 'invalid cx_slow "0", it must be more than 0',
+    'no slow threshold');
+
+fails_with('cx_touchpoint "" home;',
+    'empty cx_touchpoint path for "home", it must be a path or a ~regex',
+    'an empty touchpoint path');
+
+fails_with('cx_cookie cx max_age=9999999999999d;',
+    'invalid max_age "9999999999999d", it must be at most 400d',
+    'a cookie for longer than browsers keep one');
+
+fails_with('cx_cookie cx max_age=401d;',
+    'invalid max_age "401d", it must be at most 400d',
+    'a day over the cap');
+
+($ok, $out) = $t->nginx_test(server_with('    cx_cookie cx max_age=400d;'));
+ok($ok, 'max_age=400d passes') or diag($out);
+
+my $http;
+
+# Errors the merge finds, or found once it ran: each names its directive's
+# own line, not the end of http{}.  The config is given whole; the
+# directive the error is about is marked "# here" and the mark taken out.
+sub fails_at {
+    my ($http, $message, $name) = @_;
+
+    my @lines = split /\n/, $http;
+    my ($mark) = grep { $lines[$_] =~ /# here$/ } 0 .. $#lines;
+    $lines[$mark] =~ s/\s*# here$//;
+    $http = join "\n", @lines;
+
+    my ($ok, $out) = $t->nginx_test($http);
+    ok(!$ok, "$name: nginx -t fails");
+
+    my $conf = $t->prefix . '/test.conf';
+    my ($line) = $out =~ /\[emerg\] (?:\d+#\d+: )?\Q$message\E in \Q$conf\E:(\d+)/;
+    ok($line, "$name: message and file") or diag($out);
+
+    my @conf = split /\n/, $t->read_file('test.conf');
+    is($conf[($line // 1) - 1], $t->expand($lines[$mark]), "$name: its line");
+}
+
+$http = <<'CONF';
+    cx_header_prefix "a:b"; # here
+CONF
+fails_at($http, 'invalid cx_header_prefix "a:b", it must be a token: '
+    . q{letters, digits and !#$%&'*+-.^_`|~}, 'a bad prefix no server takes');
+
+$http = <<'CONF';
+    cx on; # here
+    cx_log %%PREFIX%%/logs/cx.log;
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+    }
+CONF
+fails_at($http, 'cx_secret is required where "cx" is on or a cx_beacon is',
+    'cx on without a secret');
+
+$http = <<'CONF';
+    server {
+        listen 127.0.0.1:%%PORT%%;
+
+        location /shop/ {
+            cx on; # here
+        }
+    }
+CONF
+fails_at($http, 'cx_secret is required where "cx" is on or a cx_beacon is',
+    'cx on in a location without a secret');
+
+$http = <<'CONF';
+    server {
+        listen 127.0.0.1:%%PORT%%;
+
+        location = /cx/feedback {
+            cx_beacon; # here
+        }
+    }
+CONF
+fails_at($http, 'cx_secret is required where "cx" is on or a cx_beacon is',
+    'a beacon without a secret');
+
+$http = <<'CONF';
+    cx on;
+    cx_secret %%SECRET%%;
+    cx_experiment checkout {
+        50% A;
+        *   B;
+    }
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+
+        location /shop/ {
+            cx_experiments checkout nosuch; # here
+        }
+    }
+CONF
+fails_at($http, 'cx_experiments: unknown experiment "nosuch"',
+    'an unknown experiment');
+
+$http = <<'CONF';
+    cx on;
+    cx_secret %%SECRET%%;
+    cx_experiments nosuch; # here
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+    }
+CONF
+fails_at($http, 'cx_experiments: unknown experiment "nosuch"',
+    'an unknown experiment in http{}');
+
+my $beacon_alone = 'cx_beacon cannot share a location with another content '
+    . 'handler (proxy_pass, fastcgi_pass, cx_metrics, ...)';
+
+for my $case (
+    [ 'cx_metrics before', "cx_metrics;\n            cx_beacon; # here" ],
+    [ 'cx_metrics after', "cx_beacon; # here\n            cx_metrics;" ],
+    [ 'proxy_pass before', "proxy_pass http://127.0.0.1:1;\n"
+        . "            cx_beacon; # here" ],
+    [ 'proxy_pass after', "cx_beacon; # here\n"
+        . "            proxy_pass http://127.0.0.1:1;" ],
+    [ 'fastcgi_pass after', "cx_beacon; # here\n"
+        . "            fastcgi_pass 127.0.0.1:1;" ],
+) {
+    my ($name, $directives) = @$case;
+    fails_at(<<"CONF", $beacon_alone, "cx_beacon and $name");
+    cx on;
+    cx_secret %%SECRET%%;
+    cx_metrics_zone cx 1m;
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+
+        location = /cx/feedback {
+            $directives
+        }
+    }
+CONF
+}
+
+$http = <<'CONF';
+    cx on;
+    cx_secret %%SECRET%%;
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+
+        location = /cx/feedback {
+            cx_beacon;
+            cx_beacon; # here
+        }
+    }
+CONF
+fails_at($http, '"cx_beacon" directive is duplicate', 'a second cx_beacon');
+
+($ok, $out) = $t->nginx_test(<<'CONF');
+    cx on;
+    cx_secret %%SECRET%%;
+    cx_metrics_zone cx 1m;
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+
+        location = /cx/feedback {
+            cx_beacon;
+        }
+
+        location = /metrics {
+            cx_metrics;
+        }
+    }
+CONF
+ok($ok, 'a beacon and metrics, each in its own location, pass') or diag($out);
+
 done_testing();
