@@ -53,6 +53,7 @@ $t->start(<<'CONF');
         }
 
         location /country/ {
+            cx_log %%PREFIX%%/logs/country.log flush=50ms;
             add_header X-Country "[$cx_country]";
             return 200 "<p>country</p>";
         }
@@ -335,7 +336,8 @@ subtest 'a country that is not a token becomes no header' => sub {
     is($r->{headers}{'x-country'}, '[GB]', '$cx_country of a token');
 
     # the journey keeps what the database said, as JSON escapes it
-    my @lines = $t->journey(2);
+    my @lines = $t->journey(2, file => $t->prefix . '/logs/country.log');
+    is(scalar @lines, 2, 'a line for each');
     is($lines[-2]{country}, $HOSTILE, 'the journey keeps the value');
     is($lines[-1]{country}, 'GB', 'and a token as it is');
 };
