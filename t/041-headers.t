@@ -47,6 +47,13 @@ $t->start(<<'CONF');
             proxy_pass http://127.0.0.1:%%PORT_backend%%;
         }
 
+        # an access module's yes under "satisfy any" ends the access phase
+        location /any/ {
+            satisfy any;
+            allow all;
+            proxy_pass http://127.0.0.1:%%PORT_backend%%;
+        }
+
         location /php/ {
             fastcgi_pass 127.0.0.1:%%PORT_fastcgi%%;
             include /etc/nginx/fastcgi_params;
@@ -183,6 +190,18 @@ subtest 'proxy_pass: a visitor, a DNT visitor, a bot' => sub {
 
     $r = $t->get('/proxy/p', 'User-Agent' => $BOT,
         'X-Forwarded-For' => $GOOD_IP, @SPOOFS);
+    is_deeply(ours($r), [
+        'X-CX-Touchpoint: page',
+        'X-CX-Channel: direct',
+        'X-CX-Device: bot',
+        'X-CX-Country: GB',
+    ], 'a bot: ours only') or diag(explain(ours($r)));
+};
+
+subtest 'satisfy any: the drop runs before the access modules' => sub {
+    my $r = $t->get('/any/p', 'User-Agent' => $BOT,
+        'X-Forwarded-For' => $GOOD_IP, @SPOOFS);
+    is($r->{status}, 200, 'allowed');
     is_deeply(ours($r), [
         'X-CX-Touchpoint: page',
         'X-CX-Channel: direct',
