@@ -402,8 +402,10 @@ ngx_http_cx_beacon_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return "is duplicate";
     }
 
-    /* the last content handler would win silently; one that follows is
-       caught by the merge */
+    /*
+     * The last content handler would win silently: one before is caught
+     * here, one after by the merge.
+     */
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
 
