@@ -165,10 +165,20 @@ ngx_http_cx_beacon_read_body(ngx_http_request_t *r, ngx_str_t *form)
 
     form->data = p;
 
+    /*
+     * A chunked body ends with an empty last buffer whose pos may be NULL:
+     * copying zero bytes from NULL is undefined, so empty buffers are
+     * skipped, in memory and in the file alike.
+     */
+
     for (cl = r->request_body->bufs; cl; cl = cl->next) {
         b = cl->buf;
 
         if (b->in_file) {
+            if (b->file_last == b->file_pos) {
+                continue;
+            }
+
             n = ngx_read_file(b->file, p, b->file_last - b->file_pos,
                               b->file_pos);
             if (n != b->file_last - b->file_pos) {
@@ -177,7 +187,7 @@ ngx_http_cx_beacon_read_body(ngx_http_request_t *r, ngx_str_t *form)
 
             p += n;
 
-        } else {
+        } else if (b->last != b->pos) {
             p = ngx_cpymem(p, b->pos, b->last - b->pos);
         }
     }
