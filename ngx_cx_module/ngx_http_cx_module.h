@@ -120,7 +120,7 @@ typedef struct {
 } ngx_http_cx_metrics_t;
 
 
-/* the beacon's reasons, a body over 8 KiB and a body of another type */
+/* the beacon's reasons, a body too large and a body of another type */
 #define NGX_HTTP_CX_BEACON_TOO_LARGE  CX_BEACON_REASONS
 #define NGX_HTTP_CX_BEACON_BAD_TYPE   (CX_BEACON_REASONS + 1)
 #define NGX_HTTP_CX_BEACON_REASONS    (CX_BEACON_REASONS + 2)

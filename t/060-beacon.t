@@ -186,10 +186,11 @@ subtest 'bad input: 400 with a one-line reason, no line' => sub {
             "$reason: the reason, one line");
     }
 
-    my $r = post('/cx/feedback', 'score=4&comment=' . ('x' x 9000),
+    my $r = post('/cx/feedback', 'score=4&comment=' . ('x' x 19900),
         cookie => $cookie);
-    is($r->{status}, 413, 'a body over 8 KiB: 413');
-    is($r->{content}, "too_large: the body is over 8 KiB\n", 'and why');
+    is($r->{status}, 413, 'a body over the largest valid form: 413');
+    is($r->{content}, "too_large: the body is over 19894 bytes\n",
+        'and why');
 
     $r = post('/cx/feedback', '{"score": 4}', type => 'application/json');
     is($r->{status}, 415, 'JSON is not a form: 415');
@@ -201,6 +202,72 @@ subtest 'bad input: 400 with a one-line reason, no line' => sub {
     $t->get('/after-bad');
     my ($l) = lines(1);
     is($l->{path}, '/after-bad', 'no journey line for refused beacons');
+};
+
+subtest 'event values: written exactly, or refused with the reason' => sub {
+    my @exact = (['1000000000', '1000000000'], ['-1e9', '-1000000000'],
+        ['999999999.999999', '999999999.999999'], ['0.000001', '0.000001'],
+        ['12.50', '12.5'], ['25e-1', '2.5'], ['1.5e3', '1500']);
+    for my $case (@exact) {
+        my ($sent, $written) = @$case;
+        my $r = post('/cx/feedback', "event=click&value=$sent",
+            cookie => $cookie);
+        is($r->{status}, 204, "$sent: 204");
+        $count++;
+        my $line = ($t->journey_lines($count))[-1];
+        like($line, qr/"value":\Q$written\E[,}]/, "$sent: written $written");
+    }
+
+    for my $sent (qw(1e308 -1e308 12345678901 9999999999.5 1000000001
+                     0.0000001 1e-7 1.0000001))
+    {
+        my $r = post('/cx/feedback', "event=click&value=$sent",
+            cookie => $cookie);
+        is($r->{status}, 400, "$sent: 400");
+        is($r->{content}, "bad_value: value must be a decimal number "
+            . "within +-1000000000, with at most 6 decimals\n",
+            "$sent: the reason");
+    }
+
+    $t->get('/after-values');
+    my ($l) = lines(1);
+    is($l->{path}, '/after-values', 'no line for a refused value');
+};
+
+subtest 'an unknown touchpoint: 400 on an event as on feedback' => sub {
+    for my $body ('event=click&touchpoint=nowhere',
+                  'score=4&touchpoint=nowhere')
+    {
+        my $r = post('/cx/feedback', $body, cookie => $cookie);
+        is($r->{status}, 400, "$body: 400");
+        is($r->{content},
+            "bad_touchpoint: touchpoint is not a known touchpoint name\n",
+            "$body: the reason");
+    }
+
+    my $r = post('/cx/feedback', 'event=click&touchpoint=help',
+        cookie => $cookie);
+    is($r->{status}, 204, 'a known one on an event: 204');
+    my ($l) = lines(1);
+    is($l->{touchpoint}, 'help', 'the event\'s line names it');
+};
+
+subtest 'the largest valid form fits: 1000 CJK characters, all encoded'
+    => sub {
+    my $comment = '顧客体験' x 250;
+    my $body = 'score=4&comment=' . join '', map { sprintf '%%%02X', ord }
+        split //, encode_utf8($comment);
+    ok(length $body > 9000, 'a form of ' . length($body) . ' bytes');
+    my $r = post('/cx/feedback', $body, cookie => $cookie);
+    is($r->{status}, 204, 'accepted');
+    my ($l) = lines(1);
+    is($l->{feedback}{comment}, $comment, 'the comment whole');
+
+    # the same, chunked and in a temporary file
+    $r = chunked('/cx/small', [substr($body, 0, 4000), substr($body, 4000)]);
+    is($r->{status}, 204, 'chunked, through a file: accepted');
+    ($l) = lines(1);
+    is($l->{feedback}{comment}, $comment, 'the comment whole');
 };
 
 subtest 'a refused body is never read as the next request' => sub {
