@@ -423,4 +423,92 @@ CONF
         'names what is missing');
 };
 
+subtest 'variables on a beacon: its cookie\'s values, else empty' => sub {
+    my $v = CX::Test->new;
+    my $vars = join ' ', map { "$_=\$cx_$_" } qw(visitor session
+        session_index seq new_session touchpoint channel device country
+        region city asn variants variant_hero segment friction experience);
+    $v->start(<<"CONF");
+    cx on;
+    cx_secret %%SECRET%%;
+    cx_log %%PREFIX%%/logs/cx.log flush=50ms;
+    cx_touchpoint ~^/help/ help;
+    cx_experiment hero {
+        50% A;
+        * B;
+    }
+
+    log_format cxvars '$vars';
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        default_type text/html;
+
+        location / {
+            return 200 "<p>page</p>";
+        }
+
+        location = /cx/feedback {
+            cx_beacon;
+            add_header X-Vars "$vars" always;
+            access_log %%PREFIX%%/logs/vars.log cxvars;
+        }
+    }
+CONF
+
+    my $page = $v->get('/help/');
+    my $cookie = CX::Test::cookie_value($page);
+    my ($view) = $v->journey(1);
+    my $variant = $view->{experiments}{hero};
+    like($variant, qr/^[AB]$/, 'the page view is in hero');
+
+    my $none = 'visitor= session= session_index= seq= new_session= '
+        . 'touchpoint= channel= device=desktop country= region= city= asn= '
+        . 'variants= variant_hero= segment= friction= experience=';
+    (my $logged_none = $none) =~ s/=(?= |$)/=-/g;
+    my $bot = $none =~ s/device=desktop/device=bot/r;
+    (my $logged_bot = $bot) =~ s/=(?= |$)/=-/g;
+
+    my $with = "visitor=$view->{visitor} session=$view->{session} "
+        . 'session_index=1 seq=1 new_session= touchpoint=help '
+        . 'channel=direct device=desktop country= region= city= asn= '
+        . "variants=hero=$variant variant_hero=$variant segment=new "
+        . 'friction= experience=';
+    (my $logged_with = $with) =~ s/=(?= |$)/=-/g;
+
+    my @cases = (
+        ['no cookie', [], $none, $logged_none],
+        ['a forged cookie', [Cookie => 'cx=AAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
+            $none, $logged_none],
+        ['a valid cookie', [Cookie => "cx=$cookie"], $with, $logged_with],
+        ['a bot', ['User-Agent' => 'Googlebot/2.1'], $bot, $logged_bot],
+        ['a refused beacon without a cookie', [], $none, $logged_none,
+            'score=11'],
+    );
+
+    my $n = 0;
+    for my $case (@cases) {
+        my ($name, $headers, $header, $logged, $query) = @$case;
+        my $r = $v->get('/cx/feedback?' . ($query // 'score=4'), @$headers);
+        is($r->{headers}{'x-vars'}, $header, "$name: add_header");
+        $n++;
+        my @log = $v->journey_lines($n, file => $v->prefix
+            . '/logs/vars.log');
+        is($log[-1], $logged, "$name: access_log");
+    }
+
+    # DNT: the day's anonymous session, nothing else of a visitor
+    my $r = $v->get('/cx/feedback?score=4', DNT => 1,
+        Cookie => "cx=$cookie");
+    like($r->{headers}{'x-vars'}, qr/^visitor= session=[0-9a-f]{16} /,
+        'DNT: a session only');
+    (my $rest = $r->{headers}{'x-vars'}) =~ s/^visitor= session=\S+ //;
+    is($rest, $none =~ s/^visitor= session= //r, 'DNT: nothing more');
+
+    unlike($v->read_file('logs/vars.log'), qr/\\x00/,
+        'no NUL byte in any access_log line');
+
+    $v->stop;
+};
+
 done_testing();
