@@ -220,6 +220,10 @@ typedef struct {
     ngx_msec_int_t            request_ms;
 
     cx_beacon_t               beacon;             /* when beacon_ok */
+    cx_cookie_status_e        cookie_rejected;    /* why the cookie sent
+                                                     was refused, counted
+                                                     if a page view
+                                                     re-issues it */
 
     ngx_http_cx_loc_conf_t   *resolved_lcf;       /* the level it was
                                                      resolved under */
