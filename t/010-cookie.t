@@ -439,6 +439,34 @@ subtest 'nginx -t errors' => sub {
         'cx_secret is required');
 };
 
+subtest 'a quoted cookie value (RFC 6265) is the same cookie' => sub {
+    my $q = CX::Test->new;
+    $q->start(site());
+
+    my $r = page($q, '/first');
+    my $value = CX::Test::cookie_value($r);
+    my ($first) = $q->journey(1);
+
+    $r = page($q, '/quoted', Cookie => "a=1; cx=\"$value\"; b=2");
+    my ($quoted) = ($q->journey(2))[1];
+    is($quoted->{visitor}, $first->{visitor}, 'the same visitor');
+    is($quoted->{session}, $first->{session}, 'the same session');
+    is($quoted->{seq}, 2, 'the next page of it');
+    is($r->{headers}{'x-seq'}, 2, '$cx_seq too');
+
+    # only a matched pair: a quote alone is a bad cookie
+    page($q, '/half', Cookie => "cx=\"$value");
+    my ($half) = ($q->journey(3))[2];
+    isnt($half->{visitor}, $first->{visitor}, 'one quote: a new visitor');
+
+    is(count_rejections($q), 1, 'only the unmatched quote rejected');
+    like($q->read_file('logs/error.log'),
+        qr/cookie "cx" rejected \(bad_base64\)[^\n]*"GET \/half /,
+        'as bad base64');
+
+    $q->stop;
+};
+
 subtest 'a refused cookie counts once, on the page view that replaces it'
     => sub {
     my $m = CX::Test->new;
