@@ -485,14 +485,6 @@ subtest 'visitors forced for QA are left out of experiment metrics' => sub {
     }
 CONF
 
-    sub counts {
-        my ($m, $series) = @_;
-        my $text = $m->get('/metrics')->{content};
-        my %n = $text =~
-            /^cx_experiment_${series}_total\{experiment="checkout",variant="(\w+)"\} (\d+)$/mg;
-        return \%n;
-    }
-
     # one visitor as assigned: a page view, then the goal
     my $r = $m->get('/');
     my $cookie = CX::Test::cookie_value($r);
@@ -510,12 +502,21 @@ CONF
         'the forced visitor\'s lines say forced');
     is($l[3]{experiments}{checkout}, $other, 'in the variant forced');
 
-    is_deeply(counts($m, 'exposures'), { $variant => 2, $other => 0 },
+    is_deeply(checkout_counts($m, 'exposures'), { $variant => 2, $other => 0 },
         'exposures: the assigned visitor\'s two page views only');
-    is_deeply(counts($m, 'goals'), { $variant => 1, $other => 0 },
+    is_deeply(checkout_counts($m, 'goals'), { $variant => 1, $other => 0 },
         'goals: the assigned visitor\'s only');
 
     $m->stop;
 };
 
 done_testing();
+
+# cx_experiment_<series>_total of experiment checkout: { variant => count }
+sub checkout_counts {
+    my ($t, $series) = @_;
+    my $text = $t->get('/metrics')->{content};
+    my %n = $text =~ /^cx_experiment_${series}_total
+        \{experiment="checkout",variant="(\w+)"\}\ (\d+)$/mgx;
+    return \%n;
+}
