@@ -45,6 +45,8 @@ static int cx_beacon_name_valid(cx_str_t s, int (*allowed)(unsigned char c));
 static int cx_beacon_event_char(unsigned char c);
 static int cx_beacon_touchpoint_char(unsigned char c);
 static int cx_beacon_value(cx_str_t s, double *value);
+static int cx_beacon_value_exact(const unsigned char *whole, size_t nwhole,
+    const unsigned char *fraction, size_t nfraction, int64_t exponent);
 static size_t cx_beacon_digits(const unsigned char *p,
     const unsigned char *end);
 static int cx_beacon_redirect_valid(cx_str_t s);
@@ -88,7 +90,8 @@ static const char  *cx_beacon_messages[CX_BEACON_REASONS] = {
     "comment must be UTF-8 text of at most 1000 characters",
     "touchpoint is not a known touchpoint name",
     "event must be 1 to 64 characters of a-z, 0-9, '_', '.', '-'",
-    "value must be a finite decimal number",
+    "value must be a decimal number within +-1000000000, "
+    "with at most 6 decimals",
     "redirect must be a path on this site",
     "send a score or an event, not both"
 };
@@ -469,12 +472,19 @@ cx_beacon_touchpoint_char(unsigned char c)
 }
 
 
+/*
+ * The journey writes a value as a fixed-point number (cx_json_number());
+ * one it could not write exactly would become null or lose digits, so
+ * the form refuses it here instead, with a reason.
+ */
 static int
 cx_beacon_value(cx_str_t s, double *value)
 {
-    size_t                n;
+    int                   negative;
+    size_t                i, n, nwhole, nfraction;
+    int64_t               exponent;
     char                  text[CX_BEACON_VALUE_MAX + 1];
-    const unsigned char  *p, *end;
+    const unsigned char  *p, *end, *whole, *fraction;
 
     if (s.len > CX_BEACON_VALUE_MAX) {
         return 0;
@@ -487,28 +497,37 @@ cx_beacon_value(cx_str_t s, double *value)
         p++;
     }
 
-    n = cx_beacon_digits(p, end);
+    whole = p;
+    nwhole = cx_beacon_digits(p, end);
 
-    if (n == 0) {
+    if (nwhole == 0) {
         return 0;
     }
 
-    p += n;
+    p += nwhole;
+
+    fraction = p;
+    nfraction = 0;
 
     if (p < end && *p == '.') {
-        n = cx_beacon_digits(++p, end);
+        fraction = ++p;
+        nfraction = cx_beacon_digits(p, end);
 
-        if (n == 0) {
+        if (nfraction == 0) {
             return 0;
         }
 
-        p += n;
+        p += nfraction;
     }
+
+    exponent = 0;
 
     if (p < end && (*p == 'e' || *p == 'E')) {
         p++;
+        negative = 0;
 
         if (p < end && (*p == '+' || *p == '-')) {
+            negative = (*p == '-');
             p++;
         }
 
@@ -518,10 +537,25 @@ cx_beacon_value(cx_str_t s, double *value)
             return 0;
         }
 
+        /* past 9999 either way, no digit lands within the limits */
+
+        for (i = 0; i < n && exponent <= 9999; i++) {
+            exponent = exponent * 10 + (p[i] - '0');
+        }
+
+        if (negative) {
+            exponent = -exponent;
+        }
+
         p += n;
     }
 
     if (p != end) {
+        return 0;
+    }
+
+    if (!cx_beacon_value_exact(whole, nwhole, fraction, nfraction, exponent))
+    {
         return 0;
     }
 
@@ -536,7 +570,44 @@ cx_beacon_value(cx_str_t s, double *value)
 
     *value = strtod(text, NULL);
 
-    return isfinite(*value);
+    return isfinite(*value) && fabs(*value) <= CX_BEACON_VALUE_LIMIT;
+}
+
+
+/*
+ * At most CX_BEACON_VALUE_DECIMALS decimals once the exponent has moved
+ * the point: the digits after the point, less the exponent, less the
+ * trailing zeros of all the digits.  Zero has none, whatever its spelling.
+ */
+static int
+cx_beacon_value_exact(const unsigned char *whole, size_t nwhole,
+    const unsigned char *fraction, size_t nfraction, int64_t exponent)
+{
+    size_t   zeros, ndigits;
+    int64_t  decimals;
+
+    ndigits = nwhole + nfraction;
+    zeros = 0;
+
+    while (zeros < nfraction && fraction[nfraction - 1 - zeros] == '0') {
+        zeros++;
+    }
+
+    if (zeros == nfraction) {
+        while (zeros < ndigits && whole[nwhole - 1 - (zeros - nfraction)]
+                                  == '0')
+        {
+            zeros++;
+        }
+    }
+
+    if (zeros == ndigits) {
+        return 1;
+    }
+
+    decimals = (int64_t) nfraction - exponent - (int64_t) zeros;
+
+    return decimals <= CX_BEACON_VALUE_DECIMALS;
 }
 
 

@@ -21,8 +21,11 @@
  * - comment: valid UTF-8 of at most 1,000 code points once decoded;
  * - touchpoint: [A-Za-z0-9_.:-]{1,64}; the caller checks it is configured;
  * - event: [a-z0-9_.-]{1,64};
- * - value: -?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?, at most 64 bytes, finite
- *   as a double (".5", "5.", "+5", "inf", "nan", "1e999" are refused);
+ * - value: -?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?, at most 64 bytes, whose
+ *   number is within +-1,000,000,000 with at most 6 decimals (trailing
+ *   zeros and the exponent counted in: "2.50", "25e-1" and "1.5e3" are
+ *   fine, "1e-7" and "12345678901" are not), as the journey writes it
+ *   exactly (".5", "5.", "+5", "inf", "nan", "1e999" are refused too);
  * - redirect: a path on this host: '/' then not '/' nor '\', printable ASCII
  *   without space or '\' once decoded, at most 2,048 bytes.
  * Every known field is checked wherever it appears, and reported as sent:
@@ -41,6 +44,30 @@
 #define CX_BEACON_VALUE_MAX     64      /* bytes of an event's value */
 #define CX_BEACON_COMMENT_MAX   1000    /* code points of a comment */
 #define CX_BEACON_REDIRECT_MAX  2048    /* bytes of a redirect path */
+#define CX_BEACON_SCALE_MAX     6       /* bytes of a scale: "thumbs" */
+#define CX_BEACON_VALUE_LIMIT   1000000000  /* |value| at most */
+#define CX_BEACON_VALUE_DECIMALS  6     /* decimals of a value at most */
+
+/* bytes the fields the beacon ignores may take (a submit button's name) */
+#define CX_BEACON_OTHER_MAX     1024
+
+/*
+ * The largest valid form, every byte of names and values percent-encoded
+ * ("%XX", three bytes a byte): "name=value&" for each field an event may
+ * carry (score is shorter than event and value, and excludes them), a
+ * comment of 1,000 four-byte characters, plus the fields ignored.
+ */
+#define CX_BEACON_ENCODED(name, bytes)                                       \
+    (3 * (sizeof(name) - 1) + 1 + 3 * (bytes) + 1)
+
+#define CX_BEACON_FORM_MAX                                                   \
+    (CX_BEACON_ENCODED("scale", CX_BEACON_SCALE_MAX)                         \
+     + CX_BEACON_ENCODED("comment", 4 * CX_BEACON_COMMENT_MAX)               \
+     + CX_BEACON_ENCODED("touchpoint", CX_BEACON_NAME_MAX)                   \
+     + CX_BEACON_ENCODED("event", CX_BEACON_NAME_MAX)                        \
+     + CX_BEACON_ENCODED("value", CX_BEACON_VALUE_MAX)                       \
+     + CX_BEACON_ENCODED("redirect", CX_BEACON_REDIRECT_MAX)                 \
+     + CX_BEACON_OTHER_MAX)
 
 
 typedef enum {

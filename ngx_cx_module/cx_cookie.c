@@ -314,6 +314,13 @@ cx_cookie_find(cx_str_t header, cx_str_t name, cx_str_t *value)
                     last--;
                 }
 
+                /* a proxy or framework may quote it, as RFC 6265 allows */
+
+                if (last - v >= 2 && *v == '"' && last[-1] == '"') {
+                    v++;
+                    last--;
+                }
+
                 value->data = v;
                 value->len = last - v;
 

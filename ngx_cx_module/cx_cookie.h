@@ -130,8 +130,10 @@ cx_cookie_status_e cx_cookie_decode(const unsigned char *text, size_t len,
  * keeps each Cookie header apart.  Pairs are separated by ';' (not ','),
  * spaces and tabs around names and values are ignored, and names compare
  * byte for byte, as browsers keep them (RFC 6265): "CX" is not "cx".  The
- * name is a token, as cx_cookie allows.  Returns 1 with *value pointing
- * into the header (quotes, if any, are part of it), or 0.
+ * name is a token, as cx_cookie allows.  A value in a matched pair of
+ * double quotes (cx="...", RFC 6265's cookie-value) is the text between
+ * them; a quote without its pair is part of the value.  Returns 1 with
+ * *value pointing into the header, or 0.
  */
 int cx_cookie_find(cx_str_t header, cx_str_t name, cx_str_t *value);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cx_record.h"
+#include "cx_beacon.h"
 #include "cx_experience.h"
 #include "cx_json.h"
 #include "cx_time.h"
@@ -344,7 +345,7 @@ cx_record_event(cx_record_writer_t *w, const cx_record_t *rec)
         cx_json_key(json, "value");
 
         if (rec->has_value) {
-            cx_json_number(json, rec->value, 6);
+            cx_json_number(json, rec->value, CX_BEACON_VALUE_DECIMALS);
 
         } else {
             cx_json_null(json);

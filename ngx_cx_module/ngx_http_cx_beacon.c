@@ -11,9 +11,6 @@
 #include "ngx_http_cx_module.h"
 
 
-#define NGX_HTTP_CX_BEACON_MAX_BODY  8192
-
-
 static void ngx_http_cx_beacon_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_cx_beacon_read_body(ngx_http_request_t *r,
     ngx_str_t *form);
@@ -22,6 +19,7 @@ static ngx_int_t ngx_http_cx_beacon_accept(ngx_http_request_t *r,
 static ngx_int_t ngx_http_cx_beacon_content_type(ngx_http_request_t *r);
 static ngx_int_t ngx_http_cx_beacon_refuse(ngx_http_request_t *r,
     ngx_uint_t status, ngx_uint_t reason, const char *message);
+static ngx_int_t ngx_http_cx_beacon_too_large(ngx_http_request_t *r);
 static ngx_http_cx_touchpoint_t *ngx_http_cx_beacon_touchpoint(
     ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx, cx_str_t name);
 
@@ -80,15 +78,13 @@ ngx_http_cx_beacon_handler(ngx_http_request_t *r)
                                          "or text/plain");
     }
 
-    if (r->headers_in.content_length_n > NGX_HTTP_CX_BEACON_MAX_BODY) {
+    if (r->headers_in.content_length_n > (off_t) CX_BEACON_FORM_MAX) {
         rc = ngx_http_discard_request_body(r);
         if (rc != NGX_OK) {
             return rc;
         }
 
-        return ngx_http_cx_beacon_refuse(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                                         NGX_HTTP_CX_BEACON_TOO_LARGE,
-                                         "the body is over 8 KiB");
+        return ngx_http_cx_beacon_too_large(r);
     }
 
     r->request_body_in_single_buf = 1;
@@ -112,9 +108,7 @@ ngx_http_cx_beacon_body(ngx_http_request_t *r)
     rc = ngx_http_cx_beacon_read_body(r, &form);
 
     if (rc == NGX_DECLINED) {
-        rc = ngx_http_cx_beacon_refuse(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                                       NGX_HTTP_CX_BEACON_TOO_LARGE,
-                                       "the body is over 8 KiB");
+        rc = ngx_http_cx_beacon_too_large(r);
 
     } else if (rc == NGX_OK) {
         rc = ngx_http_cx_beacon_accept(r, &form);
@@ -150,7 +144,7 @@ ngx_http_cx_beacon_read_body(ngx_http_request_t *r, ngx_str_t *form)
         len += b->in_file ? b->file_last - b->file_pos : b->last - b->pos;
     }
 
-    if (len > NGX_HTTP_CX_BEACON_MAX_BODY) {
+    if (len > (off_t) CX_BEACON_FORM_MAX) {
         return NGX_DECLINED;
     }
 
@@ -165,10 +159,20 @@ ngx_http_cx_beacon_read_body(ngx_http_request_t *r, ngx_str_t *form)
 
     form->data = p;
 
+    /*
+     * A chunked body ends with an empty last buffer whose pos may be NULL:
+     * copying zero bytes from NULL is undefined, so empty buffers are
+     * skipped, in memory and in the file alike.
+     */
+
     for (cl = r->request_body->bufs; cl; cl = cl->next) {
         b = cl->buf;
 
         if (b->in_file) {
+            if (b->file_last == b->file_pos) {
+                continue;
+            }
+
             n = ngx_read_file(b->file, p, b->file_last - b->file_pos,
                               b->file_pos);
             if (n != b->file_last - b->file_pos) {
@@ -177,7 +181,7 @@ ngx_http_cx_beacon_read_body(ngx_http_request_t *r, ngx_str_t *form)
 
             p += n;
 
-        } else {
+        } else if (b->last != b->pos) {
             p = ngx_cpymem(p, b->pos, b->last - b->pos);
         }
     }
@@ -217,23 +221,24 @@ ngx_http_cx_beacon_accept(ngx_http_request_t *r, ngx_str_t *form)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* a named touchpoint must be one of nginx.conf's: labels stay bounded */
+    /*
+     * A named touchpoint must be one of nginx.conf's, for a feedback and an
+     * event alike: labels stay bounded, and a line never says null for a
+     * name it was given.
+     */
+
+    tp = ngx_http_cx_beacon_touchpoint(r, ctx, ctx->beacon.touchpoint);
+
+    if (ctx->beacon.touchpoint.data && tp == NULL) {
+        return ngx_http_cx_beacon_refuse(r, NGX_HTTP_BAD_REQUEST,
+                                         CX_BEACON_BAD_TOUCHPOINT,
+                                   cx_beacon_message(CX_BEACON_BAD_TOUCHPOINT));
+    }
+
+    ctx->touchpoint = tp;
 
     if (ctx->beacon.kind == CX_BEACON_FEEDBACK) {
-        tp = ngx_http_cx_beacon_touchpoint(r, ctx, ctx->beacon.touchpoint);
-
-        if (ctx->beacon.touchpoint.data && tp == NULL) {
-            return ngx_http_cx_beacon_refuse(r, NGX_HTTP_BAD_REQUEST,
-                                             CX_BEACON_BAD_TOUCHPOINT,
-                                   cx_beacon_message(CX_BEACON_BAD_TOUCHPOINT));
-        }
-
-        ctx->touchpoint = tp;
         ngx_http_cx_metrics_feedback(r, tp, ctx->beacon.score);
-
-    } else {
-        ctx->touchpoint = ngx_http_cx_beacon_touchpoint(r, ctx,
-                                                        ctx->beacon.touchpoint);
     }
 
     ctx->beacon_ok = 1;
@@ -336,6 +341,28 @@ ngx_http_cx_beacon_refuse(ngx_http_request_t *r, ngx_uint_t status,
     b->last = p;
 
     return ngx_http_cx_send_text(r, status, "text/plain", b);
+}
+
+
+/* the limit is the largest valid form's size (cx_beacon.h) */
+static ngx_int_t
+ngx_http_cx_beacon_too_large(ngx_http_request_t *r)
+{
+    u_char  *message, *p;
+
+    message = ngx_pnalloc(r->pool, sizeof("the body is over  bytes")
+                                   + NGX_SIZE_T_LEN);
+    if (message == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_sprintf(message, "the body is over %uz bytes",
+                    (size_t) CX_BEACON_FORM_MAX);
+    *p = '\0';
+
+    return ngx_http_cx_beacon_refuse(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                     NGX_HTTP_CX_BEACON_TOO_LARGE,
+                                     (const char *) message);
 }
 
 

@@ -59,7 +59,7 @@ ngx_http_cx_cookie_read(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
         return NGX_OK;
     }
 
-    ngx_http_cx_metrics_cookie_rejected(r, status);
+    ctx->cookie_rejected = status;
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "cx: cookie \"%V\" rejected (%s), a new visitor",
@@ -128,6 +128,16 @@ ngx_http_cx_cookie_set(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
 
     if (secure) {
         p = ngx_cpymem(p, "; Secure", sizeof("; Secure") - 1);
+    }
+
+    /*
+     * A refused cookie counts once for the page view that replaces it, not
+     * for each asset, API call or beacon the browser sends with it meanwhile.
+     */
+
+    if (ctx->cookie_rejected != CX_COOKIE_OK) {
+        ngx_http_cx_metrics_cookie_rejected(r, ctx->cookie_rejected);
+        ctx->cookie_rejected = CX_COOKIE_OK;
     }
 
     return ngx_http_cx_cookie_push(r, cookie, p - cookie);

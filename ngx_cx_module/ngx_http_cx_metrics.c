@@ -108,7 +108,13 @@ ngx_http_cx_metrics_page_view(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
 
     a = ctx->assignments;
 
+    /* a variant forced for QA is no sample of the experiment */
+
     for (i = 0; i < ctx->nassignments; i++) {
+        if (a[i].forced) {
+            continue;
+        }
+
         variants = a[i].experiment->variants.elts;
         variant = a[i].experiment->metric_offset + (a[i].variant - variants);
 

@@ -127,7 +127,7 @@ typedef struct {
 } ngx_http_cx_metrics_t;
 
 
-/* the beacon's reasons, a body over 8 KiB and a body of another type */
+/* the beacon's reasons, a body too large and a body of another type */
 #define NGX_HTTP_CX_BEACON_TOO_LARGE  CX_BEACON_REASONS
 #define NGX_HTTP_CX_BEACON_BAD_TYPE   (CX_BEACON_REASONS + 1)
 #define NGX_HTTP_CX_BEACON_REASONS    (CX_BEACON_REASONS + 2)
@@ -236,6 +236,10 @@ typedef struct {
     ngx_msec_int_t            request_ms;
 
     cx_beacon_t               beacon;             /* when beacon_ok */
+    cx_cookie_status_e        cookie_rejected;    /* why the cookie sent
+                                                     was refused, counted
+                                                     if a page view
+                                                     re-issues it */
 
     ngx_http_cx_loc_conf_t   *resolved_lcf;       /* the level it was
                                                      resolved under */

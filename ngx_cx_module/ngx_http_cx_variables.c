@@ -40,6 +40,7 @@ static ngx_int_t ngx_http_cx_experience_variable(ngx_http_request_t *r,
 static ngx_int_t ngx_http_cx_number(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, ngx_uint_t n);
 static ngx_http_cx_ctx_t *ngx_http_cx_variable_ctx(ngx_http_request_t *r);
+static ngx_uint_t ngx_http_cx_variable_beacon(ngx_http_cx_ctx_t *ctx);
 
 
 static ngx_http_variable_t  ngx_http_cx_vars[] = {
@@ -131,6 +132,14 @@ ngx_http_cx_variable_ctx(ngx_http_request_t *r)
 }
 
 
+/* a request to cx_beacon: the cookie read as it came, nothing advanced */
+static ngx_uint_t
+ngx_http_cx_variable_beacon(ngx_http_cx_ctx_t *ctx)
+{
+    return ctx->resolved_lcf && ctx->resolved_lcf->beacon;
+}
+
+
 static ngx_int_t
 ngx_http_cx_journey_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
@@ -141,10 +150,17 @@ ngx_http_cx_journey_variable(ngx_http_request_t *r,
 
     ctx = ngx_http_cx_variable_ctx(r);
 
-    /* a visitor who sent DNT has a session, but no visitor and no counts */
+    /*
+     * A visitor who sent DNT has a session, but no visitor and no counts.
+     * A beacon has what its cookie says, and nothing without a valid one;
+     * it starts no session.  Empty then, as the journey line's nulls.
+     */
 
     if (ctx == NULL || ctx->bot
-        || (ctx->cookieless && data != NGX_HTTP_CX_VAR_SESSION))
+        || (ctx->cookieless && data != NGX_HTTP_CX_VAR_SESSION)
+        || (ngx_http_cx_variable_beacon(ctx)
+            && ((!ctx->has_prev && !ctx->cookieless)
+                || data == NGX_HTTP_CX_VAR_NEW_SESSION)))
     {
         v->not_found = 1;
         return NGX_OK;
@@ -330,7 +346,9 @@ ngx_http_cx_experience_variable(ngx_http_request_t *r,
 
     ctx = ngx_http_cx_variable_ctx(r);
 
-    if (ctx == NULL) {
+    /* a beacon is no page view: nothing to judge, as its line says */
+
+    if (ctx == NULL || ngx_http_cx_variable_beacon(ctx)) {
         v->not_found = 1;
         return NGX_OK;
     }
@@ -339,6 +357,12 @@ ngx_http_cx_experience_variable(ngx_http_request_t *r,
 
     if (data == NGX_HTTP_CX_VAR_EXPERIENCE) {
         name = cx_experience_name(ctx->experience);
+
+        if (name == NULL) {
+            v->not_found = 1;
+            return NGX_OK;
+        }
+
         v->data = (u_char *) name;
         v->len = ngx_strlen(name);
 

@@ -439,6 +439,97 @@ subtest 'nginx -t errors' => sub {
         'cx_secret is required');
 };
 
+subtest 'a quoted cookie value (RFC 6265) is the same cookie' => sub {
+    my $q = CX::Test->new;
+    $q->start(site());
+
+    my $r = page($q, '/first');
+    my $value = CX::Test::cookie_value($r);
+    my ($first) = $q->journey(1);
+
+    $r = page($q, '/quoted', Cookie => "a=1; cx=\"$value\"; b=2");
+    my ($quoted) = ($q->journey(2))[1];
+    is($quoted->{visitor}, $first->{visitor}, 'the same visitor');
+    is($quoted->{session}, $first->{session}, 'the same session');
+    is($quoted->{seq}, 2, 'the next page of it');
+    is($r->{headers}{'x-seq'}, 2, '$cx_seq too');
+
+    # only a matched pair: a quote alone is a bad cookie
+    page($q, '/half', Cookie => "cx=\"$value");
+    my ($half) = ($q->journey(3))[2];
+    isnt($half->{visitor}, $first->{visitor}, 'one quote: a new visitor');
+
+    is(count_rejections($q), 1, 'only the unmatched quote rejected');
+    like($q->read_file('logs/error.log'),
+        qr/cookie "cx" rejected \(bad_base64\)[^\n]*"GET \/half /,
+        'as bad base64');
+
+    $q->stop;
+};
+
+subtest 'a refused cookie counts once, on the page view that replaces it'
+    => sub {
+    my $m = CX::Test->new;
+    $m->start(<<'CONF');
+    cx on;
+    cx_secret %%SECRET%%;
+    cx_log %%PREFIX%%/logs/cx.log flush=50ms;
+    cx_metrics_zone cx 1m;
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        default_type text/html;
+
+        location / {
+            return 200 "<p>page</p>";
+        }
+
+        location /api/ {
+            proxy_pass http://127.0.0.1:%%PORT_backend%%;
+        }
+
+        location = /cx/feedback {
+            cx_beacon;
+        }
+
+        location = /metrics {
+            cx_metrics;
+        }
+    }
+CONF
+    $m->echo_backend;
+
+    my $value = CX::Test::cookie_value(page($m, '/'));
+    my $forged = flip($value, 30);
+
+    # a page's proxied API calls (POSTs: no page views) and a beacon, all
+    # with the forged cookie
+    for my $n (1 .. 5) {
+        my $r = $m->request('POST', "/api/$n", content => '{}', headers => [
+            'User-Agent' => $CHROME, with_cookie($forged)]);
+        like($r->{content}, qr/"uri":"\/api\/$n"/, "API call $n proxied");
+    }
+    is(page($m, '/cx/feedback?score=4', with_cookie($forged))->{status}, 204,
+        'a beacon');
+
+    my $metrics = $m->get('/metrics')->{content};
+    like($metrics, qr/^cx_cookie_rejected_total\{reason="bad_tag"\} 0$/m,
+        'nothing counted without a page view');
+
+    my $r = page($m, '/page', with_cookie($forged));
+    ok(defined CX::Test::cookie_value($r), 'the page view re-issues it');
+    $m->request('POST', '/api/after', content => '{}', headers => [
+        'User-Agent' => $CHROME, with_cookie($forged)]);
+
+    $metrics = $m->get('/metrics')->{content};
+    like($metrics, qr/^cx_cookie_rejected_total\{reason="bad_tag"\} 1$/m,
+        'counted once, for that page view');
+    is(count_rejections($m), 8, 'while each request logs its info line')
+        or diag($m->read_file('logs/error.log'));
+
+    $m->stop;
+};
+
 done_testing();
 
 sub flip {

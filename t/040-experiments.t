@@ -457,4 +457,66 @@ CONF
     }
 };
 
+subtest 'visitors forced for QA are left out of experiment metrics' => sub {
+    my $m = CX::Test->new;
+    $m->start(<<'CONF');
+    cx on;
+    cx_secret %%SECRET%%;
+    cx_log %%PREFIX%%/logs/cx.log flush=50ms;
+    cx_metrics_zone cx 1m;
+    cx_experiment_override cx_force;
+    cx_touchpoint ~^/done$ done goal;
+    cx_experiment checkout {
+        50% A;
+        * B;
+    }
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        default_type text/html;
+
+        location / {
+            return 200 "<p>page</p>";
+        }
+
+        location = /metrics {
+            cx_metrics;
+        }
+    }
+CONF
+
+    # one visitor as assigned: a page view, then the goal
+    my $r = $m->get('/');
+    my $cookie = CX::Test::cookie_value($r);
+    $m->get('/done', Cookie => "cx=$cookie");
+    my @l = $m->journey(2);
+    my $variant = $l[0]{experiments}{checkout};
+    my $other = $variant eq 'A' ? 'B' : 'A';
+
+    # another forced into the other variant: a page view, then the goal
+    $r = $m->get("/?cx_force=checkout:$other");
+    my $forced = CX::Test::cookie_value($r);
+    $m->get('/done', Cookie => "cx=$forced");
+    @l = $m->journey(4);
+    is_deeply([map { $_->{forced} } @l[2, 3]], [['checkout'], ['checkout']],
+        'the forced visitor\'s lines say forced');
+    is($l[3]{experiments}{checkout}, $other, 'in the variant forced');
+
+    is_deeply(checkout_counts($m, 'exposures'), { $variant => 2, $other => 0 },
+        'exposures: the assigned visitor\'s two page views only');
+    is_deeply(checkout_counts($m, 'goals'), { $variant => 1, $other => 0 },
+        'goals: the assigned visitor\'s only');
+
+    $m->stop;
+};
+
 done_testing();
+
+# cx_experiment_<series>_total of experiment checkout: { variant => count }
+sub checkout_counts {
+    my ($t, $series) = @_;
+    my $text = $t->get('/metrics')->{content};
+    my %n = $text =~ /^cx_experiment_${series}_total
+        \{experiment="checkout",variant="(\w+)"\}\ (\d+)$/mgx;
+    return \%n;
+}

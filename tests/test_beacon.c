@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "cx_beacon.h"
+#include "cx_json.h"
 
 
 #define FORM_MAX  8192
@@ -411,7 +412,6 @@ test_value_forms(void **state)
     assert_value("1E-2", 0.01);
     assert_value("0", 0.0);
     assert_value("007", 7.0);
-    assert_value("1e-400", 0.0);
     assert_value("0.25000000000000000000000000000000000000"
                  "000000000000000000000000", 0.25);
 
@@ -446,6 +446,134 @@ test_value_forms(void **state)
     assert_bad_value("1%00");
     assert_bad_value("0.25000000000000000000000000000000000000"
                      "0000000000000000000000000");
+}
+
+
+/* the value as the journey writes it */
+static void
+assert_written(const char *text, const char *written)
+{
+    char           form[128];
+    unsigned char  buf[64];
+    cx_json_t      json;
+
+    snprintf(form, sizeof(form), "event=e&value=%s", text);
+    assert_string_equal(parse(form), "ok");
+
+    cx_json_init(&json, buf, sizeof(buf));
+    cx_json_number(&json, beacon.value, CX_BEACON_VALUE_DECIMALS);
+    assert_false(json.overflow);
+    assert_int_equal(cx_json_length(&json), strlen(written));
+    assert_memory_equal(buf, written, strlen(written));
+}
+
+
+/*
+ * What the journey can write exactly is accepted and written as sent: up
+ * to 1e9 either way, 6 decimals at most; the rest is refused, never null
+ * nor rounded in the line.
+ */
+static void
+test_value_exact(void **state)
+{
+    assert_written("1000000000", "1000000000");
+    assert_written("-1000000000", "-1000000000");
+    assert_written("1e9", "1000000000");
+    assert_written("999999999.999999", "999999999.999999");
+    assert_written("-999999999.999999", "-999999999.999999");
+    assert_written("123456789.123456", "123456789.123456");
+    assert_written("0.000001", "0.000001");
+    assert_written("-0.000001", "-0.000001");
+    assert_written("1e-6", "0.000001");
+    assert_written("10e-7", "0.000001");
+    assert_written("0.1", "0.1");
+    assert_written("2.50", "2.5");
+    assert_written("25e-1", "2.5");
+    assert_written("1.5e3", "1500");
+    assert_written("100.0e-4", "0.01");
+    assert_written("1000e-3", "1");
+    assert_written("12345.678900", "12345.6789");
+    assert_written("0.0000000", "0");
+    assert_written("0e99999", "0");
+    assert_written("0e-99999", "0");
+    assert_written("-0", "0");
+    assert_written("000000000000000000000000000000000001.5", "1.5");
+
+    /* too large to write */
+    assert_bad_value("1e308");
+    assert_bad_value("-1e308");
+    assert_bad_value("12345678901");
+    assert_bad_value("9999999999.5");
+    assert_bad_value("1000000001");
+    assert_bad_value("1000000000.000001");
+    assert_bad_value("1e10");
+    assert_bad_value("1e99999999999999999999");
+
+    /* more decimals than it writes */
+    assert_bad_value("0.0000001");
+    assert_bad_value("1e-7");
+    assert_bad_value("-1e-7");
+    assert_bad_value("1.0000001");
+    assert_bad_value("123456789.1234567");
+    assert_bad_value("1e-400");
+    assert_bad_value("1e-99999999999999999999");
+    assert_bad_value("100.0e-9");
+}
+
+
+/*
+ * Random values of 0 to 6 decimals within the limits, sent with their
+ * trailing zeros: each is written as sent, less those zeros.
+ */
+static void
+test_value_round_trip(void **state)
+{
+    int       i, d, len;
+    char      text[48], written[48];
+    uint64_t  k, scale, limit, whole, fraction, seed;
+
+    seed = 88172645463325252ull;
+
+    for (i = 0; i < 100000; i++) {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+
+        d = (int) (seed % (CX_BEACON_VALUE_DECIMALS + 1));
+
+        for (scale = 1, len = 0; len < d; len++) {
+            scale *= 10;
+        }
+
+        limit = (uint64_t) CX_BEACON_VALUE_LIMIT * scale;
+        k = (seed >> 8) % (limit + 1);
+        whole = k / scale;
+        fraction = k % scale;
+
+        len = snprintf(text, sizeof(text), "%s%llu", (seed >> 63) ? "-" : "",
+                       (unsigned long long) whole);
+
+        if (d) {
+            snprintf(text + len, sizeof(text) - len, ".%0*llu", d,
+                     (unsigned long long) fraction);
+        }
+
+        while (d && fraction % 10 == 0) {
+            fraction /= 10;
+            d--;
+        }
+
+        len = snprintf(written, sizeof(written), "%s%llu",
+                       (seed >> 63) && k ? "-" : "",
+                       (unsigned long long) whole);
+
+        if (d) {
+            snprintf(written + len, sizeof(written) - len, ".%0*llu", d,
+                     (unsigned long long) fraction);
+        }
+
+        assert_written(text, written);
+    }
 }
 
 
@@ -550,6 +678,91 @@ test_other_kind_fields(void **state)
 }
 
 
+/* every byte as "%XX" */
+static size_t
+encode_all(char *p, const char *bytes, size_t n)
+{
+    size_t  i;
+
+    for (i = 0; i < n; i++) {
+        sprintf(p + 3 * i, "%%%02X", (unsigned char) bytes[i]);
+    }
+
+    return 3 * n;
+}
+
+
+static size_t
+encode_field(char *p, const char *name, const char *value, size_t n)
+{
+    size_t  len;
+
+    len = encode_all(p, name, strlen(name));
+    p[len++] = '=';
+    len += encode_all(p + len, value, n);
+    p[len++] = '&';
+
+    return len;
+}
+
+
+/*
+ * The largest valid form, built field by field at every limit with every
+ * byte encoded, fits CX_BEACON_FORM_MAX with the room left for fields the
+ * beacon ignores; and is valid.
+ */
+static void
+test_form_max(void **state)
+{
+    int     i;
+    char   *form, *value;
+    size_t  len;
+
+    form = malloc(CX_BEACON_FORM_MAX);
+    value = malloc(4 * CX_BEACON_COMMENT_MAX);
+    assert_non_null(form);
+    assert_non_null(value);
+
+    len = encode_field(form, "scale", "thumbs", CX_BEACON_SCALE_MAX);
+
+    for (i = 0; i < CX_BEACON_COMMENT_MAX; i++) {
+        memcpy(value + 4 * i, "\xf0\x9f\x98\x80", 4);      /* U+1F600 */
+    }
+
+    len += encode_field(form + len, "comment", value,
+                        4 * CX_BEACON_COMMENT_MAX);
+
+    memset(value, 'a', CX_BEACON_NAME_MAX);
+    len += encode_field(form + len, "touchpoint", value, CX_BEACON_NAME_MAX);
+    len += encode_field(form + len, "event", value, CX_BEACON_NAME_MAX);
+
+    /* 1.000...: the longest value, and a valid one */
+    memset(value, '0', CX_BEACON_VALUE_MAX);
+    memcpy(value, "1.", 2);
+    len += encode_field(form + len, "value", value, CX_BEACON_VALUE_MAX);
+
+    memset(value, 'a', CX_BEACON_REDIRECT_MAX);
+    value[0] = '/';
+    len += encode_field(form + len, "redirect", value,
+                        CX_BEACON_REDIRECT_MAX);
+
+    assert_int_equal(len + CX_BEACON_OTHER_MAX, CX_BEACON_FORM_MAX);
+
+    /* a score is shorter than the event and value it excludes */
+    assert_true(CX_BEACON_ENCODED("score", 2)
+                < CX_BEACON_ENCODED("event", CX_BEACON_NAME_MAX)
+                  + CX_BEACON_ENCODED("value", CX_BEACON_VALUE_MAX));
+
+    assert_string_equal(parse_bytes(form, len - 1), "ok");
+    assert_int_equal(beacon.comment.len, 4 * CX_BEACON_COMMENT_MAX);
+    assert_int_equal(beacon.redirect.len, CX_BEACON_REDIRECT_MAX);
+    assert_true(beacon.value == 1.0);
+
+    free(value);
+    free(form);
+}
+
+
 static void
 test_scratch(void **state)
 {
@@ -624,11 +837,14 @@ main(void)
         cmocka_unit_test(test_touchpoint),
         cmocka_unit_test(test_event),
         cmocka_unit_test(test_value_forms),
+        cmocka_unit_test(test_value_exact),
+        cmocka_unit_test(test_value_round_trip),
         cmocka_unit_test(test_redirect_accepted),
         cmocka_unit_test(test_redirect_refused),
         cmocka_unit_test(test_precedence),
         cmocka_unit_test(test_other_kind_fields),
         cmocka_unit_test(test_scratch),
+        cmocka_unit_test(test_form_max),
         cmocka_unit_test(test_names),
     };
 

@@ -126,8 +126,18 @@ test_no_equals_sign(void **state)
 static void
 test_quotes_and_commas(void **state)
 {
-    /* quotes are the value's: ours never has them, decoding refuses them */
-    assert_found(str("cx=\"abc\""), "cx", 3, 5);
+    /* a matched pair of double quotes is no part of the value (RFC 6265) */
+    assert_found(str("cx=\"abc\""), "cx", 4, 3);
+    assert_found(str("a=1; cx=\"abc\"; b=2"), "cx", 9, 3);
+    assert_found(str("cx= \"abc\" "), "cx", 5, 3);
+    assert_found(str("cx=\"\""), "cx", 4, 0);
+
+    /* one quote alone, or quotes inside, are the value's: decoding refuses */
+    assert_found(str("cx=\"abc"), "cx", 3, 4);
+    assert_found(str("cx=abc\""), "cx", 3, 4);
+    assert_found(str("cx=\""), "cx", 3, 1);
+    assert_found(str("cx=a\"b\"c"), "cx", 3, 5);
+    assert_found(str("cx=\"\"abc\"\""), "cx", 4, 5);
 
     /* ',' separates nothing (RFC 6265): the pair is "a=1, cx=2" */
     assert_missing(str("a=1, cx=2"), "cx");

@@ -4,7 +4,8 @@
  * stays inside its buffers and gives the same answer twice; an accepted form
  * holds only what the rules allow (checked here by rules written apart from
  * cx_beacon.c), its strings lie in scratch, a bad escape is never accepted,
- * and what was accepted, encoded again, parses to the same values.
+ * what was accepted, encoded again, parses to the same values, and an
+ * accepted value is written by the journey's writer as the same number.
  */
 
 
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "cx_beacon.h"
+#include "cx_json.h"
 
 
 static const int64_t  scale_min[CX_SCALE_COUNT] = { 1, 0, 0, 1 };
@@ -230,8 +232,10 @@ check_accepted(const cx_beacon_t *b, const unsigned char *scratch,
     const unsigned char *data, size_t size)
 {
     long    n;
-    char    text[80];
-    double  d;
+    char           text[80], *end;
+    double         d;
+    cx_json_t      json;
+    unsigned char  written[48];
 
     if (!placed(b->comment, scratch, data, size)
         || !placed(b->touchpoint, scratch, data, size)
@@ -296,6 +300,17 @@ check_accepted(const cx_beacon_t *b, const unsigned char *scratch,
 
         if (memcmp(&d, &b->value, sizeof(double)) != 0) {
             fail("value differs from its text", data, size);
+        }
+
+        /* the journey writes it exactly: the same number, never null */
+
+        cx_json_init(&json, written, sizeof(written) - 1);
+        cx_json_number(&json, b->value, CX_BEACON_VALUE_DECIMALS);
+        written[cx_json_length(&json)] = '\0';
+        d = strtod((char *) written, &end);
+
+        if (json.overflow || *end != '\0' || d != b->value) {
+            fail("value not written exactly", data, size);
         }
     }
 
