@@ -136,6 +136,7 @@ my %merged = (
                         'Bredband2 AB'],
     '216.160.83.56' => ['US', 'WA', 'Milton', 47.2513, -122.3149, 209, undef],
     '2001:218::1'   => ['JP', undef, undef, 35.68536, 139.75309, undef, undef],
+    '217.65.48.1'   => ['GI', (undef) x 6],    # in Country, not in City
     '127.0.0.1'     => [(undef) x 7],
 );
 my @addresses = sort keys %merged;
@@ -192,6 +193,7 @@ subtest 'lat and lon come from one entry or not at all' => sub {
     # the good database, in both orders
     my %no_asn = map { $_ => [@{ $merged{$_} }[0 .. 4], undef, undef] }
         keys %merged;
+    $no_asn{'217.65.48.1'} = [(undef) x 7];
     for my $order ([qw(GeoIP2-City-Test GeoIP2-City-Test-Broken-Double-Format)],
         [qw(GeoIP2-City-Test-Broken-Double-Format GeoIP2-City-Test)])
     {
@@ -213,6 +215,7 @@ subtest 'lat and lon come from one entry or not at all' => sub {
     merged_answers([qw(GeoIP2-City-Test-Broken-Double-Format)], \%half);
 
     # with the Country database, which has no location: the same
+    $half{'217.65.48.1'} = ['GI', (undef) x 6];
     for my $order ([qw(GeoIP2-Country-Test GeoIP2-City-Test-Broken-Double-Format)],
         [qw(GeoIP2-City-Test-Broken-Double-Format GeoIP2-Country-Test)])
     {
