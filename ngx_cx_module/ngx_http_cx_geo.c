@@ -13,8 +13,15 @@
 #include <maxminddb.h>
 
 
-#define NGX_HTTP_CX_GEO_CITY         0    /* City or Country: location */
-#define NGX_HTTP_CX_GEO_ASN          1
+/*
+ * The kinds of database, the most specific first: the databases are kept in
+ * this order (then by path), and each field comes from the first of them
+ * that has it, whatever the order of the directives.
+ */
+#define NGX_HTTP_CX_GEO_ASN          0    /* asn and as_org only */
+#define NGX_HTTP_CX_GEO_CITY         1    /* City, Enterprise */
+#define NGX_HTTP_CX_GEO_COUNTRY      2
+#define NGX_HTTP_CX_GEO_OTHER        3    /* another: location, last */
 
 #define NGX_HTTP_CX_GEO_ERROR_EVERY  60   /* seconds between two alerts */
 
@@ -51,8 +58,12 @@ struct ngx_http_cx_geoip_s {
 };
 
 
+static ngx_uint_t ngx_http_cx_geo_answered(ngx_http_cx_geo_t *geo,
+    ngx_http_cx_geoip_t *db);
 static void ngx_http_cx_geo_lookup_db(ngx_http_request_t *r,
     ngx_http_cx_geoip_t *db, ngx_http_cx_geo_t *geo);
+static void ngx_http_cx_geo_location(ngx_http_request_t *r,
+    ngx_http_cx_geoip_t *db, MMDB_entry_s *entry, ngx_http_cx_geo_t *geo);
 static ngx_str_t ngx_http_cx_geo_string(ngx_http_request_t *r,
     ngx_http_cx_geoip_t *db, MMDB_entry_s *entry, const char *const *path);
 static ngx_int_t ngx_http_cx_geo_value(ngx_http_request_t *r,
@@ -64,6 +75,9 @@ static void ngx_http_cx_geo_check(ngx_log_t *log, ngx_http_cx_geoip_t *db);
 static int ngx_http_cx_geo_open(ngx_http_cx_geoip_t *db, MMDB_s *mmdb,
     ngx_file_info_t *fi);
 static void ngx_http_cx_geo_cleanup(void *data);
+static ngx_uint_t ngx_http_cx_geo_kind(MMDB_s *mmdb);
+static ngx_int_t ngx_http_cx_geo_before(ngx_http_cx_geoip_t *a,
+    ngx_http_cx_geoip_t *b);
 static ngx_http_cx_geo_cached_t *ngx_http_cx_geo_cache_slot(
     ngx_http_request_t *r);
 static ngx_int_t ngx_http_cx_geo_cache_get(ngx_http_request_t *r,
@@ -147,7 +161,9 @@ ngx_http_cx_geo(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
     }
 
     for (i = 0; i < mcf->geoip->nelts; i++) {
-        ngx_http_cx_geo_lookup_db(r, db[i], &ctx->geo);
+        if (!ngx_http_cx_geo_answered(&ctx->geo, db[i])) {
+            ngx_http_cx_geo_lookup_db(r, db[i], &ctx->geo);
+        }
     }
 
     if (slot) {
@@ -300,7 +316,24 @@ ngx_http_cx_geo_init_process(ngx_cycle_t *cycle)
 }
 
 
-/* one tree lookup; every field then comes from its entry */
+/* a more specific database gave all this one could give */
+static ngx_uint_t
+ngx_http_cx_geo_answered(ngx_http_cx_geo_t *geo, ngx_http_cx_geoip_t *db)
+{
+    if (db->kind == NGX_HTTP_CX_GEO_ASN) {
+        return geo->asn != CX_NONE;
+    }
+
+    return geo->country.len && geo->region.len && geo->city.len
+           && geo->has_location;
+}
+
+
+/*
+ * One tree lookup; from its entry, the fields no database before this one
+ * had.  Fields that belong together come from one entry or not at all:
+ * lat with lon, as_org with its asn.
+ */
 static void
 ngx_http_cx_geo_lookup_db(ngx_http_request_t *r, ngx_http_cx_geoip_t *db,
     ngx_http_cx_geo_t *geo)
@@ -333,36 +366,69 @@ ngx_http_cx_geo_lookup_db(ngx_http_request_t *r, ngx_http_cx_geoip_t *db,
             == NGX_OK)
         {
             geo->asn = data.uint32;
+            geo->as_org = ngx_http_cx_geo_string(r, db, &result.entry,
+                                                 ngx_http_cx_geo_as_org);
         }
 
-        geo->as_org = ngx_http_cx_geo_string(r, db, &result.entry,
-                                             ngx_http_cx_geo_as_org);
         return;
     }
 
-    geo->country = ngx_http_cx_geo_string(r, db, &result.entry,
-                                          ngx_http_cx_geo_country);
-    geo->region = ngx_http_cx_geo_string(r, db, &result.entry,
-                                         ngx_http_cx_geo_region);
-    geo->city = ngx_http_cx_geo_string(r, db, &result.entry,
-                                       ngx_http_cx_geo_city);
+    if (geo->country.len == 0) {
+        geo->country = ngx_http_cx_geo_string(r, db, &result.entry,
+                                              ngx_http_cx_geo_country);
+    }
 
-    if (ngx_http_cx_geo_value(r, db, &result.entry, ngx_http_cx_geo_latitude,
+    if (geo->region.len == 0) {
+        geo->region = ngx_http_cx_geo_string(r, db, &result.entry,
+                                             ngx_http_cx_geo_region);
+    }
+
+    if (geo->city.len == 0) {
+        geo->city = ngx_http_cx_geo_string(r, db, &result.entry,
+                                           ngx_http_cx_geo_city);
+    }
+
+    if (!geo->has_location) {
+        ngx_http_cx_geo_location(r, db, &result.entry, geo);
+    }
+}
+
+
+/* lat and lon of one entry, both on the globe, or neither */
+static void
+ngx_http_cx_geo_location(ngx_http_request_t *r, ngx_http_cx_geoip_t *db,
+    MMDB_entry_s *entry, ngx_http_cx_geo_t *geo)
+{
+    double             lat, lon;
+    MMDB_entry_data_s  data;
+
+    if (ngx_http_cx_geo_value(r, db, entry, ngx_http_cx_geo_latitude,
                               MMDB_DATA_TYPE_DOUBLE, &data)
         != NGX_OK)
     {
         return;
     }
 
-    geo->lat = data.double_value;
+    lat = data.double_value;
 
-    if (ngx_http_cx_geo_value(r, db, &result.entry, ngx_http_cx_geo_longitude,
+    if (ngx_http_cx_geo_value(r, db, entry, ngx_http_cx_geo_longitude,
                               MMDB_DATA_TYPE_DOUBLE, &data)
-        == NGX_OK)
+        != NGX_OK)
     {
-        geo->lon = data.double_value;
-        geo->has_location = 1;
+        return;
     }
+
+    lon = data.double_value;
+
+    /* written this way round, NaN is refused too */
+
+    if (!(lat >= -90.0 && lat <= 90.0 && lon >= -180.0 && lon <= 180.0)) {
+        return;
+    }
+
+    geo->lat = lat;
+    geo->lon = lon;
+    geo->has_location = 1;
 }
 
 
@@ -603,7 +669,7 @@ ngx_http_cx_geoip2_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_uint_t             i;
     ngx_file_info_t        fi;
     ngx_pool_cleanup_t    *cln;
-    ngx_http_cx_geoip_t   *db, **slot;
+    ngx_http_cx_geoip_t   *db, **dbs, **slot;
 
     value = cf->args->elts;
 
@@ -671,10 +737,7 @@ ngx_http_cx_geoip2_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     cln->handler = ngx_http_cx_geo_cleanup;
     cln->data = db;
 
-    /* the kind is the database's own word, not its file name */
-
-    db->kind = ngx_strstr(db->mmdb->metadata.database_type, "ASN")
-               ? NGX_HTTP_CX_GEO_ASN : NGX_HTTP_CX_GEO_CITY;
+    db->kind = ngx_http_cx_geo_kind(db->mmdb);
 
     if (mcf->geoip == NULL) {
         mcf->geoip = ngx_array_create(cf->pool, 2,
@@ -689,9 +752,58 @@ ngx_http_cx_geoip2_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    /* kept in precedence order, so that the directives' order is not */
+
+    dbs = mcf->geoip->elts;
+
+    while (slot > dbs && ngx_http_cx_geo_before(db, slot[-1])) {
+        slot[0] = slot[-1];
+        slot--;
+    }
+
     *slot = db;
 
     return NGX_CONF_OK;
+}
+
+
+/* the kind is the database's own word, not its file name */
+static ngx_uint_t
+ngx_http_cx_geo_kind(MMDB_s *mmdb)
+{
+    const char  *type;
+
+    type = mmdb->metadata.database_type;
+
+    if (type == NULL) {
+        return NGX_HTTP_CX_GEO_OTHER;
+    }
+
+    if (ngx_strstr(type, "ASN")) {
+        return NGX_HTTP_CX_GEO_ASN;
+    }
+
+    if (ngx_strstr(type, "City") || ngx_strstr(type, "Enterprise")) {
+        return NGX_HTTP_CX_GEO_CITY;
+    }
+
+    if (ngx_strstr(type, "Country")) {
+        return NGX_HTTP_CX_GEO_COUNTRY;
+    }
+
+    return NGX_HTTP_CX_GEO_OTHER;
+}
+
+
+/* the more specific kind first; of two of a kind, the path first in bytes */
+static ngx_int_t
+ngx_http_cx_geo_before(ngx_http_cx_geoip_t *a, ngx_http_cx_geoip_t *b)
+{
+    if (a->kind != b->kind) {
+        return a->kind < b->kind;
+    }
+
+    return ngx_strcmp(a->path.data, b->path.data) < 0;
 }
 
 

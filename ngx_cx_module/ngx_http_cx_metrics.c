@@ -6,37 +6,65 @@
  *
  * Every series is known at config time (labels are bounded by nginx.conf:
  * touchpoints and experiments are named there, anything else is "other").
- * The zone keeps one counter per series, found by the series' text, so that
- * a reload finds its counters again, even when the configuration changed.
+ * The zone is a table of slots, one counter each, found by the series' key
+ * so that a reload finds its counters again, even when the configuration
+ * changed; a reload frees the slots of the series it no longer has.  The
+ * table's size follows from the zone's alone, so nginx -t and a reload
+ * judge alike whether a configuration's series fit.
  */
 
 
 #include "ngx_http_cx_metrics.h"
+#include "cx_siphash.h"
 
 
-/* a counter in the zone: found again by its key after a reload */
-typedef struct ngx_http_cx_counter_s  ngx_http_cx_counter_t;
-
-struct ngx_http_cx_counter_s {
+/*
+ * A counter.  Slots never move and hold no pointer: a worker of an older
+ * configuration that still counts (a request ending after a reload) adds to
+ * a slot's value and nothing else, even once the slot is reused.
+ */
+typedef struct {
     ngx_atomic_t              value;
-    ngx_http_cx_counter_t    *next;
-    size_t                    len;
-    u_char                    key[1];
-};
+    uint64_t                  key;        /* the series' key; 0: free */
+} ngx_http_cx_slot_t;
 
 
 typedef struct {
-    ngx_http_cx_counter_t    *counters;
+    ngx_uint_t                nslots;
+    ngx_uint_t                next;       /* where to look for a free one */
+    ngx_http_cx_slot_t        slots[1];
 } ngx_http_cx_metrics_shm_t;
+
+
+#define NGX_HTTP_CX_NO_SLOT  ((ngx_uint_t) -1)
+
+
+/* a used slot of the zone, to find it by key while it is reconfigured */
+typedef struct {
+    uint64_t                  key;
+    ngx_uint_t                slot;
+} ngx_http_cx_slot_index_t;
 
 
 static ngx_int_t ngx_http_cx_metrics_init_zone(ngx_shm_zone_t *shm_zone,
     void *data);
-static ngx_atomic_t *ngx_http_cx_counter(ngx_slab_pool_t *shpool,
-    ngx_http_cx_metrics_shm_t *shm, ngx_str_t *name, ngx_str_t *labels);
+static ngx_uint_t ngx_http_cx_metrics_capacity(size_t size);
+static ngx_int_t ngx_http_cx_metrics_assign(ngx_shm_zone_t *shm_zone,
+    ngx_http_cx_metrics_shm_t *shm, ngx_http_cx_metrics_t *m);
+static ngx_uint_t ngx_http_cx_slot_take(ngx_http_cx_metrics_shm_t *shm);
+static uint64_t ngx_http_cx_series_key(ngx_http_cx_series_t *series);
+static int ngx_libc_cdecl ngx_http_cx_slot_index_cmp(const void *one,
+    const void *two);
+static ngx_http_cx_slot_index_t *ngx_http_cx_slot_find(
+    ngx_http_cx_slot_index_t *index, ngx_uint_t n, uint64_t key);
 static void ngx_http_cx_count(ngx_http_cx_metrics_t *m, ngx_uint_t index,
     ngx_atomic_int_t n);
 static ngx_int_t ngx_http_cx_metrics_handler(ngx_http_request_t *r);
+
+
+/* any fixed key: the series' keys need only be the same at every reload */
+static const u_char  ngx_http_cx_series_secret[CX_SIPHASH_KEY_LEN] =
+    "cx metrics slot";
 
 
 /* what one journey line adds up to */
@@ -263,30 +291,76 @@ ngx_http_cx_metrics_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     m->zone->init = ngx_http_cx_metrics_init_zone;
     m->zone->data = mcf;
 
+    m->file = cf->conf_file->file.name.data;
+    m->line = cf->conf_file->line;
+
     mcf->metrics = m;
 
     return NGX_CONF_OK;
 }
 
 
-/* the series, built once the whole http{} block is known */
+/*
+ * The series, built once the whole http{} block is known, and whether the
+ * zone holds them: nginx -t says what a reload would.
+ */
 ngx_int_t
 ngx_http_cx_metrics_postconfiguration(ngx_conf_t *cf)
 {
+    ngx_uint_t                capacity;
+    ngx_http_cx_metrics_t    *m;
     ngx_http_cx_main_conf_t  *mcf;
 
     mcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_cx_module);
+    m = mcf->metrics;
 
-    if (mcf->metrics == NULL) {
+    if (m == NULL) {
         return NGX_OK;
     }
 
-    return ngx_http_cx_metrics_build(cf, mcf->metrics, mcf);
+    if (ngx_http_cx_metrics_build(cf, m, mcf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    capacity = ngx_http_cx_metrics_capacity(m->zone->shm.size);
+
+    if (m->series->nelts > capacity) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "cx_metrics_zone \"%V\" is too small for its %ui "
+                      "series, it holds %ui, in %s:%ui",
+                      &m->zone->shm.name, m->series->nelts, capacity,
+                      m->file, m->line);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
 }
 
 
 /*
- * Runs in the master at every (re)configuration: a counter for each series,
+ * How many slots a zone of this size holds: what is left after what the
+ * slab allocator keeps for itself (its pool, a page descriptor per page, a
+ * page of alignment), taken with a margin so that the one allocation of the
+ * table always succeeds.  The zone's size alone decides it.
+ */
+static ngx_uint_t
+ngx_http_cx_metrics_capacity(size_t size)
+{
+    size_t  reserved;
+
+    reserved = size / 128 + 2 * ngx_pagesize
+               + offsetof(ngx_http_cx_metrics_shm_t, slots);
+
+    if (size <= reserved) {
+        return 0;
+    }
+
+    return (size - reserved) / sizeof(ngx_http_cx_slot_t);
+}
+
+
+/*
+ * Runs in the master at every (re)configuration: a slot for each series,
  * the one the previous configuration used when its key is the same.
  */
 static ngx_int_t
@@ -294,9 +368,8 @@ ngx_http_cx_metrics_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 {
     ngx_http_cx_main_conf_t *mcf = shm_zone->data;
 
-    ngx_uint_t                  i;
+    ngx_uint_t                  nslots;
     ngx_slab_pool_t            *shpool;
-    ngx_http_cx_series_t       *series;
     ngx_http_cx_metrics_t      *m;
     ngx_http_cx_metrics_shm_t  *shm;
 
@@ -307,28 +380,25 @@ ngx_http_cx_metrics_init_zone(ngx_shm_zone_t *shm_zone, void *data)
         shm = shpool->data;
 
     } else {
-        shm = ngx_slab_alloc(shpool, sizeof(ngx_http_cx_metrics_shm_t));
+        nslots = ngx_http_cx_metrics_capacity(shm_zone->shm.size);
+
+        shm = ngx_slab_calloc(shpool,
+                              offsetof(ngx_http_cx_metrics_shm_t, slots)
+                              + nslots * sizeof(ngx_http_cx_slot_t));
         if (shm == NULL) {
+            ngx_log_error(NGX_LOG_EMERG, shm_zone->shm.log, 0,
+                          "cx_metrics_zone \"%V\": no room for %ui slots",
+                          &shm_zone->shm.name, nslots);
             return NGX_ERROR;
         }
 
-        shm->counters = NULL;
+        shm->nslots = nslots;
         shpool->data = shm;
         shpool->log_nomem = 0;
     }
 
-    series = m->series->elts;
-
-    for (i = 0; i < m->series->nelts; i++) {
-        series[i].value = ngx_http_cx_counter(shpool, shm, &series[i].name,
-                                              &series[i].labels);
-
-        if (series[i].value == NULL) {
-            ngx_log_error(NGX_LOG_EMERG, shm_zone->shm.log, 0,
-                          "cx_metrics_zone \"%V\" is too small for its %ui "
-                          "series", &shm_zone->shm.name, m->series->nelts);
-            return NGX_ERROR;
-        }
+    if (ngx_http_cx_metrics_assign(shm_zone, shm, m) != NGX_OK) {
+        return NGX_ERROR;
     }
 
     m->ready = 1;
@@ -337,43 +407,185 @@ ngx_http_cx_metrics_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 }
 
 
-static ngx_atomic_t *
-ngx_http_cx_counter(ngx_slab_pool_t *shpool, ngx_http_cx_metrics_shm_t *shm,
-    ngx_str_t *name, ngx_str_t *labels)
+/*
+ * Each series keeps the slot its key had; the slots of series that are
+ * gone are freed; new series take free slots, zeroed.  Free slots are
+ * taken round the table, the least recently taken first, so that a slot
+ * freed now is reused late: workers of the old configuration may still
+ * count for a while.
+ */
+static ngx_int_t
+ngx_http_cx_metrics_assign(ngx_shm_zone_t *shm_zone,
+    ngx_http_cx_metrics_shm_t *shm, ngx_http_cx_metrics_t *m)
 {
-    u_char                 *p;
-    size_t                  len;
-    ngx_http_cx_counter_t  *c;
+    u_char                    *kept;
+    uint64_t                  *keys;
+    ngx_int_t                  rc;
+    ngx_uint_t                 i, j, n, nused;
+    ngx_http_cx_slot_t        *slot;
+    ngx_http_cx_series_t      *series;
+    ngx_http_cx_slot_index_t  *used, *found;
 
-    len = name->len + 1 + labels->len;
+    series = m->series->elts;
+    n = m->series->nelts;
+    slot = shm->slots;
 
-    for (c = shm->counters; c; c = c->next) {
-        if (c->len == len
-            && ngx_memcmp(c->key, name->data, name->len) == 0
-            && c->key[name->len] == '{'
-            && ngx_memcmp(c->key + name->len + 1, labels->data, labels->len)
-               == 0)
-        {
-            return &c->value;
+    rc = NGX_ERROR;
+
+    keys = ngx_alloc(n * sizeof(uint64_t), shm_zone->shm.log);
+    used = ngx_alloc(shm->nslots * sizeof(ngx_http_cx_slot_index_t),
+                     shm_zone->shm.log);
+    kept = ngx_calloc(shm->nslots, shm_zone->shm.log);
+
+    if (keys == NULL || used == NULL || kept == NULL) {
+        goto done;
+    }
+
+    nused = 0;
+
+    for (i = 0; i < shm->nslots; i++) {
+        if (slot[i].key) {
+            used[nused].key = slot[i].key;
+            used[nused].slot = i;
+            nused++;
         }
     }
 
-    c = ngx_slab_alloc(shpool, offsetof(ngx_http_cx_counter_t, key) + len);
-    if (c == NULL) {
-        return NULL;
+    ngx_qsort(used, nused, sizeof(ngx_http_cx_slot_index_t),
+              ngx_http_cx_slot_index_cmp);
+
+    for (i = 0; i < n; i++) {
+        keys[i] = ngx_http_cx_series_key(&series[i]);
+        series[i].value = NULL;
+
+        found = ngx_http_cx_slot_find(used, nused, keys[i]);
+
+        if (found) {
+            series[i].value = &slot[found->slot].value;
+            kept[found->slot] = 1;
+        }
     }
 
-    c->value = 0;
-    c->len = len;
+    for (i = 0; i < shm->nslots; i++) {
+        if (!kept[i]) {
+            slot[i].key = 0;
+        }
+    }
 
-    p = ngx_cpymem(c->key, name->data, name->len);
+    for (i = 0; i < n; i++) {
+
+        if (series[i].value) {
+            continue;
+        }
+
+        j = ngx_http_cx_slot_take(shm);
+
+        if (j == NGX_HTTP_CX_NO_SLOT) {
+            ngx_log_error(NGX_LOG_EMERG, shm_zone->shm.log, 0,
+                          "cx_metrics_zone \"%V\" is too small for its %ui "
+                          "series, it holds %ui", &shm_zone->shm.name, n,
+                          shm->nslots);
+            goto done;
+        }
+
+        slot[j].value = 0;
+        slot[j].key = keys[i];
+        series[i].value = &slot[j].value;
+    }
+
+    rc = NGX_OK;
+
+done:
+
+    ngx_free(keys);
+    ngx_free(used);
+    ngx_free(kept);
+
+    return rc;
+}
+
+
+/* the next free slot round the table from where the last was taken */
+static ngx_uint_t
+ngx_http_cx_slot_take(ngx_http_cx_metrics_shm_t *shm)
+{
+    ngx_uint_t  i, j;
+
+    for (i = 0; i < shm->nslots; i++) {
+        j = (shm->next + i) % shm->nslots;
+
+        if (shm->slots[j].key == 0) {
+            shm->next = j + 1;
+            return j;
+        }
+    }
+
+    return NGX_HTTP_CX_NO_SLOT;
+}
+
+
+/*
+ * A series' key: SipHash of its text under a fixed key.  Two series of a
+ * zone share a counter only if 64-bit keys collide.  0 marks a free slot.
+ */
+static uint64_t
+ngx_http_cx_series_key(ngx_http_cx_series_t *series)
+{
+    u_char    *p;
+    uint64_t   key;
+    u_char     text[NGX_HTTP_CX_SERIES_TEXT];
+
+    p = ngx_cpymem(text, series->name.data,
+                   ngx_min(series->name.len, sizeof(text) - 1));
     *p++ = '{';
-    ngx_memcpy(p, labels->data, labels->len);
+    p = ngx_cpymem(p, series->labels.data,
+                   ngx_min(series->labels.len,
+                           (size_t) (text + sizeof(text) - p)));
 
-    c->next = shm->counters;
-    shm->counters = c;
+    key = cx_siphash24(ngx_http_cx_series_secret, text, p - text);
 
-    return &c->value;
+    return key ? key : 1;
+}
+
+
+static int ngx_libc_cdecl
+ngx_http_cx_slot_index_cmp(const void *one, const void *two)
+{
+    const ngx_http_cx_slot_index_t  *a = one, *b = two;
+
+    if (a->key != b->key) {
+        return a->key < b->key ? -1 : 1;
+    }
+
+    return 0;
+}
+
+
+static ngx_http_cx_slot_index_t *
+ngx_http_cx_slot_find(ngx_http_cx_slot_index_t *index, ngx_uint_t n,
+    uint64_t key)
+{
+    ngx_uint_t  lo, hi, mid;
+
+    lo = 0;
+    hi = n;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+
+        if (index[mid].key == key) {
+            return &index[mid];
+        }
+
+        if (index[mid].key < key) {
+            lo = mid + 1;
+
+        } else {
+            hi = mid;
+        }
+    }
+
+    return NULL;
 }
 
 

@@ -19,6 +19,9 @@
 
 #define NGX_HTTP_CX_SCORES          11    /* 0 to 10: every scale's scores */
 
+/* a series' name, "{" and labels: its labels are at most 512 bytes */
+#define NGX_HTTP_CX_SERIES_TEXT     640
+
 /* cx_request_duration_seconds' buckets in ms, and +Inf */
 #define NGX_HTTP_CX_BUCKETS         9
 

@@ -102,6 +102,8 @@ typedef struct {
 /* the metrics of a cx_metrics_zone: indexes of each family's series */
 typedef struct {
     ngx_shm_zone_t           *zone;
+    u_char                   *file;           /* of cx_metrics_zone */
+    ngx_uint_t                line;
     ngx_pool_t               *pool;
     ngx_array_t              *series;
     ngx_array_t              *families;

@@ -125,6 +125,104 @@ subtest 'cx_privacy' => sub {
 
 $t->stop;
 
+# Several databases: each field from the most specific one that has it (City
+# before Country; asn and as_org from ASN ones only), lat with lon from one
+# entry or neither, whatever the order of the directives.  Each address is
+# asked twice: the second answer comes from the worker's cache.
+my %merged = (
+    '81.2.69.142'   => ['GB', 'ENG', 'London', 51.5142, -0.0931, undef, undef],
+    '2.125.160.216' => ['GB', 'ENG', 'Boxford', 51.75, -1.25, undef, undef],
+    '89.160.20.112' => ['SE', 'E', 'Linköping', 58.4167, 15.6167, 29518,
+                        'Bredband2 AB'],
+    '216.160.83.56' => ['US', 'WA', 'Milton', 47.2513, -122.3149, 209, undef],
+    '2001:218::1'   => ['JP', undef, undef, 35.68536, 139.75309, undef, undef],
+    '217.65.48.1'   => ['GI', (undef) x 6],    # in Country, not in City
+    '127.0.0.1'     => [(undef) x 7],
+);
+my @addresses = sort keys %merged;
+
+sub permutations {
+    my (@list) = @_;
+    return ([]) unless @list;
+    return map {
+        my $i = $_;
+        my @rest = @list;
+        my ($first) = splice @rest, $i, 1;
+        map { [$first, @$_] } permutations(@rest);
+    } 0 .. $#list;
+}
+
+sub merged_answers {
+    my ($order, $expected) = @_;
+    my $m = CX::Test->new;
+    $m->start(http(dbs => join '', map { "    cx_geoip2 $geo/$_.mmdb;\n" }
+        @$order));
+    my %header;
+    for my $address (@addresses, @addresses) {
+        my $city = from($m, $address)->{headers}{'x-city'};
+        utf8::decode($city) if defined $city;
+        push @{ $header{$address} }, $city;
+    }
+    my @l = $m->journey(2 * @addresses);
+    $m->stop;
+    my $name = join ', ', @$order;
+    for my $i (0 .. $#addresses) {
+        my $address = $addresses[$i];
+        is_deeply(geo_of($l[$i]), $expected->{$address},
+            "$name: $address");
+        is_deeply(geo_of($l[$i + @addresses]), $expected->{$address},
+            "$name: $address, cached");
+        is_deeply($header{$address}, [($expected->{$address}[2]) x 2],
+            "$name: $address, \$cx_city");
+    }
+}
+
+subtest 'several databases: the same answer in every order' => sub {
+    for my $order (permutations(qw(GeoIP2-City-Test GeoIP2-Country-Test
+        GeoLite2-ASN-Test)))
+    {
+        merged_answers($order, \%merged);
+    }
+    merged_answers([qw(GeoIP2-Country-Test GeoLite2-City-Test
+        GeoLite2-ASN-Test GeoIP2-City-Test)], \%merged);
+};
+
+subtest 'lat and lon come from one entry or not at all' => sub {
+    # the broken database reads 2001:218::1's latitude but not its
+    # longitude, and 81.2.69.142's neither: the location comes whole from
+    # the good database, in both orders
+    my %no_asn = map { $_ => [@{ $merged{$_} }[0 .. 4], undef, undef] }
+        keys %merged;
+    $no_asn{'217.65.48.1'} = [(undef) x 7];
+    for my $order ([qw(GeoIP2-City-Test GeoIP2-City-Test-Broken-Double-Format)],
+        [qw(GeoIP2-City-Test-Broken-Double-Format GeoIP2-City-Test)])
+    {
+        merged_answers($order, \%no_asn);
+    }
+
+    # alone it has half a location: none is written
+    my %half = (%no_asn,
+        '81.2.69.142'   => ['GB', 'ENG', 'London', undef, undef, undef,
+                            undef],
+        '2.125.160.216' => ['GB', undef, 'Boxford', undef, undef, undef,
+                            undef],
+        '89.160.20.112' => ['SE', undef, 'Linköping', undef, undef, undef,
+                            undef],
+        '216.160.83.56' => ['US', undef, 'Milton', undef, undef, undef,
+                            undef],
+        '2001:218::1'   => ['JP', undef, undef, undef, undef, undef, undef],
+    );
+    merged_answers([qw(GeoIP2-City-Test-Broken-Double-Format)], \%half);
+
+    # with the Country database, which has no location: the same
+    $half{'217.65.48.1'} = ['GI', (undef) x 6];
+    for my $order ([qw(GeoIP2-Country-Test GeoIP2-City-Test-Broken-Double-Format)],
+        [qw(GeoIP2-City-Test-Broken-Double-Format GeoIP2-Country-Test)])
+    {
+        merged_answers($order, \%half);
+    }
+};
+
 subtest 'the kind comes from the metadata, not the file name' => sub {
     my $k = CX::Test->new;
     my $misnamed = $k->prefix . '/GeoIP2-City-ish.mmdb';
