@@ -44,6 +44,31 @@ cx_header_token_valid(cx_str_t s)
 
 
 int
+cx_header_value_valid(cx_str_t s)
+{
+    size_t         i;
+    unsigned char  c;
+
+    if (s.len == 0
+        || s.data[0] == ' ' || s.data[0] == '\t'
+        || s.data[s.len - 1] == ' ' || s.data[s.len - 1] == '\t')
+    {
+        return 0;
+    }
+
+    for (i = 0; i < s.len; i++) {
+        c = s.data[i];
+
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+int
 cx_header_has_prefix(cx_str_t name, cx_str_t prefix)
 {
     size_t  i;

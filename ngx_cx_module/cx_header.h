@@ -20,6 +20,13 @@
 int cx_header_token_valid(cx_str_t s);
 
 /*
+ * 1 if s can be a header's whole value (RFC 9110, section 5.5): visible
+ * characters, UTF-8 or other bytes over 0x7f, spaces and tabs between
+ * them, no control byte that could end the line or the header block.
+ */
+int cx_header_value_valid(cx_str_t s);
+
+/*
  * 1 if the header name begins with the prefix, letters in any case and '_'
  * taken for '-' on both sides: nginx's $http_ variables, FastCGI's HTTP_
  * parameters and most frameworks read "X_CX_Visitor" as "X-CX-Visitor".

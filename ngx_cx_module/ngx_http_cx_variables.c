@@ -316,7 +316,9 @@ ngx_http_cx_geo_variable(ngx_http_request_t *r,
         break;
     }
 
-    if (s->len == 0) {
+    /* names have spaces and letters beyond ASCII, never a line's end */
+
+    if (!cx_header_value_valid(ngx_http_cx_str(*s))) {
         v->not_found = 1;
         return NGX_OK;
     }

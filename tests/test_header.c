@@ -88,6 +88,33 @@ test_every_byte(void **state)
 
 
 static void
+test_values(void **state)
+{
+    static const char  *good[] = {
+        "London", "Saint-Denis", "\xc3\x8ele-de-France", "New York",
+        "a\tb", "x", "\x80\xff", "!\"#(),;:<=>?@[\\]{}~"
+    };
+
+    static const char  *bad[] = {
+        "", " London", "London ", "\tx", "x\t", "Lon\r\nX-Injected: yes",
+        "Lon\n", "\r", "a\x01" "b", "a\x1f" "b", "a\x7f"
+    };
+
+    size_t  i;
+
+    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        assert_true(cx_header_value_valid(str(good[i])));
+    }
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_false(cx_header_value_valid(str(bad[i])));
+    }
+
+    assert_false(cx_header_value_valid(bytes("a\0b", 3)));
+}
+
+
+static void
 test_prefix_case_and_underscore(void **state)
 {
     cx_str_t  prefix = str("X-CX-");
@@ -124,6 +151,7 @@ main(void)
         cmocka_unit_test(test_tokens),
         cmocka_unit_test(test_not_tokens),
         cmocka_unit_test(test_every_byte),
+        cmocka_unit_test(test_values),
         cmocka_unit_test(test_prefix_case_and_underscore),
         cmocka_unit_test(test_prefix_with_underscore),
     };
