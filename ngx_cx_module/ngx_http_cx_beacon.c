@@ -423,29 +423,12 @@ ngx_http_cx_beacon_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_cx_loc_conf_t *lcf = conf;
 
-    ngx_http_core_loc_conf_t  *clcf;
-
     if (lcf->beacon) {
         return "is duplicate";
     }
 
-    /*
-     * The last content handler would win silently: one before is caught
-     * here, one after by the merge.
-     */
-
-    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
-
-    if (clcf->handler) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, NGX_HTTP_CX_BEACON_ALONE);
-        return NGX_CONF_ERROR;
-    }
-
-    clcf->handler = ngx_http_cx_beacon_handler;
-
     lcf->beacon = 1;
-    lcf->beacon_handler = ngx_http_cx_beacon_handler;
-    ngx_http_cx_conf_pos(cf, &lcf->beacon_pos);
 
-    return NGX_CONF_OK;
+    return ngx_http_cx_content_handler(cf, lcf, ngx_http_cx_beacon_handler,
+                                       "cx_beacon");
 }

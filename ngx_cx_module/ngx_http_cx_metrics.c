@@ -594,14 +594,14 @@ ngx_http_cx_metrics_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_cx_loc_conf_t *lcf = conf;
 
-    ngx_http_core_loc_conf_t  *clcf;
-
-    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
-    clcf->handler = ngx_http_cx_metrics_handler;
+    if (lcf->metrics) {
+        return "is duplicate";
+    }
 
     lcf->metrics = 1;
 
-    return NGX_CONF_OK;
+    return ngx_http_cx_content_handler(cf, lcf, ngx_http_cx_metrics_handler,
+                                       "cx_metrics");
 }
 
 

@@ -8,6 +8,11 @@
 #include "ngx_http_cx_module.h"
 
 
+#define NGX_HTTP_CX_CONTENT_ALONE                                            \
+    "%s cannot share a location with another content handler "             \
+    "(proxy_pass, fastcgi_pass, cx_beacon, cx_metrics, ...)"
+
+
 static ngx_int_t ngx_http_cx_access_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_cx_header_filter(ngx_http_request_t *r);
 static ngx_int_t ngx_http_cx_log_handler(ngx_http_request_t *r);
@@ -429,6 +434,8 @@ ngx_http_cx_create_loc_conf(ngx_conf_t *cf)
      *     conf->logs = NULL;
      *     conf->types = { NULL };
      *     conf->types_keys = NULL;
+     *     conf->content_handler = NULL;
+     *     conf->content_directive = NULL;
      */
 
     conf->enable = NGX_CONF_UNSET;
@@ -467,19 +474,20 @@ ngx_http_cx_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if ((conf->enable || conf->beacon) && mcf->keys == NULL) {
         ngx_http_cx_conf_error(cf, conf->enable ? &conf->enable_pos
-                                                : &conf->beacon_pos,
+                                                : &conf->content_pos,
                                "cx_secret is required where \"cx\" is on "
                                "or a cx_beacon is");
         return NGX_CONF_ERROR;
     }
 
-    /* proxy_pass, cx_metrics... after cx_beacon took its place */
+    /* proxy_pass, fastcgi_pass... after cx_beacon or cx_metrics */
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
 
-    if (conf->beacon && clcf->handler != conf->beacon_handler) {
-        ngx_http_cx_conf_error(cf, &conf->beacon_pos,
-                               NGX_HTTP_CX_BEACON_ALONE);
+    if (conf->content_handler && clcf->handler != conf->content_handler) {
+        ngx_http_cx_conf_error(cf, &conf->content_pos,
+                               NGX_HTTP_CX_CONTENT_ALONE,
+                               conf->content_directive);
         return NGX_CONF_ERROR;
     }
 
@@ -629,6 +637,35 @@ ngx_http_cx_conf_pos(ngx_conf_t *cf, ngx_http_cx_conf_pos_t *pos)
 {
     pos->file = cf->conf_file->file.name;
     pos->line = cf->conf_file->line;
+}
+
+
+/*
+ * cx_beacon and cx_metrics answer the location's requests themselves: the
+ * last content handler would win silently, so one set before is caught
+ * here, one set after by the merge.
+ */
+char *
+ngx_http_cx_content_handler(ngx_conf_t *cf, ngx_http_cx_loc_conf_t *lcf,
+    ngx_http_handler_pt handler, const char *directive)
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (clcf->handler) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, NGX_HTTP_CX_CONTENT_ALONE,
+                           directive);
+        return NGX_CONF_ERROR;
+    }
+
+    clcf->handler = handler;
+
+    lcf->content_handler = handler;
+    lcf->content_directive = directive;
+    ngx_http_cx_conf_pos(cf, &lcf->content_pos);
+
+    return NGX_CONF_OK;
 }
 
 

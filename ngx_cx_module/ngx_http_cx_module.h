@@ -134,10 +134,6 @@ typedef struct {
 #define NGX_HTTP_CX_BEACON_BAD_TYPE   (CX_BEACON_REASONS + 1)
 #define NGX_HTTP_CX_BEACON_REASONS    (CX_BEACON_REASONS + 2)
 
-#define NGX_HTTP_CX_BEACON_ALONE                                             \
-    "cx_beacon cannot share a location with another content handler "      \
-    "(proxy_pass, fastcgi_pass, cx_metrics, ...)"
-
 
 #define NGX_HTTP_CX_IP_ANONYMIZE  0
 #define NGX_HTTP_CX_IP_FULL       1
@@ -190,11 +186,13 @@ typedef struct {
     ngx_str_t                 experiment_override;
 
     ngx_flag_t                beacon;
-    ngx_http_cx_conf_pos_t    beacon_pos;
-    ngx_http_handler_pt       beacon_handler;     /* another content
-                                                     handler replaced it if
-                                                     clcf's differs */
     ngx_flag_t                metrics;            /* cx_metrics is here */
+
+    /* cx_beacon's or cx_metrics': another content handler replaced it if
+       clcf's differs at the merge */
+    ngx_http_handler_pt       content_handler;
+    const char               *content_directive;
+    ngx_http_cx_conf_pos_t    content_pos;
 
     ngx_flag_t                headers;
     ngx_str_t                 header_prefix;
@@ -275,6 +273,9 @@ extern ngx_module_t  ngx_http_cx_module;
 void ngx_http_cx_conf_pos(ngx_conf_t *cf, ngx_http_cx_conf_pos_t *pos);
 void ngx_cdecl ngx_http_cx_conf_error(ngx_conf_t *cf,
     ngx_http_cx_conf_pos_t *pos, const char *fmt, ...);
+char *ngx_http_cx_content_handler(ngx_conf_t *cf,
+    ngx_http_cx_loc_conf_t *lcf, ngx_http_handler_pt handler,
+    const char *directive);
 
 /* ngx_http_cx_request.c */
 ngx_http_cx_ctx_t *ngx_http_cx_get_ctx(ngx_http_request_t *r);

@@ -234,21 +234,33 @@ CONF
 fails_at($http, 'cx_experiments: unknown experiment "nosuch"',
     'an unknown experiment in http{}');
 
-my $beacon_alone = 'cx_beacon cannot share a location with another content '
-    . 'handler (proxy_pass, fastcgi_pass, cx_metrics, ...)';
+sub alone {
+    my ($directive) = @_;
+    return "$directive cannot share a location with another content handler "
+        . '(proxy_pass, fastcgi_pass, cx_beacon, cx_metrics, ...)';
+}
 
+# the directive found second is the one named, at its line
 for my $case (
-    [ 'cx_metrics before', "cx_metrics;\n            cx_beacon; # here" ],
-    [ 'cx_metrics after', "cx_beacon; # here\n            cx_metrics;" ],
-    [ 'proxy_pass before', "proxy_pass http://127.0.0.1:1;\n"
+    [ 'cx_beacon', 'cx_metrics before',
+        "cx_metrics;\n            cx_beacon; # here" ],
+    [ 'cx_metrics', 'cx_beacon before',
+        "cx_beacon;\n            cx_metrics; # here" ],
+    [ 'cx_beacon', 'proxy_pass before', "proxy_pass http://127.0.0.1:1;\n"
         . "            cx_beacon; # here" ],
-    [ 'proxy_pass after', "cx_beacon; # here\n"
+    [ 'cx_beacon', 'proxy_pass after', "cx_beacon; # here\n"
         . "            proxy_pass http://127.0.0.1:1;" ],
-    [ 'fastcgi_pass after', "cx_beacon; # here\n"
+    [ 'cx_beacon', 'fastcgi_pass after', "cx_beacon; # here\n"
+        . "            fastcgi_pass 127.0.0.1:1;" ],
+    [ 'cx_metrics', 'proxy_pass before', "proxy_pass http://127.0.0.1:1;\n"
+        . "            cx_metrics; # here" ],
+    [ 'cx_metrics', 'proxy_pass after', "cx_metrics; # here\n"
+        . "            proxy_pass http://127.0.0.1:1;" ],
+    [ 'cx_metrics', 'fastcgi_pass after', "cx_metrics; # here\n"
         . "            fastcgi_pass 127.0.0.1:1;" ],
 ) {
-    my ($name, $directives) = @$case;
-    fails_at(<<"CONF", $beacon_alone, "cx_beacon and $name");
+    my ($directive, $name, $directives) = @$case;
+    fails_at(<<"CONF", alone($directive), "$directive and $name");
     cx on;
     cx_secret %%SECRET%%;
     cx_metrics_zone cx 1m;
@@ -277,6 +289,21 @@ $http = <<'CONF';
     }
 CONF
 fails_at($http, '"cx_beacon" directive is duplicate', 'a second cx_beacon');
+
+$http = <<'CONF';
+    cx_metrics_zone cx 1m;
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+
+        location = /metrics {
+            cx_metrics;
+            cx_metrics; # here
+        }
+    }
+CONF
+fails_at($http, '"cx_metrics" directive is duplicate',
+    'a second cx_metrics');
 
 ($ok, $out) = $t->nginx_test(<<'CONF');
     cx on;
