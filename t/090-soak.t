@@ -341,7 +341,7 @@ sub client {
     my $cookie;
     my %out = (pages => [], beacons => 0, leaks => {}, statuses => {},
         unexpected => [], no_response => 0, lost => [], set_cookie => 0,
-        requests => 0);
+        requests => 0, cookie_not_page => []);
 
     for my $i (1 .. $count) {
         my $req = request($client, $i, $cookie);
@@ -379,6 +379,9 @@ sub client {
                 && $status != 304))
         {
             push @{ $out{pages} }, $req->{sid};
+        } elsif (defined CX::Test::set_cookie($res)) {
+            # only a page view re-issues the cookie
+            push @{ $out{cookie_not_page} }, summary($req) . " -> $status";
         }
 
         $out{beacons}++ if $req->{kind} eq 'beacon' && $status == 204;
@@ -499,7 +502,8 @@ $t->stop;
 
 # -- what the clients saw -------------------------------------------------
 
-my (%expected, $beacons, %leaks, %statuses, @unexpected, @lost);
+my (%expected, $beacons, %leaks, %statuses, @unexpected, @lost,
+    @cookie_not_page);
 my ($no_response, $set_cookie, $requests) = (0, 0, 0);
 
 for my $client (1 .. $CLIENTS) {
@@ -512,6 +516,7 @@ for my $client (1 .. $CLIENTS) {
     $statuses{$_} += $out->{statuses}{$_} for keys %{ $out->{statuses} };
     push @unexpected, @{ $out->{unexpected} };
     push @lost, @{ $out->{lost} };
+    push @cookie_not_page, @{ $out->{cookie_not_page} };
     $no_response += $out->{no_response};
     $set_cookie += $out->{set_cookie};
     $requests += $out->{requests};
@@ -525,10 +530,11 @@ note(scalar(keys %expected) . " page views ($set_cookie with a cookie), "
 
 is($requests, $TOTAL, "$TOTAL requests sent");
 is(scalar @lost, 0, 'every request answered')
-    or diag(join "\n", @lost[0 .. ($#lost < 19 ? $#lost : 19)]);
+    or diag(first(@lost));
 is(scalar @unexpected, 0, 'every well-formed request got its status')
-    or diag(join "\n", @unexpected[0 .. ($#unexpected < 19
-        ? $#unexpected : 19)]);
+    or diag(first(@unexpected));
+is(scalar @cookie_not_page, 0, 'no cookie on an answer that is no page view')
+    or diag(first(@cookie_not_page));
 is_deeply(\%leaks, {}, 'no spoofed X-CX value reached a backend')
     or diag(join ', ', map { "$_: $leaks{$_}" } sort keys %leaks);
 
@@ -571,12 +577,18 @@ my @twice = grep { $seen{$_} > 1 } sort keys %seen;
 is(scalar keys %seen, scalar keys %expected,
     scalar(keys %expected) . ' page views, as many page view lines');
 is_deeply(\@missing, [], 'every page view has its line')
-    or diag("missing: @missing[0 .. ($#missing < 19 ? $#missing : 19)]");
+    or diag(first(@missing));
 is_deeply(\@extra, [], 'no line of a request that was no page view')
-    or diag("extra: @extra[0 .. ($#extra < 19 ? $#extra : 19)]");
+    or diag(first(@extra));
 is_deeply(\@twice, [], 'no page view written twice')
-    or diag("twice: @twice[0 .. ($#twice < 19 ? $#twice : 19)]");
+    or diag(first(@twice));
 is($beacon_lines // 0, $beacons, "$beacons accepted beacons, as many lines");
 is_deeply(\@other, [], 'no line of another kind');
 
 done_testing();
+
+# the first 20 of a list, a line each
+sub first {
+    my (@list) = @_;
+    return join "\n", @list[0 .. ($#list < 19 ? $#list : 19)];
+}
