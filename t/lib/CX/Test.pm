@@ -804,7 +804,9 @@ sub worker_pids {
 # $c->exchange($request_bytes) sends the bytes and returns the response
 # (as request() does, plus "raw_head"), or undef when the connection ended
 # before a whole response (nginx closed an idle connection on reload, a
-# worker died).  The next exchange connects again when needed.
+# worker died).  The next exchange connects again when needed.  Options:
+# method => 'HEAD' (an answer without a body), close => 1 (disconnect
+# after this one).
 sub connection {
     my ($self, %opt) = @_;
 
@@ -821,11 +823,8 @@ use Time::HiRes qw(time);
 
 sub new {
     my ($class, %opt) = @_;
-    return bless { %opt, socket => undef, buffer => '', connects => 0 },
-        $class;
+    return bless { %opt, socket => undef, buffer => '' }, $class;
 }
-
-sub connects { $_[0]{connects} }
 
 sub disconnect {
     my ($self) = @_;
@@ -842,7 +841,6 @@ sub exchange {
             PeerPort => $self->{port}, Proto => 'tcp', Timeout => 10)
             or die "connect to $self->{port}: $!";
         binmode $self->{socket};
-        $self->{connects}++;
         $self->{buffer} = '';
     }
 
