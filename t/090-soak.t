@@ -163,9 +163,10 @@ sub spoofs {
     return @headers;
 }
 
-# A request: { bytes, kind (page, asset, beacon, metrics), sid, expect (the
-# status a well-formed request must get, or undef for a hostile one whose
-# answer is nginx's choice), may_close }.
+# A request: { bytes, method, kind (page, asset, beacon, metrics), sid,
+# expect (the status a well-formed request must get; none for a hostile one
+# whose answer is nginx's choice), hostile (what is wrong with it), refused
+# (an oversized body: it may meet a reset, and never has a line) }.
 sub request {
     my ($client, $i, $cookie) = @_;
 
