@@ -33,8 +33,13 @@ FUZZ_TIME ?= 300
 
 PROVE := prove -r t/
 
+# the soak (t/090-soak.t): requests in all, full size with `make soak`, the
+# smaller one in `make test`
+SOAK_REQUESTS ?= 100000
+SOAK_SMOKE_REQUESTS ?= 20000
+
 .PHONY: all module tool static growthbook deps-node asan unit fuzz-smoke fuzz test test-dynamic \
-        test-static test-asan demo demo-stop bench clean \
+        test-static test-asan soak soak-smoke demo demo-stop bench clean \
         deps-build deps-static deps-test deps-demo deps-bench
 
 all: deps-build module tool
@@ -143,8 +148,18 @@ test-static: static deps-test $(GROWTHBOOK_SDK)
 test-asan: asan deps-test $(GROWTHBOOK_SDK)
 	CX_NGINX=$(ASAN_NGINX) CX_MODULE= CX_SANITIZED=1 $(PROVE)
 
+# the soak against the ASan build: hostile requests, reloads and reopens
+
+soak: asan deps-test
+	CX_NGINX=$(ASAN_NGINX) CX_MODULE= CX_SANITIZED=1 \
+	    CX_SOAK_REQUESTS=$(SOAK_REQUESTS) prove -v t/090-soak.t
+
+soak-smoke: asan deps-test
+	CX_NGINX=$(ASAN_NGINX) CX_MODULE= CX_SANITIZED=1 \
+	    CX_SOAK_REQUESTS=$(SOAK_SMOKE_REQUESTS) prove t/090-soak.t
+
 test: all static asan unit fuzz-smoke growthbook test-dynamic test-static \
-      test-asan
+      test-asan soak-smoke
 
 demo: all deps-demo
 	scripts/demo.sh

@@ -280,7 +280,7 @@ sub reopen { $_[0]->signal('USR1') }
 
 # Stops nginx gracefully (its workers flush their buffers) and waits for it.
 sub stop {
-    my ($self) = @_;
+    my ($self, %opt) = @_;
 
     kill 'TERM', @{ $self->{backends} } if $self->{backends};
     waitpid $_, 0 for @{ delete $self->{backends} // [] };
@@ -295,29 +295,39 @@ sub stop {
         $self->wait_until(sub { !alive($pid) }, "nginx $pid to exit");
     }
 
-    $self->check_health;
+    $self->check_health(%opt);
 }
 
 # No worker may crash and no sanitizer may report, whatever the test did.
 sub check_health {
-    my ($self) = @_;
+    my ($self, %opt) = @_;
 
-    my ($crashes, $reports) = $self->health;
+    my ($crashes, $reports) = $self->health(%opt);
 
     Test::More::ok(!$crashes, 'no worker crashed') or Test::More::diag($crashes);
     Test::More::ok(!$reports, 'no sanitizer report')
         or Test::More::diag($reports);
 }
 
-# The crashes in the error log and the sanitizer reports, as text.
+# The crashes in the error log and the sanitizer reports, as text.  A
+# test that kills workers itself names them: killed => [pid, ...] leaves
+# out their "exited on signal 9", and only that.
 sub health {
-    my ($self) = @_;
+    my ($self, %opt) = @_;
 
+    my %killed = map { $_ => 1 } @{ $opt{killed} // [] };
     my $log = $self->read_file('logs/error.log') // '';
-    my $crashes = join "\n",
-        $log =~ /^(.*(?:exited on signal|exited with code [1-9]).*)$/mg;
+    my $crashes = join "\n", grep {
+        !(/worker process (\d+) exited on signal 9\b/ && $killed{$1})
+    } $log =~ /^(.*(?:exited on signal|exited with code [1-9]).*)$/mg;
     my $reports = join "\n",
         map { $self->read_file($_) } glob("$self->{prefix}/sanitizer/*");
+
+    # a worker's report can land on its stderr, which nginx points at the
+    # error log, instead of in log_path
+    my $sanitizer = qr/runtime error: |ERROR: \w+Sanitizer|SUMMARY: \w+San/;
+    $reports = join "\n", grep { length } $reports,
+        $log =~ /^(.*(?:$sanitizer).*)$/mg;
 
     return ($crashes, $reports);
 }
@@ -769,5 +779,162 @@ sub cookie_value {
     my ($value) = $cookie =~ /^[^=]+=([^;]*)/;
     return $value;
 }
+
+# The worker processes of the running nginx: the master's children, from
+# /proc.
+sub worker_pids {
+    my ($self) = @_;
+
+    my $master = $self->master_pid or return ();
+    my @pids;
+
+    for my $stat (glob '/proc/[0-9]*/stat') {
+        open my $fh, '<', $stat or next;
+        my $line = <$fh> // '';
+        close $fh;
+        my ($pid, $state, $ppid) = $line =~ /^(\d+) \(.*\) (\S) (\d+)/
+            or next;
+        push @pids, $pid if $ppid == $master && $state ne 'Z';
+    }
+
+    return sort { $a <=> $b } @pids;
+}
+
+# A keep-alive client connection: $c = $t->connection; then
+# $c->exchange($request_bytes) sends the bytes and returns the response
+# (as request() does, plus "raw_head"), or undef when the connection ended
+# before a whole response (nginx closed an idle connection on reload, a
+# worker died).  The next exchange connects again when needed.  Options:
+# method => 'HEAD' (an answer without a body), close => 1 (disconnect
+# after this one).
+sub connection {
+    my ($self, %opt) = @_;
+
+    return CX::Test::Connection->new(
+        port => $self->port($opt{port} // 'main'),
+        deadline => $opt{deadline} // $DEADLINE);
+}
+
+package CX::Test::Connection;
+
+use IO::Select;
+use IO::Socket::INET;
+use Time::HiRes qw(time);
+
+sub new {
+    my ($class, %opt) = @_;
+    return bless { %opt, socket => undef, buffer => '' }, $class;
+}
+
+sub disconnect {
+    my ($self) = @_;
+    CORE::close($self->{socket}) if $self->{socket};
+    $self->{socket} = undef;
+    $self->{buffer} = '';
+}
+
+sub exchange {
+    my ($self, $bytes, %opt) = @_;
+
+    unless ($self->{socket}) {
+        $self->{socket} = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+            PeerPort => $self->{port}, Proto => 'tcp', Timeout => 10)
+            or die "connect to $self->{port}: $!";
+        binmode $self->{socket};
+        $self->{buffer} = '';
+    }
+
+    my $s = $self->{socket};
+    local $SIG{PIPE} = 'IGNORE';
+
+    # a big body nginx refuses early can meet a reset: what it answered
+    # before is still read below
+    my $off = 0;
+    while ($off < length $bytes) {
+        my $n = syswrite($s, $bytes, length($bytes) - $off, $off);
+        last unless $n;
+        $off += $n;
+    }
+
+    my $end = time + $self->{deadline};
+    my $select = IO::Select->new($s);
+    my $more = sub {
+        return 0 unless $select->can_read($end - time);
+        my $n = sysread($s, $self->{buffer}, 65536, length $self->{buffer});
+        return $n ? 1 : 0;
+    };
+
+    my $head_end;
+    until (($head_end = index($self->{buffer}, "\r\n\r\n")) >= 0) {
+        unless ($more->()) {
+            $self->disconnect;
+            return undef;
+        }
+    }
+
+    my $head = substr($self->{buffer}, 0, $head_end);
+    my $rest = substr($self->{buffer}, $head_end + 4);
+    my ($status) = $head =~ m{^HTTP/\d\.\d (\d{3})};
+    my $body = '';
+
+    my $no_body = ($opt{method} // '') eq 'HEAD' || !defined $status
+        || $status == 204 || $status == 304 || $status < 200;
+
+    if ($no_body) {
+        # nothing to read
+    } elsif ($head =~ /\r\nTransfer-Encoding:\s*chunked/i) {
+        while (1) {
+            if ($rest =~ /^([0-9a-fA-F]+)[^\r\n]*\r\n/) {
+                my ($size, $line) = (hex $1, length($&));
+                if ($size == 0) {
+                    if ($rest =~ /^[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n/) {
+                        $rest = substr($rest, length $&);
+                        last;
+                    }
+                } elsif (length($rest) >= $line + $size + 2) {
+                    $body .= substr($rest, $line, $size);
+                    $rest = substr($rest, $line + $size + 2);
+                    next;
+                }
+            }
+            $self->{buffer} = $rest;
+            unless ($more->()) {
+                $self->disconnect;
+                return undef;
+            }
+            $rest = $self->{buffer};
+        }
+    } elsif ($head =~ /\r\nContent-Length:\s*(\d+)/i) {
+        my $length = $1;
+        $self->{buffer} = $rest;
+        while (length($self->{buffer}) < $length) {
+            unless ($more->()) {
+                $self->disconnect;
+                return undef;
+            }
+        }
+        $rest = $self->{buffer};
+        $body = substr($rest, 0, $length, '');
+    } else {
+        # to the end of the connection
+        $self->{buffer} = $rest;
+        1 while $more->();
+        $body = $self->{buffer};
+        $rest = '';
+        $head .= "\r\nConnection: close";
+    }
+
+    $self->{buffer} = $rest;
+
+    my $response = CX::Test::parse_response("$head\r\n\r\n", 'HEAD');
+    $response->{content} = $body;
+    $response->{raw_head} = $head;
+
+    $self->disconnect if $head =~ /\r\nConnection:\s*close/i || $opt{close};
+
+    return $response;
+}
+
+package CX::Test;
 
 1;
