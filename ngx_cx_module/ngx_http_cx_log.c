@@ -1,38 +1,32 @@
 
 /*
- * The journey log: cx_log destinations, a buffer per file and worker, and the
- * writes.  A write always ends on a line boundary, so workers appending to one
- * file (O_APPEND) never split a line.
+ * The journey log's writes: a buffer per file and worker, a message per line
+ * to syslog.  A file only ever holds whole lines: workers append whole lines
+ * (O_APPEND), and a write the disk cuts short is taken back to its last line
+ * boundary.  Every line is counted once, written or lost, per destination.
  */
 
 
 #include "ngx_http_cx_module.h"
 
 
-#define NGX_HTTP_CX_LOG_BUFFER  65536
-#define NGX_HTTP_CX_LOG_FLUSH   1000
-
-
-typedef struct {
-    u_char                   *start;
-    u_char                   *pos;
-    u_char                   *last;
-    ngx_event_t              *event;
-    ngx_msec_t                flush;
-    time_t                    error_logged;   /* second of the last alert */
-} ngx_http_cx_log_buf_t;
+/* an error message per destination at most this often (ms) */
+#define NGX_HTTP_CX_LOG_REPORT  1000
 
 
 static void ngx_http_cx_log_append(ngx_http_request_t *r,
-    ngx_open_file_t *file, ngx_str_t *line);
+    ngx_http_cx_log_dest_t *dest, ngx_str_t *line);
 static void ngx_http_cx_log_syslog(ngx_http_request_t *r,
-    ngx_syslog_peer_t *peer, ngx_str_t *line);
-static void ngx_http_cx_log_write_fd(ngx_open_file_t *file, u_char *data,
-    size_t len, ngx_log_t *log);
-static void ngx_http_cx_log_flush(ngx_open_file_t *file, ngx_log_t *log);
-static void ngx_http_cx_log_flush_handler(ngx_event_t *ev);
-static char *ngx_http_cx_log_buffer(ngx_conf_t *cf, ngx_open_file_t *file,
-    size_t size, ngx_msec_t flush);
+    ngx_http_cx_log_t *log, ngx_str_t *line);
+static ngx_int_t ngx_http_cx_log_send(ngx_http_cx_log_dest_t *dest,
+    ngx_syslog_peer_t *peer, u_char *message, size_t len, ngx_log_t *log);
+static void ngx_http_cx_log_write_lines(ngx_http_cx_log_dest_t *dest,
+    u_char *data, size_t len, ngx_uint_t lines, ngx_log_t *log);
+static ngx_int_t ngx_http_cx_log_take_back(ngx_fd_t fd, u_char *data,
+    size_t *written);
+static ngx_uint_t ngx_http_cx_log_count_lines(u_char *data, size_t len);
+static ngx_int_t ngx_http_cx_log_report(ngx_http_cx_log_dest_t *dest,
+    ngx_uint_t *suppressed);
 
 
 void
@@ -47,62 +41,57 @@ ngx_http_cx_log_write(ngx_http_request_t *r, ngx_array_t *logs,
     for (i = 0; i < logs->nelts; i++) {
 
         if (log[i].syslog) {
-            ngx_http_cx_log_syslog(r, log[i].syslog, line);
+            ngx_http_cx_log_syslog(r, &log[i], line);
 
         } else {
-            ngx_http_cx_log_append(r, log[i].file, line);
+            ngx_http_cx_log_append(r, log[i].dest, line);
         }
     }
-
-    ngx_http_cx_metrics_log(1, 0);
 }
 
 
 static void
-ngx_http_cx_log_append(ngx_http_request_t *r, ngx_open_file_t *file,
+ngx_http_cx_log_append(ngx_http_request_t *r, ngx_http_cx_log_dest_t *dest,
     ngx_str_t *line)
 {
-    ngx_http_cx_log_buf_t  *buffer;
-
-    buffer = file->data;
-
-    if ((size_t) (buffer->last - buffer->pos) < line->len) {
-        ngx_http_cx_log_flush(file, r->connection->log);
+    if ((size_t) (dest->last - dest->pos) < line->len) {
+        ngx_http_cx_log_flush(dest->file, r->connection->log);
     }
 
-    if ((size_t) (buffer->last - buffer->pos) < line->len) {
+    if ((size_t) (dest->last - dest->pos) < line->len) {
 
         /* a line larger than the whole buffer goes out on its own */
 
-        ngx_http_cx_log_write_fd(file, line->data, line->len,
-                                 r->connection->log);
+        ngx_http_cx_log_write_lines(dest, line->data, line->len, 1,
+                                    r->connection->log);
         return;
     }
 
-    buffer->pos = ngx_cpymem(buffer->pos, line->data, line->len);
+    dest->pos = ngx_cpymem(dest->pos, line->data, line->len);
+    dest->lines++;
 
-    if (!buffer->event->timer_set) {
-        ngx_add_timer(buffer->event, buffer->flush);
+    if (!dest->event->timer_set) {
+        ngx_add_timer(dest->event, dest->flush);
     }
 }
 
 
 static void
-ngx_http_cx_log_syslog(ngx_http_request_t *r, ngx_syslog_peer_t *peer,
+ngx_http_cx_log_syslog(ngx_http_request_t *r, ngx_http_cx_log_t *log,
     ngx_str_t *line)
 {
-    u_char  *message, *p;
-    size_t   header;
+    u_char             *message, *p;
+    size_t              header;
+    ngx_syslog_peer_t  *peer;
 
-    if (peer->busy) {
-        return;
-    }
+    peer = log->syslog;
 
     header = sizeof("<255>Jan 01 00:00:00 ") - 1 + ngx_cycle->hostname.len + 1
              + peer->tag.len + 2;
 
     message = ngx_pnalloc(r->pool, header + line->len);
     if (message == NULL) {
+        ngx_http_cx_metrics_log(log->dest, 0, 1, 0);
         return;
     }
 
@@ -112,268 +101,338 @@ ngx_http_cx_log_syslog(ngx_http_request_t *r, ngx_syslog_peer_t *peer,
 
     p = ngx_cpymem(p, line->data, line->len - 1);
 
-    peer->busy = 1;
-    (void) ngx_syslog_send(peer, message, p - message);
-    peer->busy = 0;
+    if (ngx_http_cx_log_send(log->dest, peer, message, p - message,
+                             r->connection->log)
+        == NGX_OK)
+    {
+        ngx_http_cx_metrics_log(log->dest, 1, 0, 0);
+
+    } else {
+        ngx_http_cx_metrics_log(log->dest, 0, 1, 1);
+    }
 }
 
 
-static void
-ngx_http_cx_log_write_fd(ngx_open_file_t *file, u_char *data, size_t len,
-    ngx_log_t *log)
+/*
+ * nginx's ngx_syslog_send() logs every failure, unlimited, and says nothing
+ * of a datagram the socket buffer had no room for: the journey sends its own,
+ * on the peer's socket, so that it can count and rate-limit.  A datagram the
+ * kernel took counts as written: UDP says no more.
+ */
+static ngx_int_t
+ngx_http_cx_log_send(ngx_http_cx_log_dest_t *dest, ngx_syslog_peer_t *peer,
+    u_char *message, size_t len, ngx_log_t *log)
 {
-    ssize_t                 n;
-    ngx_http_cx_log_buf_t  *buffer;
+    int            error;
+    ssize_t        n;
+    socklen_t      size;
+    ngx_err_t      err;
+    ngx_uint_t     suppressed;
+    const char    *call;
+    ngx_socket_t   fd;
 
-    n = ngx_write_fd(file->fd, data, len);
+    if (peer->conn.fd == (ngx_socket_t) -1) {
+
+        fd = ngx_socket(peer->server.sockaddr->sa_family, SOCK_DGRAM, 0);
+
+        if (fd == (ngx_socket_t) -1) {
+            err = ngx_socket_errno;
+            call = ngx_socket_n;
+            goto failed;
+        }
+
+        if (ngx_nonblocking(fd) == -1) {
+            err = ngx_socket_errno;
+            call = ngx_nonblocking_n;
+            (void) ngx_close_socket(fd);
+            goto failed;
+        }
+
+        if (connect(fd, peer->server.sockaddr, peer->server.socklen) == -1) {
+            err = ngx_socket_errno;
+            call = "connect()";
+            (void) ngx_close_socket(fd);
+            goto failed;
+        }
+
+        peer->conn.fd = fd;
+    }
+
+    do {
+        n = send(peer->conn.fd, message, len, 0);
+        err = (n == -1) ? ngx_socket_errno : 0;
+    } while (err == NGX_EINTR);
+
+    call = "send()";
 
     if (n == (ssize_t) len) {
-        return;
+
+        /*
+         * a server on this host that is down refuses the datagram before
+         * send() returns (ICMP port unreachable): the line is lost, and
+         * left pending the error would refuse the next line instead
+         */
+
+        size = sizeof(int);
+
+        if (getsockopt(peer->conn.fd, SOL_SOCKET, SO_ERROR, (void *) &error,
+                       &size)
+            == -1
+            || error == 0)
+        {
+            return NGX_OK;
+        }
+
+        err = error;
     }
 
-    buffer = file->data;
-    ngx_http_cx_metrics_log(0, 1);
+    /*
+     * a full socket buffer passes; anything else (a server that went away,
+     * a unix socket recreated) gets a new socket for the next line
+     */
 
-    /* a full disk fails every write: say so once a second, not each time */
-
-    if (buffer->error_logged == ngx_time()) {
-        return;
+    if (err != NGX_EAGAIN) {
+        (void) ngx_close_socket(peer->conn.fd);
+        peer->conn.fd = (ngx_socket_t) -1;
     }
 
-    buffer->error_logged = ngx_time();
+failed:
 
-    if (n == -1) {
-        ngx_log_error(NGX_LOG_ALERT, log, ngx_errno,
-                      "cx_log: " ngx_write_fd_n " to \"%s\" failed",
-                      file->name.data);
+    if (ngx_http_cx_log_report(dest, &suppressed) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (suppressed) {
+        ngx_log_error(NGX_LOG_ERR, log, err,
+                      "cx_log: %s to \"%V\" failed, 1 line lost, %ui more "
+                      "errors since the last report", call, &dest->name,
+                      suppressed);
 
     } else {
-        ngx_log_error(NGX_LOG_ALERT, log, 0,
-                      "cx_log: " ngx_write_fd_n " to \"%s\" was incomplete: "
-                      "%z of %uz", file->name.data, n, len);
+        ngx_log_error(NGX_LOG_ERR, log, err,
+                      "cx_log: %s to \"%V\" failed, 1 line lost", call,
+                      &dest->name);
     }
+
+    return NGX_ERROR;
+}
+
+
+/*
+ * Writes whole lines.  A write cut short (a full disk) is retried for the
+ * rest; when the rest cannot be written, the partial line is taken back, so
+ * that the file ends on a line boundary, and the lines not in the file are
+ * counted lost.  The file is locked meanwhile: another worker appending
+ * between the write and the truncation would otherwise see its lines cut.
+ */
+static void
+ngx_http_cx_log_write_lines(ngx_http_cx_log_dest_t *dest, u_char *data,
+    size_t len, ngx_uint_t lines, ngx_log_t *log)
+{
+    u_char      more[128], *last;
+    size_t      written;
+    ssize_t     n;
+    ngx_fd_t    fd;
+    ngx_err_t   err;
+    ngx_uint_t  locked, torn, kept, suppressed;
+
+    fd = dest->file->fd;
+
+    /* a pipe or a device may have no lock, and has nothing to take back */
+
+    do {
+        err = ngx_lock_fd(fd);
+    } while (err == NGX_EINTR);
+
+    locked = (err == 0);
+
+    written = 0;
+    err = 0;
+
+    while (written < len) {
+        n = ngx_write_fd(fd, data + written, len - written);
+
+        if (n == -1) {
+            err = ngx_errno;
+
+            if (err == NGX_EINTR) {
+                continue;
+            }
+
+            break;
+        }
+
+        if (n == 0) {
+            break;
+        }
+
+        written += n;
+    }
+
+    torn = 0;
+
+    if (written < len
+        && ngx_http_cx_log_take_back(dest->file->fd, data, &written)
+           != NGX_OK)
+    {
+        err = ngx_errno;
+        torn = 1;
+    }
+
+    if (locked) {
+        (void) ngx_unlock_fd(fd);
+    }
+
+    if (written == len) {
+        ngx_http_cx_metrics_log(dest, lines, 0, 0);
+        return;
+    }
+
+    kept = ngx_http_cx_log_count_lines(data, written);
+
+    ngx_http_cx_metrics_log(dest, kept, lines - kept, 1);
+
+    if (ngx_http_cx_log_report(dest, &suppressed) != NGX_OK) {
+        return;
+    }
+
+    last = more;
+
+    if (torn) {
+        last = ngx_slprintf(last, more + sizeof(more),
+                            ", a partial line left");
+    }
+
+    if (suppressed) {
+        last = ngx_slprintf(last, more + sizeof(more),
+                            ", %ui more errors since the last report",
+                            suppressed);
+    }
+
+    ngx_log_error(NGX_LOG_ALERT, log, err,
+                  "cx_log: " ngx_write_fd_n " to \"%V\" failed, %ui of %ui "
+                  "lines lost%*s", &dest->name, lines - kept, lines,
+                  last - more, more);
+}
+
+
+/*
+ * Cuts a partial line off the end of the file: the file still ends with
+ * what this write left in it, as the lock keeps the other workers out.
+ */
+static ngx_int_t
+ngx_http_cx_log_take_back(ngx_fd_t fd, u_char *data, size_t *written)
+{
+    size_t           whole;
+    ngx_file_info_t  fi;
+
+    whole = *written;
+
+    while (whole && data[whole - 1] != '\n') {
+        whole--;
+    }
+
+    if (whole == *written) {
+        return NGX_OK;
+    }
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        return NGX_ERROR;
+    }
+
+    if (!ngx_is_file(&fi)) {
+        return NGX_OK;
+    }
+
+    if (ngx_file_size(&fi) < (off_t) (*written - whole)
+        || ftruncate(fd, ngx_file_size(&fi) - (off_t) (*written - whole))
+           == -1)
+    {
+        return NGX_ERROR;
+    }
+
+    *written = whole;
+
+    return NGX_OK;
+}
+
+
+static ngx_uint_t
+ngx_http_cx_log_count_lines(u_char *data, size_t len)
+{
+    u_char      *p, *last;
+    ngx_uint_t   lines;
+
+    lines = 0;
+    last = data + len;
+
+    for (p = data; p < last; p++) {
+        p = ngx_strlchr(p, last, '\n');
+
+        if (p == NULL) {
+            break;
+        }
+
+        lines++;
+    }
+
+    return lines;
+}
+
+
+/*
+ * A failing destination fails every line: one error message a second at
+ * most, saying how many errors it held back (NGX_DECLINED: keep quiet).
+ */
+static ngx_int_t
+ngx_http_cx_log_report(ngx_http_cx_log_dest_t *dest, ngx_uint_t *suppressed)
+{
+    if (dest->error_reported
+        && ngx_current_msec - dest->error_time < NGX_HTTP_CX_LOG_REPORT)
+    {
+        dest->suppressed++;
+        return NGX_DECLINED;
+    }
+
+    *suppressed = dest->suppressed;
+
+    dest->suppressed = 0;
+    dest->error_time = ngx_current_msec;
+    dest->error_reported = 1;
+
+    return NGX_OK;
 }
 
 
 /* also called by nginx before a reopen (USR1) and when a worker exits */
-static void
+void
 ngx_http_cx_log_flush(ngx_open_file_t *file, ngx_log_t *log)
 {
-    size_t                  len;
-    ngx_http_cx_log_buf_t  *buffer;
+    size_t                   len;
+    ngx_http_cx_log_dest_t  *dest;
 
-    buffer = file->data;
+    dest = file->data;
 
-    len = buffer->pos - buffer->start;
+    len = dest->pos - dest->start;
 
     if (len) {
-        ngx_http_cx_log_write_fd(file, buffer->start, len, log);
-        buffer->pos = buffer->start;
+        ngx_http_cx_log_write_lines(dest, dest->start, len, dest->lines, log);
+        dest->pos = dest->start;
+        dest->lines = 0;
     }
 
-    if (buffer->event->timer_set) {
-        ngx_del_timer(buffer->event);
+    if (dest->event->timer_set) {
+        ngx_del_timer(dest->event);
     }
 }
 
 
-static void
+void
 ngx_http_cx_log_flush_handler(ngx_event_t *ev)
 {
+    ngx_http_cx_log_dest_t  *dest = ev->data;
+
     ngx_log_debug0(NGX_LOG_DEBUG_EVENT, ev->log, 0, "cx log flush timer");
 
-    ngx_http_cx_log_flush(ev->data, ev->log);
-}
-
-
-char *
-ngx_http_cx_log_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-{
-    ngx_http_cx_loc_conf_t *lcf = conf;
-
-    size_t              size;
-    ngx_str_t          *value, s;
-    ngx_msec_t          flush;
-    ngx_uint_t          i;
-    ngx_http_cx_log_t  *log;
-
-    value = cf->args->elts;
-
-    if (ngx_strcmp(value[1].data, "off") == 0) {
-
-        if (cf->args->nelts != 2) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid parameter \"%V\" after \"off\"",
-                               &value[2]);
-            return NGX_CONF_ERROR;
-        }
-
-        if (lcf->logs) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "\"cx_log off\" and a cx_log at one level");
-            return NGX_CONF_ERROR;
-        }
-
-        lcf->logs_off = 1;
-        return NGX_CONF_OK;
-    }
-
-    if (lcf->logs_off == 1) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"cx_log off\" and a cx_log at one level");
-        return NGX_CONF_ERROR;
-    }
-
-    /* a level with logs of its own writes them, whatever its parent said */
-
-    lcf->logs_off = 0;
-
-    if (lcf->logs == NULL) {
-        lcf->logs = ngx_array_create(cf->pool, 2, sizeof(ngx_http_cx_log_t));
-        if (lcf->logs == NULL) {
-            return NGX_CONF_ERROR;
-        }
-    }
-
-    log = ngx_array_push(lcf->logs);
-    if (log == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    ngx_memzero(log, sizeof(ngx_http_cx_log_t));
-
-    if (ngx_strncmp(value[1].data, "syslog:", 7) == 0) {
-
-        if (cf->args->nelts > 2) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "cx_log parameter \"%V\" does not apply "
-                               "to syslog", &value[2]);
-            return NGX_CONF_ERROR;
-        }
-
-        log->syslog = ngx_pcalloc(cf->pool, sizeof(ngx_syslog_peer_t));
-        if (log->syslog == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        return ngx_syslog_process_conf(cf, log->syslog);
-    }
-
-    if (ngx_strlchr(value[1].data, value[1].data + value[1].len, '$')) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "variables are not supported in cx_log path \"%V\"",
-                           &value[1]);
-        return NGX_CONF_ERROR;
-    }
-
-    size = NGX_HTTP_CX_LOG_BUFFER;
-    flush = NGX_HTTP_CX_LOG_FLUSH;
-
-    for (i = 2; i < cf->args->nelts; i++) {
-
-        if (ngx_strncmp(value[i].data, "buffer=", 7) == 0) {
-            s.len = value[i].len - 7;
-            s.data = value[i].data + 7;
-
-            size = ngx_parse_size(&s);
-
-            if (size == (size_t) NGX_ERROR) {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "invalid buffer size \"%V\"", &s);
-                return NGX_CONF_ERROR;
-            }
-
-            continue;
-        }
-
-        if (ngx_strncmp(value[i].data, "flush=", 6) == 0) {
-            s.len = value[i].len - 6;
-            s.data = value[i].data + 6;
-
-            flush = ngx_parse_time(&s, 0);
-
-            if (flush == (ngx_msec_t) NGX_ERROR || flush == 0) {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "invalid flush time \"%V\"", &s);
-                return NGX_CONF_ERROR;
-            }
-
-            continue;
-        }
-
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "unknown cx_log parameter \"%V\"", &value[i]);
-        return NGX_CONF_ERROR;
-    }
-
-    log->file = ngx_conf_open_file(cf->cycle, &value[1]);
-    if (log->file == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    return ngx_http_cx_log_buffer(cf, log->file, size, flush);
-}
-
-
-/* one buffer per file, shared by every cx_log naming it */
-static char *
-ngx_http_cx_log_buffer(ngx_conf_t *cf, ngx_open_file_t *file, size_t size,
-    ngx_msec_t flush)
-{
-    ngx_http_cx_log_buf_t  *buffer;
-
-    if (file->data) {
-
-        if (file->flush != ngx_http_cx_log_flush) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "cx_log \"%V\" is already used by another log",
-                               &file->name);
-            return NGX_CONF_ERROR;
-        }
-
-        buffer = file->data;
-
-        if ((size_t) (buffer->last - buffer->start) != size
-            || buffer->flush != flush)
-        {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "cx_log \"%V\" already defined "
-                               "with other buffer or flush parameters",
-                               &file->name);
-            return NGX_CONF_ERROR;
-        }
-
-        return NGX_CONF_OK;
-    }
-
-    buffer = ngx_pcalloc(cf->pool, sizeof(ngx_http_cx_log_buf_t));
-    if (buffer == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    if (size) {
-        buffer->start = ngx_pnalloc(cf->pool, size);
-        if (buffer->start == NULL) {
-            return NGX_CONF_ERROR;
-        }
-    }
-
-    buffer->pos = buffer->start;
-    buffer->last = buffer->start + size;
-    buffer->flush = flush;
-
-    buffer->event = ngx_pcalloc(cf->pool, sizeof(ngx_event_t));
-    if (buffer->event == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    buffer->event->data = file;
-    buffer->event->handler = ngx_http_cx_log_flush_handler;
-    buffer->event->log = &cf->cycle->new_log;
-    buffer->event->cancelable = 1;
-
-    file->data = buffer;
-    file->flush = ngx_http_cx_log_flush;
-
-    return NGX_CONF_OK;
+    ngx_http_cx_log_flush(dest->file, ev->log);
 }

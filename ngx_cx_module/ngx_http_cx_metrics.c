@@ -172,27 +172,29 @@ ngx_http_cx_metrics_cookie_rejected(ngx_http_request_t *r,
 }
 
 
-/* the log writer has no request: the cycle's configuration has the zone */
+/* the log writer may have no request: the destination knows its zone */
 void
-ngx_http_cx_metrics_log(ngx_uint_t lines, ngx_uint_t errors)
+ngx_http_cx_metrics_log(ngx_http_cx_log_dest_t *dest, ngx_uint_t written,
+    ngx_uint_t lost, ngx_uint_t errors)
 {
-    ngx_http_cx_metrics_t    *m;
-    ngx_http_cx_main_conf_t  *mcf;
+    ngx_http_cx_metrics_t  *m;
 
-    mcf = ngx_http_cycle_get_module_main_conf(ngx_cycle, ngx_http_cx_module);
+    m = dest->metrics;
 
-    if (mcf == NULL || mcf->metrics == NULL || !mcf->metrics->ready) {
+    if (m == NULL || !m->ready) {
         return;
     }
 
-    m = mcf->metrics;
+    if (written) {
+        ngx_http_cx_count(m, m->log_written + dest->index, written);
+    }
 
-    if (lines) {
-        ngx_http_cx_count(m, m->log_lines, lines);
+    if (lost) {
+        ngx_http_cx_count(m, m->log_lost + dest->index, lost);
     }
 
     if (errors) {
-        ngx_http_cx_count(m, m->log_write_errors, errors);
+        ngx_http_cx_count(m, m->log_errors + dest->index, errors);
     }
 }
 

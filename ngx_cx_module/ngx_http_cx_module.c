@@ -397,6 +397,8 @@ ngx_http_cx_create_main_conf(ngx_conf_t *cf)
      *     mcf->experiments = NULL;
      *     mcf->keys = NULL;
      *     mcf->touchpoint_names = NULL;
+     *     mcf->log_dests = NULL;
+     *     mcf->access_logs = NULL;
      */
 
     return mcf;
@@ -538,6 +540,10 @@ ngx_http_cx_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_value(conf->logs_off, prev->logs_off, 0);
 
+    if (ngx_http_cx_log_merge(cf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
     if (ngx_http_merge_types(cf, &conf->types_keys, &conf->types,
                              &prev->types_keys, &prev->types,
                              ngx_http_html_default_types)
@@ -574,6 +580,10 @@ ngx_http_cx_init(ngx_conf_t *cf)
 
     ngx_http_next_header_filter = ngx_http_top_header_filter;
     ngx_http_top_header_filter = ngx_http_cx_header_filter;
+
+    if (ngx_http_cx_log_postconfiguration(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
     return ngx_http_cx_metrics_postconfiguration(cf);
 }

@@ -38,9 +38,13 @@ typedef struct {
 } ngx_http_cx_conf_pos_t;
 
 
+typedef struct ngx_http_cx_log_dest_s  ngx_http_cx_log_dest_t;
+
+
+/* a cx_log directive */
 typedef struct {
-    ngx_open_file_t          *file;        /* NULL for syslog */
-    ngx_syslog_peer_t        *syslog;
+    ngx_http_cx_log_dest_t   *dest;
+    ngx_syslog_peer_t        *syslog;      /* NULL for a file */
 } ngx_http_cx_log_t;
 
 
@@ -121,12 +125,38 @@ typedef struct {
     ngx_uint_t                exposures;
     ngx_uint_t                experiment_goals;
     ngx_uint_t                cookie_rejected;
-    ngx_uint_t                log_lines;
-    ngx_uint_t                log_write_errors;
+    ngx_uint_t                log_written;    /* each destination's */
+    ngx_uint_t                log_lost;
+    ngx_uint_t                log_errors;
     ngx_uint_t                bot_requests;
     ngx_uint_t                feedback;
     ngx_uint_t                beacon_rejected;
 } ngx_http_cx_metrics_t;
+
+
+/*
+ * Where journey lines go: a file (with the workers' buffer) or a syslog
+ * server, each counted and reported on its own.
+ */
+struct ngx_http_cx_log_dest_s {
+    ngx_str_t                 name;        /* the path, "syslog:address" */
+    ngx_str_t                 label;       /* name, as a label value */
+    ngx_uint_t                index;       /* in the main conf's list */
+    ngx_http_cx_metrics_t    *metrics;     /* NULL without cx_metrics_zone */
+    ngx_http_cx_conf_pos_t    conf;        /* of its first cx_log */
+
+    ngx_open_file_t          *file;        /* NULL for syslog */
+    u_char                   *start;       /* the buffer of whole lines */
+    u_char                   *pos;
+    u_char                   *last;
+    ngx_uint_t                lines;       /* in the buffer */
+    ngx_event_t              *event;
+    ngx_msec_t                flush;
+
+    ngx_msec_t                error_time;  /* of the last error reported */
+    ngx_uint_t                suppressed;  /* errors since, not reported */
+    unsigned                  error_reported:1;
+};
 
 
 /* the beacon's reasons, a body too large and a body of another type */
@@ -149,6 +179,10 @@ typedef struct {
     ngx_array_t              *touchpoint_names;   /* of
                                                      ngx_http_cx_touchpoint_t,
                                                      each name once */
+    ngx_array_t              *log_dests;   /* of ngx_http_cx_log_dest_t *,
+                                              each file and server once */
+    ngx_array_t              *access_logs; /* of ngx_open_file_t *: those
+                                              checked against cx_log's */
 
 } ngx_http_cx_main_conf_t;
 
@@ -373,7 +407,8 @@ void ngx_http_cx_metrics_page_view(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx);
 void ngx_http_cx_metrics_cookie_rejected(ngx_http_request_t *r,
     cx_cookie_status_e reason);
-void ngx_http_cx_metrics_log(ngx_uint_t lines, ngx_uint_t errors);
+void ngx_http_cx_metrics_log(ngx_http_cx_log_dest_t *dest,
+    ngx_uint_t written, ngx_uint_t lost, ngx_uint_t errors);
 void ngx_http_cx_metrics_feedback(ngx_http_request_t *r,
     ngx_http_cx_touchpoint_t *tp, ngx_int_t score);
 void ngx_http_cx_metrics_beacon_rejected(ngx_http_request_t *r,
@@ -402,11 +437,17 @@ ngx_int_t ngx_http_cx_add_variables(ngx_conf_t *cf);
 ngx_int_t ngx_http_cx_record_line(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx, ngx_str_t *line);
 
-/* ngx_http_cx_log.c */
+/* ngx_http_cx_log_conf.c */
 char *ngx_http_cx_log_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+char *ngx_http_cx_log_merge(ngx_conf_t *cf);
+ngx_int_t ngx_http_cx_log_postconfiguration(ngx_conf_t *cf);
+
+/* ngx_http_cx_log.c */
 void ngx_http_cx_log_write(ngx_http_request_t *r, ngx_array_t *logs,
     ngx_str_t *line);
+void ngx_http_cx_log_flush(ngx_open_file_t *file, ngx_log_t *log);
+void ngx_http_cx_log_flush_handler(ngx_event_t *ev);
 
 
 #endif /* _NGX_HTTP_CX_MODULE_H_INCLUDED_ */

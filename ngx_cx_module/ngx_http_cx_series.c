@@ -9,6 +9,8 @@
 #include "ngx_http_cx_metrics.h"
 
 
+static ngx_int_t ngx_http_cx_log_series(ngx_http_cx_metrics_t *m,
+    ngx_http_cx_main_conf_t *mcf);
 static ngx_int_t ngx_http_cx_single(ngx_http_cx_metrics_t *m,
     const char *name, const char *help, ngx_uint_t *index);
 static ngx_int_t ngx_http_cx_family(ngx_http_cx_metrics_t *m,
@@ -271,13 +273,7 @@ ngx_http_cx_metrics_build(ngx_conf_t *cf, ngx_http_cx_metrics_t *m,
         }
     }
 
-    if (ngx_http_cx_single(m, "cx_log_lines_total",
-                           "Journey lines written.", &m->log_lines)
-        != NGX_OK
-        || ngx_http_cx_single(m, "cx_log_write_errors_total",
-                              "Journey log writes that failed.",
-                              &m->log_write_errors)
-           != NGX_OK
+    if (ngx_http_cx_log_series(m, mcf) != NGX_OK
         || ngx_http_cx_single(m, "cx_bot_requests_total",
                               "Page views by bots.", &m->bot_requests)
            != NGX_OK)
@@ -322,6 +318,54 @@ ngx_http_cx_metrics_build(ngx_conf_t *cf, ngx_http_cx_metrics_t *m,
             != NGX_OK)
         {
             return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/* each cx_log destination's lines written and lost, and failed writes */
+static ngx_int_t
+ngx_http_cx_log_series(ngx_http_cx_metrics_t *m, ngx_http_cx_main_conf_t *mcf)
+{
+    ngx_uint_t               i, k, n, *index[3];
+    ngx_http_cx_log_dest_t  **dests;
+
+    static const char  *names[3] = {
+        "cx_log_lines_written_total",
+        "cx_log_lines_lost_total",
+        "cx_log_write_errors_total"
+    };
+
+    static const char  *helps[3] = {
+        "Journey lines written, by destination.",
+        "Journey lines lost (a full disk, a failed send), by destination.",
+        "Journey log writes and sends that failed, by destination."
+    };
+
+    index[0] = &m->log_written;
+    index[1] = &m->log_lost;
+    index[2] = &m->log_errors;
+
+    n = mcf->log_dests ? mcf->log_dests->nelts : 0;
+    dests = n ? mcf->log_dests->elts : NULL;
+
+    for (k = 0; k < 3; k++) {
+
+        if (ngx_http_cx_family(m, names[k], "counter", helps[k]) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        *index[k] = m->series->nelts;
+
+        for (i = 0; i < n; i++) {
+            if (ngx_http_cx_series(m, names[k], NGX_HTTP_CX_SERIES_COUNTER,
+                                   "destination=\"%V\"", &dests[i]->label)
+                != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
         }
     }
 

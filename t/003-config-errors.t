@@ -97,7 +97,7 @@ like($out, qr/cx_log "[^"]+cx\.log" already defined with other buffer or flush p
     cx_log %%PREFIX%%/logs/shared.log;
 CONF
 ok(!$ok, 'a file already used by access_log fails');
-like($out, qr/cx_log "[^"]+shared\.log" is already used by another log/,
+like($out, qr/cx_log "[^"]+shared\.log" in \S+:\d+ and access_log "[^"]+shared\.log" write to the same file/,
     'shared file named');
 
 fails_with('cx_header_prefix "";',

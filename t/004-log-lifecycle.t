@@ -139,10 +139,106 @@ CONF
     $t->stop;
 
     my @alerts = ($t->read_file('logs/error.log') =~
-        m{^(\S+ \S+) \[alert\] .*cx_log: write\(\) to "/dev/full" failed \(28: No space left on device\)}mg);
+        m{^(\S+ \S+) \[alert\] .*cx_log: write\(\) to "/dev/full" failed, 1 of 1 lines lost(?:, \d+ more errors since the last report)? \(28: No space left on device\)}mg);
     ok(@alerts >= 1, 'the failure is in the error log');
     my %seconds = map { $_ => 1 } @alerts;
     is(scalar keys %seconds, scalar @alerts, 'at most one alert a second');
+};
+
+subtest 'cx_log and access_log on one file are refused in any order' => sub {
+    my $t = CX::Test->new;
+    my $file = $t->prefix . '/logs/shared.log';
+
+    my %cases = (
+        'cx_log, then access_log' => <<'CONF',
+    cx_log %%PREFIX%%/logs/shared.log;
+    access_log %%PREFIX%%/logs/shared.log;
+CONF
+        'access_log, then cx_log' => <<'CONF',
+    access_log %%PREFIX%%/logs/shared.log;
+    cx_log %%PREFIX%%/logs/shared.log;
+CONF
+        'cx_log, then a buffered access_log' => <<'CONF',
+    cx_log %%PREFIX%%/logs/shared.log buffer=64k flush=1s;
+    access_log %%PREFIX%%/logs/shared.log combined buffer=64k flush=1s;
+CONF
+        'a buffered access_log, then cx_log' => <<'CONF',
+    access_log %%PREFIX%%/logs/shared.log combined buffer=8k;
+    cx_log %%PREFIX%%/logs/shared.log;
+CONF
+        'cx_log in http, access_log in a location' => <<'CONF',
+    cx_log %%PREFIX%%/logs/shared.log;
+    server {
+        listen 127.0.0.1:%%PORT_other%%;
+        location /x {
+            access_log %%PREFIX%%/logs/shared.log;
+        }
+    }
+CONF
+        'access_log in one server, cx_log in another' => <<'CONF',
+    server {
+        listen 127.0.0.1:%%PORT_other%%;
+        access_log %%PREFIX%%/logs/shared.log combined buffer=4k;
+    }
+    server {
+        listen 127.0.0.1:%%PORT_third%%;
+        location / {
+            cx_log %%PREFIX%%/logs/shared.log;
+        }
+    }
+CONF
+        'access_log in an if, cx_log after it' => <<'CONF',
+    server {
+        listen 127.0.0.1:%%PORT_other%%;
+        location / {
+            if ($arg_x) {
+                access_log %%PREFIX%%/logs/shared.log;
+            }
+        }
+    }
+    cx_log %%PREFIX%%/logs/shared.log;
+CONF
+        'access_log in http that no server uses' => <<'CONF',
+    access_log %%PREFIX%%/logs/shared.log;
+    cx_log %%PREFIX%%/logs/shared.log;
+    server {
+        listen 127.0.0.1:%%PORT_other%%;
+        access_log off;
+    }
+CONF
+    );
+
+    for my $name (sort keys %cases) {
+        my ($ok, $out) = $t->nginx_test(config($cases{$name}));
+        ok(!$ok, "$name: nginx -t fails");
+
+        my @conf = split /\n/, $t->read_file('test.conf');
+        my ($line) = grep { $conf[$_ - 1] =~ /^\s*cx_log / } 1 .. @conf;
+        my $conf = $t->prefix . '/test.conf';
+
+        like($out, qr/\[emerg\] (?:\d+#\d+: )?cx_log "\Q$file\E" in \Q$conf\E:$line and access_log "\Q$file\E" write to the same file: the journey needs a file of its own\n/,
+            "$name: the file, both directives and cx_log's line");
+    }
+
+    # two names of one file, before it exists
+    my ($ok, $out) = $t->nginx_test(config(<<'CONF'));
+    cx_log %%PREFIX%%/logs/shared.log;
+    access_log %%PREFIX%%/logs/../logs/shared.log;
+CONF
+    ok(!$ok, 'another name of the same file fails');
+    like($out, qr/cx_log "\Q$file\E" in \S+ and access_log "[^"]+\/logs\/\.\.\/logs\/shared\.log" write to the same file/,
+        'both names');
+
+    ($ok, $out) = $t->nginx_test(config(<<'CONF'));
+    cx_log %%PREFIX%%/logs/cx.log;
+    access_log %%PREFIX%%/logs/access.log combined buffer=8k;
+    server {
+        listen 127.0.0.1:%%PORT_other%%;
+        access_log %%PREFIX%%/logs/other.log;
+        cx_log %%PREFIX%%/logs/other-cx.log;
+    }
+CONF
+    ok($ok, 'files of their own pass') or diag($out);
 };
 
 done_testing();

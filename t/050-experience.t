@@ -195,6 +195,7 @@ CONF
     is($r->{headers}{'content-type'}, 'text/plain; version=0.0.4',
         'Content-Type of the exposition format 0.0.4');
     my %v = parse_metrics($r->{content});
+    my $cx_log = $m->prefix . '/logs/cx.log';
 
     my %expect = (
         'cx_page_views_total{touchpoint="home"}' => 4,
@@ -210,8 +211,9 @@ CONF
         'cx_request_duration_seconds_count{touchpoint="home"}' => 4,
         'cx_request_duration_seconds_bucket{touchpoint="home",le="+Inf"}' => 4,
         'cx_cookie_rejected_total{reason="bad_base64"}' => 1,
-        'cx_log_lines_total' => 8,
-        'cx_log_write_errors_total' => 0,
+        "cx_log_lines_written_total{destination=\"$cx_log\"}" => 8,
+        "cx_log_lines_lost_total{destination=\"$cx_log\"}" => 0,
+        "cx_log_write_errors_total{destination=\"$cx_log\"}" => 0,
         'cx_bot_requests_total' => 1,
     );
 
