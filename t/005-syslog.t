@@ -1,5 +1,5 @@
-# cx_log syslog: one datagram per journey line, through nginx's own syslog
-# support, each a valid record after the syslog header.
+# cx_log syslog: one datagram per journey line, with nginx's syslog header,
+# each a valid record after it, each counted once sent.
 
 use strict;
 use warnings;
@@ -15,6 +15,7 @@ $t->start(<<'CONF');
     cx on;
     cx_secret %%SECRET%%;
     cx_log syslog:server=127.0.0.1:%%PORT_syslog%%,tag=cxjourney;
+    cx_metrics_zone cx 1m;
 
     server {
         listen 127.0.0.1:%%PORT%%;
@@ -23,6 +24,11 @@ $t->start(<<'CONF');
         location / {
             default_type text/html;
             return 200 "<p>page</p>";
+        }
+
+        location = /metrics {
+            cx_log off;
+            cx_metrics;
         }
     }
 CONF
@@ -58,6 +64,17 @@ is($parsed[8]{path}, "/bad\x{fffd}\x{fffd}", 'invalid UTF-8 replaced');
 is($parsed[8]{query}, "x=\x{fffd}", 'a truncated sequence replaced');
 is_deeply($parsed[9]{truncated}, ['query'], 'a long line is cut, not lost');
 is($parsed[0]{host}, 'syslog.example', 'host');
+
+# each line counted once it is sent, under the server's name
+my $metrics = $t->get('/metrics')->{content};
+my $server = 'syslog:127.0.0.1:' . $t->port('syslog');
+for (['cx_log_lines_written_total', 10], ['cx_log_lines_lost_total', 0],
+    ['cx_log_write_errors_total', 0])
+{
+    my ($series, $expect) = @$_;
+    like($metrics, qr/^\Q$series\E\{destination="\Q$server\E"\} $expect$/m,
+        "$series: $expect");
+}
 
 $t->stop;
 
