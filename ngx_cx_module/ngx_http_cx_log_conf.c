@@ -484,7 +484,8 @@ ngx_http_cx_log_check_access_logs(ngx_conf_t *cf,
 
 
 /*
- * One open file, or two names of one file: the same file if both exist,
+ * One open file, or two names of one file: the same regular file if both
+ * exist (not a device: /dev/stdout and /dev/stderr may be one terminal),
  * the same name in the same directory if not (yet).
  */
 static ngx_uint_t
@@ -500,7 +501,8 @@ ngx_http_cx_log_same_file(ngx_open_file_t *a, ngx_open_file_t *b)
     if (ngx_file_info(a->name.data, &fa) != NGX_FILE_ERROR
         && ngx_file_info(b->name.data, &fb) != NGX_FILE_ERROR)
     {
-        return fa.st_dev == fb.st_dev && fa.st_ino == fb.st_ino;
+        return ngx_is_file(&fa) && ngx_is_file(&fb)
+               && fa.st_dev == fb.st_dev && fa.st_ino == fb.st_ino;
     }
 
     base_a = (u_char *) strrchr((char *) a->name.data, '/');

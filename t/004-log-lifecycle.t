@@ -229,6 +229,17 @@ CONF
     like($out, qr/cx_log "\Q$file\E" in \S+ and access_log "[^"]+\/logs\/\.\.\/logs\/shared\.log" write to the same file/,
         'both names');
 
+    # a link to it, once it exists
+    $t->write_file('logs/shared.log', '');
+    symlink $file, $t->prefix . '/logs/link.log' or die "symlink: $!";
+    ($ok, $out) = $t->nginx_test(config(<<'CONF'));
+    access_log %%PREFIX%%/logs/shared.log;
+    cx_log %%PREFIX%%/logs/link.log;
+CONF
+    ok(!$ok, 'a link to the same file fails');
+    like($out, qr/cx_log "[^"]+\/logs\/link\.log" in \S+ and access_log "\Q$file\E" write to the same file/,
+        'the link and the file');
+
     ($ok, $out) = $t->nginx_test(config(<<'CONF'));
     cx_log %%PREFIX%%/logs/cx.log;
     access_log %%PREFIX%%/logs/access.log combined buffer=8k;
