@@ -10,6 +10,7 @@ use lib 't/lib';
 use Test::More;
 use CX::Test;
 use IO::Socket::INET;
+use POSIX ();
 use Time::HiRes qw(time);
 
 sub config {
@@ -70,6 +71,24 @@ sub page_views {
     $t->pipeline([map { ["/page?n=$_"] } $from .. $to]);
 }
 
+# the same from four clients at once: both workers append
+sub page_views_at_once {
+    my ($t, $from, $to) = @_;
+    my @clients;
+
+    for my $client (0 .. 3) {
+        my $pid = fork // die "fork: $!";
+        if ($pid == 0) {
+            $t->pipeline([map { ["/page?n=$_"] }
+                grep { $_ % 4 == $client } $from .. $to]);
+            POSIX::_exit(0);
+        }
+        push @clients, $pid;
+    }
+
+    waitpid $_, 0 for @clients;
+}
+
 subtest 'the disk fills up and frees again' => sub {
     plan skip_all => 'mounting a tmpfs needs root' unless $> == 0;
 
@@ -97,7 +116,7 @@ subtest 'the disk fills up and frees again' => sub {
     close $filler;
     truncate "$disk/filler", $size - 5000 or die "truncate: $!";
 
-    page_views($t, 1, 40);
+    page_views_at_once($t, 1, 40);
     my $v = wait_counted($t, $log, 40);
 
     my $content = $t->read_file($log);
@@ -113,7 +132,7 @@ subtest 'the disk fills up and frees again' => sub {
     unlink "$disk/filler" or die "unlink: $!";
     my $lost = $v->{lost};
 
-    page_views($t, 41, 60);
+    page_views_at_once($t, 41, 60);
     $v = wait_counted($t, $log, 60);
     is($v->{written} + $v->{lost}, 60, 'written and lost: every line, after');
     is($v->{lost}, $lost, 'nothing more lost once there is room');
@@ -127,7 +146,7 @@ subtest 'the disk fills up and frees again' => sub {
     my @n = map { $_->{query} =~ /^n=(\d+)$/ ? $1 : 0 } @records;
     my %seen;
     is(scalar(grep { $seen{$_}++ } @n), 0, 'no line twice');
-    is_deeply([grep { $_ > 40 } sort { $a <=> $b } @n], [41 .. 60],
+    is_deeply([sort { $a <=> $b } grep { $_ > 40 } @n], [41 .. 60],
         'every line after the disk freed');
 
     my $errors = $t->read_file('logs/error.log');
