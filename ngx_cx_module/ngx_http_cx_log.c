@@ -67,6 +67,12 @@ ngx_http_cx_log_append(ngx_http_request_t *r, ngx_http_cx_log_dest_t *dest,
         return;
     }
 
+    /* counted first: a worker killed in between has lost the line */
+
+    if (dest->pending) {
+        (void) ngx_atomic_fetch_add(dest->pending, 1);
+    }
+
     dest->pos = ngx_cpymem(dest->pos, line->data, line->len);
     dest->lines++;
 
@@ -417,6 +423,14 @@ ngx_http_cx_log_flush(ngx_open_file_t *file, ngx_log_t *log)
 
     if (len) {
         ngx_http_cx_log_write_lines(dest, dest->start, len, dest->lines, log);
+
+        /* written or lost, counted so: the zone holds them no more */
+
+        if (dest->pending) {
+            (void) ngx_atomic_fetch_add(dest->pending,
+                                        - (ngx_atomic_int_t) dest->lines);
+        }
+
         dest->pos = dest->start;
         dest->lines = 0;
     }

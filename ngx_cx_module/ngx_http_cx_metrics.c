@@ -29,9 +29,24 @@ typedef struct {
 } ngx_http_cx_slot_t;
 
 
+/*
+ * The journey lines a worker's buffer holds for a destination, and the key
+ * of that destination's cx_log_lines_lost_total: the next worker in the
+ * process slot finds the counter by it, whatever a reload did meanwhile.
+ * Only the slot's worker writes it, and its successor once it is gone.
+ */
+typedef struct {
+    ngx_atomic_t              lines;
+    uint64_t                  key;        /* 0: none */
+} ngx_http_cx_pending_t;
+
+
+/* the pending lines take a fixed space, so the slots' capacity stays fixed */
 typedef struct {
     ngx_uint_t                nslots;
     ngx_uint_t                next;       /* where to look for a free one */
+    ngx_http_cx_pending_t     pending[NGX_HTTP_CX_LOG_WORKERS]
+                                     [NGX_HTTP_CX_LOG_PENDING];
     ngx_http_cx_slot_t        slots[1];
 } ngx_http_cx_metrics_shm_t;
 
@@ -333,6 +348,102 @@ ngx_http_cx_metrics_postconfiguration(ngx_conf_t *cf)
                       &m->zone->shm.name, m->series->nelts, capacity,
                       m->file, m->line);
         return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * A process starting in a slot of the master's: what its predecessor there
+ * still held in its buffers is lost (a graceful exit, a reload and a reopen
+ * flush first, so only a killed or crashed worker leaves lines), and counted
+ * so now.  Then the slot counts this worker's.  A process in a slot from
+ * NGX_HTTP_CX_LOG_WORKERS on, or a destination from NGX_HTTP_CX_LOG_PENDING
+ * on, is not counted: its lines die with it uncounted.
+ */
+ngx_int_t
+ngx_http_cx_metrics_init_process(ngx_cycle_t *cycle)
+{
+    uint64_t                    key;
+    ngx_uint_t                  i, j, n, lost;
+    ngx_str_t                  *name;
+    ngx_slab_pool_t            *shpool;
+    ngx_http_cx_series_t       *series;
+    ngx_http_cx_pending_t      *pending;
+    ngx_http_cx_metrics_t      *m;
+    ngx_http_cx_log_dest_t    **dests;
+    ngx_http_cx_main_conf_t    *mcf;
+    ngx_http_cx_metrics_shm_t  *shm;
+
+    mcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_cx_module);
+
+    if (mcf == NULL || mcf->metrics == NULL || !mcf->metrics->ready
+        || ngx_process_slot < 0
+        || ngx_process_slot >= NGX_HTTP_CX_LOG_WORKERS)
+    {
+        return NGX_OK;
+    }
+
+    m = mcf->metrics;
+    series = m->series->elts;
+    shpool = (ngx_slab_pool_t *) m->zone->shm.addr;
+    shm = shpool->data;
+    pending = shm->pending[ngx_process_slot];
+
+    n = mcf->log_dests ? mcf->log_dests->nelts : 0;
+    dests = n ? mcf->log_dests->elts : NULL;
+
+    for (i = 0; i < NGX_HTTP_CX_LOG_PENDING; i++) {
+        lost = pending[i].lines;
+        key = pending[i].key;
+
+        pending[i].lines = 0;
+        pending[i].key = 0;
+
+        if (lost == 0 || key == 0) {
+            continue;
+        }
+
+        for (j = 0; j < shm->nslots; j++) {
+            if (shm->slots[j].key == key) {
+                (void) ngx_atomic_fetch_add(&shm->slots[j].value, lost);
+                break;
+            }
+        }
+
+        name = NULL;
+
+        for (j = 0; j < n; j++) {
+            if (ngx_http_cx_series_key(&series[m->log_lost + j]) == key) {
+                name = &dests[j]->name;
+                break;
+            }
+        }
+
+        if (name) {
+            ngx_log_error(NGX_LOG_WARN, cycle->log, 0,
+                          "cx_log: %ui lines for \"%V\" lost: the process "
+                          "before this one exited without writing them",
+                          lost, name);
+
+        } else {
+            ngx_log_error(NGX_LOG_WARN, cycle->log, 0,
+                          "cx_log: %ui lines lost: the process before this "
+                          "one exited without writing them", lost);
+        }
+    }
+
+    for (i = 0; i < n && i < NGX_HTTP_CX_LOG_PENDING; i++) {
+
+        /* syslog keeps no line */
+
+        if (dests[i]->file == NULL) {
+            continue;
+        }
+
+        pending[i].key = ngx_http_cx_series_key(&series[m->log_lost + i]);
+        dests[i]->pending = &pending[i].lines;
     }
 
     return NGX_OK;

@@ -598,6 +598,10 @@ ngx_http_cx_init_process(ngx_cycle_t *cycle)
         return NGX_ERROR;
     }
 
+    if (ngx_http_cx_metrics_init_process(cycle) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     return ngx_http_cx_geo_init_process(cycle);
 }
 

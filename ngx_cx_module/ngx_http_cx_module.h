@@ -135,6 +135,16 @@ typedef struct {
 
 
 /*
+ * The lines a worker holds in its buffers are counted in the metrics zone
+ * for each process slot below the first and destination below the second:
+ * a worker killed before it flushed leaves them there, and the next one in
+ * its slot counts them lost.
+ */
+#define NGX_HTTP_CX_LOG_WORKERS   64
+#define NGX_HTTP_CX_LOG_PENDING   8
+
+
+/*
  * Where journey lines go: a file (with the workers' buffer) or a syslog
  * server, each counted and reported on its own.
  */
@@ -150,6 +160,8 @@ struct ngx_http_cx_log_dest_s {
     u_char                   *pos;
     u_char                   *last;
     ngx_uint_t                lines;       /* in the buffer */
+    ngx_atomic_t             *pending;     /* the same, in the zone: NULL
+                                              when not counted there */
     ngx_event_t              *event;
     ngx_msec_t                flush;
 
@@ -403,6 +415,7 @@ char *ngx_http_cx_metrics_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 char *ngx_http_cx_metrics_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 ngx_int_t ngx_http_cx_metrics_postconfiguration(ngx_conf_t *cf);
+ngx_int_t ngx_http_cx_metrics_init_process(ngx_cycle_t *cycle);
 void ngx_http_cx_metrics_page_view(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx);
 void ngx_http_cx_metrics_cookie_rejected(ngx_http_request_t *r,

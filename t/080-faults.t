@@ -101,7 +101,22 @@ subtest 'the journey file deleted and reopened under load' => sub {
 
 subtest 'a worker SIGKILLed under load' => sub {
     my $t = CX::Test->new(workers => 2);
-    $t->start(http('    cx_log %%PREFIX%%/logs/cx.log flush=100ms;'));
+
+    # the workers keep every line until the reopen below: the killed one
+    # has lines to lose, whenever the kill lands
+    $t->start(http(<<'CONF'));
+    cx_log %%PREFIX%%/logs/cx.log buffer=1m flush=1h;
+    cx_metrics_zone cx 1m;
+
+    server {
+        listen 127.0.0.1:%%PORT_metrics%%;
+
+        location = /metrics {
+            cx_log off;
+            cx_metrics;
+        }
+    }
+CONF
 
     # the master starts its workers after it listens
     my @workers;
@@ -111,9 +126,14 @@ subtest 'a worker SIGKILLed under load' => sub {
     my $load = Load->new($t, clients => 4);
     $load->wait_for(400);
 
+    # killed between two requests of each client, their connections open:
+    # a kill landing after a response went out and before its line was made
+    # would leave a page view answered with no line to count
     my $victim = $workers[0];
+    $load->pause;
     kill 'KILL', $victim;
     $load->phase('b');
+    $load->resume;
 
     my @now;
     $t->wait_until(sub {
@@ -127,6 +147,27 @@ subtest 'a worker SIGKILLed under load' => sub {
     $load->phase('c');
     $load->wait_for(400);
     my $sent = $load->finish;
+
+    # the workers write what they hold before they reopen; the killed
+    # worker's successor counted what it held
+    $t->reopen;
+    $t->wait_until(sub {
+        my @reopened = ($t->read_file('logs/error.log') // '')
+            =~ /\[notice\] \d+#\d+: reopening logs/g;
+        @reopened >= 3;
+    }, 'the master and 2 workers to reopen');
+
+    # written is counted once the file has the lines
+    my $produced = keys %{ $sent->{pages} };
+    my $counted = {};
+    eval {
+        $t->wait_until(sub {
+            my $in_file = (($t->read_file('logs/cx.log') // '') =~ tr/\n//);
+            $counted = log_counters($t);
+            ($counted->{written} // -1) == $in_file
+                && $counted->{written} + ($counted->{lost} // 0) >= $produced;
+        }, "$produced lines counted");
+    };
 
     # only the killed worker may have "exited on signal"
     $t->stop(killed => [$victim]);
@@ -150,10 +191,21 @@ subtest 'a worker SIGKILLed under load' => sub {
     is_deeply([sort grep { !$lines{$_} } @after], [],
         'each of them has its line');
 
-    # what the killed worker had not written yet is lost, and only that
-    my $lost = grep { !$lines{$_} } keys %{ $sent->{pages} };
-    note("$lost lines lost with the killed worker's buffer, "
-        . scalar(@{ $sent->{unanswered} }) . ' requests cut off');
+    # what the killed worker had not written yet is lost, and counted so: a
+    # request cut off may have made its line before the connection went
+    my $cut = grep { $lines{$_} } @{ $sent->{unanswered} };
+    my $missing = grep { !$lines{$_} } keys %{ $sent->{pages} };
+    is($counted->{written}, @lines, scalar(@lines) . ' lines written');
+    is($counted->{lost}, $missing, "$missing lines lost with the killed "
+        . "worker's buffer, " . scalar(@{ $sent->{unanswered} })
+        . " requests cut off, $cut of them with a line");
+    is($counted->{written} + $counted->{lost}, $produced + $cut,
+        'each page view written or lost');
+    ok($missing > 0, 'the killed worker had lines to lose');
+    like($t->read_file('logs/error.log'),
+        qr/\[warn\] .* cx_log: $missing lines for "\S+cx\.log" lost: the (?x)
+        process\ before\ this\ one\ exited\ without\ writing\ them/,
+        'its successor says so');
 };
 
 subtest 'a geo database replaced by a broken one under load' => sub {
@@ -249,6 +301,19 @@ CONF
 
 done_testing();
 
+# the journey file's lines written and lost
+sub log_counters {
+    my ($t) = @_;
+    my $text = $t->request('GET', '/metrics', port => 'metrics')->{content}
+        // '';
+    my %v;
+    for my $name (qw(written lost)) {
+        ($v{$name}) = $text
+            =~ /^cx_log_lines_${name}_total\{destination="[^"]*cx\.log"\} (\d+)$/m;
+    }
+    return \%v;
+}
+
 # sid => how many lines have it
 sub sids {
     my %sids;
@@ -335,6 +400,14 @@ sub client {
     }
 
     for (my $i = 1; !-e "$self->{dir}/stop"; $i++) {
+        if (-e "$self->{dir}/pause") {
+            my $paused = "$self->{dir}/paused-$client";
+            open my $fh, '>', $paused or die "$paused: $!";
+            close $fh;
+            select(undef, undef, undef, 0.01) while -e "$self->{dir}/pause";
+            unlink $paused;
+        }
+
         open my $fh, '<', "$self->{dir}/phase" or die "phase: $!";
         my $phase = <$fh>;
         close $fh;
@@ -359,6 +432,25 @@ sub client {
     open my $fh, '>', "$self->{dir}/client-$client.json" or die "$!";
     print $fh CX::Test->json->encode(\%out);
     close $fh;
+}
+
+# until resume(), each client waits before its next request; returns once
+# they all wait, with every request sent answered
+sub pause {
+    my ($self) = @_;
+
+    open my $fh, '>', "$self->{dir}/pause" or die "pause: $!";
+    close $fh;
+    $self->{t}->wait_until(sub {
+        my @waiting = glob "$self->{dir}/paused-*";
+        @waiting == @{ $self->{pids} };
+    }, 'the load clients to pause');
+}
+
+sub resume {
+    my ($self) = @_;
+
+    unlink "$self->{dir}/pause" or die "resume: $!";
 }
 
 # until $n more requests are done
