@@ -208,6 +208,54 @@ CONF
         'its successor says so');
 };
 
+# the other side of the count above: workers that exit gracefully write
+# what they hold, and the workers started in their process slots later
+# find nothing left to count lost
+subtest 'reloads count nothing lost' => sub {
+    my $t = CX::Test->new(workers => 2);
+    my $conf = http(<<'CONF');
+    cx_log %%PREFIX%%/logs/cx.log buffer=1m flush=1h;
+    cx_metrics_zone cx 1m;
+
+    server {
+        listen 127.0.0.1:%%PORT_metrics%%;
+
+        location = /metrics {
+            cx_log off;
+            cx_metrics;
+        }
+    }
+CONF
+    $t->start($conf);
+
+    my @workers;
+    $t->wait_until(sub { (@workers = $t->worker_pids) == 2 },
+        'two workers');
+
+    # the second reload starts its workers in the slots of the first
+    # generation's, which held lines in their buffers when it began
+    for my $generation (1 .. 2) {
+        $t->pipeline([map { ["/p?sid=$generation-$_"] } 1 .. 100]);
+        $t->reload($conf);
+        my @old = @workers;
+        $t->wait_until(sub {
+            @workers = $t->worker_pids;
+            my %old = map { $_ => 1 } @old;
+            @workers == 2 && !grep { $old{$_} } @workers;
+        }, "generation $generation to exit");
+    }
+
+    my $counted = log_counters($t);
+    $t->stop;
+
+    my @lines = (($t->read_file('logs/cx.log') // '') =~ /([^\n]*)\n/g);
+    is(scalar(@lines), 200, 'every page view written');
+    is($counted->{written}, 200, '200 lines counted written');
+    is($counted->{lost}, 0, 'none counted lost');
+    unlike($t->read_file('logs/error.log'), qr/exited without writing/,
+        'no process found lines left');
+};
+
 subtest 'a geo database replaced by a broken one under load' => sub {
     my $t = CX::Test->new(workers => 2);
     my $path = $t->prefix . '/geo.mmdb';
