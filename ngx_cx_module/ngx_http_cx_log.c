@@ -424,7 +424,10 @@ ngx_http_cx_log_flush(ngx_open_file_t *file, ngx_log_t *log)
     if (len) {
         ngx_http_cx_log_write_lines(dest, dest->start, len, dest->lines, log);
 
-        /* written or lost, counted so: the zone holds them no more */
+        /*
+         * written or lost, counted so: the zone holds them no more (a
+         * worker killed in the write leaves them there, counted lost)
+         */
 
         if (dest->pending) {
             (void) ngx_atomic_fetch_add(dest->pending,
