@@ -1,7 +1,7 @@
 # Faults under load, each asserting that no line is torn and that nothing
 # is lost beyond what the fault itself must lose: the journey file deleted
 # and reopened, a worker SIGKILLed, a geo database replaced by a broken
-# one.  (The disk filling up and syslog going away are in 070-faults.t.)
+# one.  (The disk filling up and syslog going away are in 075-log-faults.t.)
 
 use strict;
 use warnings;
