@@ -473,26 +473,21 @@ ngx_http_cx_metrics_capacity(size_t size)
 
 
 /*
- * Runs in the master at every (re)configuration: a slot for each series,
- * the one the previous configuration used when its key is the same.
+ * Runs in the master at every (re)configuration, before nginx knows whether
+ * the new one will be taken (its listening sockets are opened after): it
+ * only makes the table, once, and changes nothing the running
+ * configuration counts in.
  */
 static ngx_int_t
 ngx_http_cx_metrics_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 {
-    ngx_http_cx_main_conf_t *mcf = shm_zone->data;
-
     ngx_uint_t                  nslots;
     ngx_slab_pool_t            *shpool;
-    ngx_http_cx_metrics_t      *m;
     ngx_http_cx_metrics_shm_t  *shm;
 
-    m = mcf->metrics;
     shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
 
-    if (shm_zone->shm.exists || data) {
-        shm = shpool->data;
-
-    } else {
+    if (!shm_zone->shm.exists && data == NULL) {
         nslots = ngx_http_cx_metrics_capacity(shm_zone->shm.size);
 
         shm = ngx_slab_calloc(shpool,
@@ -510,7 +505,32 @@ ngx_http_cx_metrics_init_zone(ngx_shm_zone_t *shm_zone, void *data)
         shpool->log_nomem = 0;
     }
 
-    if (ngx_http_cx_metrics_assign(shm_zone, shm, m) != NGX_OK) {
+    return NGX_OK;
+}
+
+
+/*
+ * Once nginx has taken the configuration (a reload that fails, say on a
+ * busy port, never gets here): a slot for each series, the one the
+ * previous configuration used when its key is the same.
+ */
+ngx_int_t
+ngx_http_cx_metrics_init_module(ngx_cycle_t *cycle)
+{
+    ngx_slab_pool_t          *shpool;
+    ngx_http_cx_metrics_t    *m;
+    ngx_http_cx_main_conf_t  *mcf;
+
+    mcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_cx_module);
+
+    if (mcf == NULL || mcf->metrics == NULL) {
+        return NGX_OK;
+    }
+
+    m = mcf->metrics;
+    shpool = (ngx_slab_pool_t *) m->zone->shm.addr;
+
+    if (ngx_http_cx_metrics_assign(m->zone, shpool->data, m) != NGX_OK) {
         return NGX_ERROR;
     }
 

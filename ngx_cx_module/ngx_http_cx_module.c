@@ -215,7 +215,7 @@ ngx_module_t  ngx_http_cx_module = {
     ngx_http_cx_commands,                  /* module directives */
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
-    NULL,                                  /* init module */
+    ngx_http_cx_metrics_init_module,       /* init module */
     ngx_http_cx_init_process,              /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */

@@ -415,6 +415,7 @@ char *ngx_http_cx_metrics_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 char *ngx_http_cx_metrics_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 ngx_int_t ngx_http_cx_metrics_postconfiguration(ngx_conf_t *cf);
+ngx_int_t ngx_http_cx_metrics_init_module(ngx_cycle_t *cycle);
 ngx_int_t ngx_http_cx_metrics_init_process(ngx_cycle_t *cycle);
 void ngx_http_cx_metrics_page_view(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx);

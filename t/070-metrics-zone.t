@@ -9,6 +9,7 @@ use warnings;
 use lib 't/lib';
 use Test::More;
 use CX::Test;
+use IO::Socket::INET;
 
 # "home" on every generation, and $renamed more named after the generation
 my $renamed = 24;
@@ -148,6 +149,44 @@ subtest 'a zone too small: nginx -t and reload say the same' => sub {
     my %v = metrics($t);
     is($v{'cx_page_views_total{touchpoint="home"}'}, 1,
         'the running configuration goes on, its counters kept');
+    $t->stop;
+};
+
+# nginx opens the listening sockets after the zones: a reload that fails
+# there must leave the running configuration's counters as they were
+subtest 'a reload that fails on a busy port changes no counter' => sub {
+    my $t = CX::Test->new;
+    my $busy = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
+        Listen => 1, ReuseAddr => 0) or die "listen: $!";
+    my $port = $busy->sockport;
+
+    $t->start(http(generation => 0, touchpoints => 2));
+    $t->get('/p1') for 1 .. 3;
+    $t->journey(3);
+
+    $t->reload(http(generation => 1, touchpoints => 2)
+        . "    server {\n        listen 127.0.0.1:$port;\n    }\n");
+    $t->wait_until(sub {
+        ($t->read_file('logs/error.log') // '') =~ /\[emerg\].*bind\(\)/;
+    }, 'the reload to fail on the busy port');
+
+    $t->get('/p1') for 1 .. 2;
+    $t->journey(5);
+    my %v = metrics($t);
+    is($v{'cx_page_views_total{touchpoint="g0_p1"}'}, 5,
+        'the running configuration counts on');
+
+    $t->reload(http(generation => 0, touchpoints => 2));
+    $t->wait_until(sub {
+        ($t->read_file('logs/error.log') // '')
+            =~ /worker process \d+ exited with code 0/;
+    }, 'the good reload to replace the workers');
+
+    %v = metrics($t);
+    is($v{'cx_page_views_total{touchpoint="g0_p1"}'}, 5,
+        'its counter kept through the failed reload and the good one');
+    is_deeply(touchpoints_of(%v), [sort 'home', 'other', 'g0_p1', 'g0_p2'],
+        'no series of the failed configuration');
     $t->stop;
 };
 
