@@ -43,6 +43,10 @@ ngx_http_cx_cookie_read(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
     cx_cookie_status_e        status;
     ngx_http_cx_main_conf_t  *mcf;
 
+    /* a read under another location's cookie name replaces an earlier one */
+
+    ctx->cookie_rejected = CX_COOKIE_OK;
+
     if (ngx_http_cx_cookie_value(r, lcf, &value) != NGX_OK) {
         return NGX_DECLINED;
     }

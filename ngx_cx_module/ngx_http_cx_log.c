@@ -13,6 +13,13 @@
 /* an error message per destination at most this often (ms) */
 #define NGX_HTTP_CX_LOG_REPORT  1000
 
+/*
+ * Tries at the file's lock before writing without it: the workers hold it
+ * for a write and a truncation, while a lock some other program holds must
+ * not stop the event loop.
+ */
+#define NGX_HTTP_CX_LOG_LOCK_TRIES  64
+
 
 static void ngx_http_cx_log_append(ngx_http_request_t *r,
     ngx_http_cx_log_dest_t *dest, ngx_str_t *line);
@@ -22,6 +29,7 @@ static ngx_int_t ngx_http_cx_log_send(ngx_http_cx_log_dest_t *dest,
     ngx_syslog_peer_t *peer, u_char *message, size_t len, ngx_log_t *log);
 static void ngx_http_cx_log_write_lines(ngx_http_cx_log_dest_t *dest,
     u_char *data, size_t len, ngx_uint_t lines, ngx_log_t *log);
+static ngx_uint_t ngx_http_cx_log_lock(ngx_fd_t fd);
 static ngx_int_t ngx_http_cx_log_take_back(ngx_fd_t fd, u_char *data,
     size_t *written);
 static ngx_uint_t ngx_http_cx_log_count_lines(u_char *data, size_t len);
@@ -230,6 +238,8 @@ failed:
  * that the file ends on a line boundary, and the lines not in the file are
  * counted lost.  The file is locked meanwhile: another worker appending
  * between the write and the truncation would otherwise see its lines cut.
+ * Without the lock nothing is taken back; a partial line left is ended
+ * before this worker's next write, so that it spoils no whole line.
  */
 static void
 ngx_http_cx_log_write_lines(ngx_http_cx_log_dest_t *dest, u_char *data,
@@ -246,14 +256,20 @@ ngx_http_cx_log_write_lines(ngx_http_cx_log_dest_t *dest, u_char *data,
 
     /* a pipe or a device may have no lock, and has nothing to take back */
 
-    do {
-        err = ngx_lock_fd(fd);
-    } while (err == NGX_EINTR);
-
-    locked = (err == 0);
+    locked = ngx_http_cx_log_lock(fd);
 
     written = 0;
     err = 0;
+
+    if (dest->partial) {
+        if (ngx_write_fd(fd, "\n", 1) == 1) {
+            dest->partial = 0;
+
+        } else {
+            err = ngx_errno;
+            len = 0;
+        }
+    }
 
     while (written < len) {
         n = ngx_write_fd(fd, data + written, len - written);
@@ -277,19 +293,22 @@ ngx_http_cx_log_write_lines(ngx_http_cx_log_dest_t *dest, u_char *data,
 
     torn = 0;
 
-    if (written < len
-        && ngx_http_cx_log_take_back(dest->file->fd, data, &written)
-           != NGX_OK)
-    {
-        err = ngx_errno;
-        torn = 1;
+    if (written < len && written && data[written - 1] != '\n') {
+
+        if (!locked
+            || ngx_http_cx_log_take_back(fd, data, &written) != NGX_OK)
+        {
+            err = err ? err : ngx_errno;
+            torn = 1;
+            dest->partial = 1;
+        }
     }
 
     if (locked) {
         (void) ngx_unlock_fd(fd);
     }
 
-    if (written == len) {
+    if (written == len && !dest->partial) {
         ngx_http_cx_metrics_log(dest, lines, 0, 0);
         return;
     }
@@ -318,7 +337,31 @@ ngx_http_cx_log_write_lines(ngx_http_cx_log_dest_t *dest, u_char *data,
     ngx_log_error(NGX_LOG_ALERT, log, err,
                   "cx_log: " ngx_write_fd_n " to \"%V\" failed, %ui of %ui "
                   "lines lost%*s", &dest->name, lines - kept, lines,
-                  last - more, more);
+                  (size_t) (last - more), more);
+}
+
+
+static ngx_uint_t
+ngx_http_cx_log_lock(ngx_fd_t fd)
+{
+    ngx_err_t   err;
+    ngx_uint_t  tries;
+
+    for (tries = 0; tries < NGX_HTTP_CX_LOG_LOCK_TRIES; tries++) {
+        err = ngx_trylock_fd(fd);
+
+        if (err == 0) {
+            return 1;
+        }
+
+        if (err != NGX_EAGAIN && err != NGX_EACCES && err != NGX_EINTR) {
+            return 0;
+        }
+
+        ngx_sched_yield();
+    }
+
+    return 0;
 }
 
 

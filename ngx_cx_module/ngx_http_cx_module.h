@@ -168,6 +168,8 @@ struct ngx_http_cx_log_dest_s {
     ngx_msec_t                error_time;  /* of the last error reported */
     ngx_uint_t                suppressed;  /* errors since, not reported */
     unsigned                  error_reported:1;
+    unsigned                  partial:1;   /* this worker left a partial
+                                              line at the file's end */
 };
 
 

@@ -155,6 +155,44 @@ subtest 'the disk fills up and frees again' => sub {
     unlike($errors, qr/partial line left/, 'no partial line was left');
 };
 
+# a program holding a POSIX lock on the journey (a backup, a careless
+# tail) must not stop the workers: they write without the lock
+subtest 'another program holds a lock on the file' => sub {
+    my $t = CX::Test->new;
+    my $log = $t->prefix . '/logs/cx.log';
+
+    $t->start(config("cx_log $log flush=50ms;"));
+    page_views($t, 1, 2);
+    wait_counted($t, $log, 2);
+
+    open my $holder, '|-', 'python3', '-c', <<'PY', $log
+import fcntl, sys
+f = open(sys.argv[1], 'a')
+fcntl.lockf(f, fcntl.LOCK_EX)
+open(sys.argv[1] + '.locked', 'w').close()
+sys.stdin.read()
+PY
+        or die "python3: $!";
+    $t->wait_until(sub { -e "$log.locked" }, 'the lock to be held');
+
+    page_views($t, 3, 6);
+    my $v = wait_counted($t, $log, 6);
+    is_deeply($v, { written => 6, lost => 0, errors => 0 },
+        'lines are written while the lock is held');
+
+    my $r = $t->get('/page?n=7');
+    is($r->{status}, 200, 'and the worker goes on answering');
+    $v = wait_counted($t, $log, 7);
+    is($v->{written}, 7, 'its line written too');
+
+    close $holder;
+    $t->stop;
+
+    my @records = $t->journey(7, file => $log);
+    is_deeply([map { $_->{query} } @records], [map { "n=$_" } 1 .. 7],
+        'every line in the file, whole');
+};
+
 subtest 'the syslog server goes down and comes back' => sub {
     my $t = CX::Test->new;
     my $udp = $t->udp_listener('syslog');
