@@ -435,7 +435,8 @@ ngx_http_cx_header_prefix_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 {
     ngx_http_cx_loc_conf_t *lcf = conf;
 
-    ngx_str_t  *value;
+    ngx_str_t          *value;
+    ngx_http_header_t  *known;
 
     if (lcf->header_prefix.data) {
         return "is duplicate";
@@ -449,6 +450,20 @@ ngx_http_cx_header_prefix_directive(ngx_conf_t *cf, ngx_command_t *cmd,
                            "token: letters, digits and "
                            "!#$%%&'*+-.^_`|~", &value[1]);
         return NGX_CONF_ERROR;
+    }
+
+    /* "C" or "X-" would take the client's Cookie or X-Forwarded-For away */
+
+    for (known = ngx_http_headers_in; known->name.len; known++) {
+        if (cx_header_has_prefix(ngx_http_cx_str(known->name),
+                                 ngx_http_cx_str(value[1])))
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid cx_header_prefix \"%V\", the "
+                               "client's \"%V\" would be dropped",
+                               &value[1], &known->name);
+            return NGX_CONF_ERROR;
+        }
     }
 
     lcf->header_prefix = value[1];

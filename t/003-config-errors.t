@@ -112,6 +112,19 @@ fails_with('cx_header_prefix X-CX:;',
     q{invalid cx_header_prefix "X-CX:", it must be a token: letters, }
     . q{digits and !#$%&'*+-.^_`|~}, 'a header prefix with a colon');
 
+# a prefix of a header nginx knows would take the client's away
+fails_with('cx_header_prefix C;',
+    q{invalid cx_header_prefix "C", the client's "Connection" would be }
+    . 'dropped', 'a prefix of Cookie and Connection');
+
+fails_with('cx_header_prefix x_;',
+    q{invalid cx_header_prefix "x_", the client's "X-Forwarded-For" would be }
+    . 'dropped', 'a prefix of X-Forwarded-For, under any spelling');
+
+fails_with('cx_header_prefix Authorization;',
+    q{invalid cx_header_prefix "Authorization", the client's }
+    . '"Authorization" would be dropped', 'a whole header name');
+
 fails_with('cx_session_timeout 0;',
     'invalid cx_session_timeout "0", it must be more than 0',
     'no session timeout');
