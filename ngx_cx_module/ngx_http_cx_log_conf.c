@@ -32,6 +32,10 @@ static ngx_http_cx_log_dest_t *ngx_http_cx_log_dest(ngx_conf_t *cf,
     ngx_str_t *name, ngx_open_file_t *file);
 static char *ngx_http_cx_log_buffer(ngx_conf_t *cf,
     ngx_http_cx_log_dest_t *dest, size_t size, ngx_msec_t flush);
+static char *ngx_http_cx_log_check_error_logs(ngx_conf_t *cf,
+    ngx_log_t *log);
+static char *ngx_http_cx_log_check_file(ngx_conf_t *cf, ngx_open_file_t *file,
+    const char *directive);
 static char *ngx_http_cx_log_check_access_logs(ngx_conf_t *cf,
     ngx_http_cx_access_log_conf_t *alcf);
 static ngx_uint_t ngx_http_cx_log_same_file(ngx_open_file_t *a,
@@ -337,18 +341,29 @@ ngx_http_cx_log_buffer(ngx_conf_t *cf, ngx_http_cx_log_dest_t *dest,
 /*
  * Called as each level is merged: the access_log files in force there
  * (ngx_http_log_module, an nginx module before this one, is merged already,
- * so inherited and default ones are in its conf too).
+ * so inherited and default ones are in its conf too), and the error_log
+ * ones (the core's, merged first of all, down to the main error_log).
  */
 char *
 ngx_http_cx_log_merge(ngx_conf_t *cf)
 {
-    return ngx_http_cx_log_check_access_logs(cf,
-               ngx_http_conf_get_module_loc_conf(cf, ngx_http_log_module));
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (ngx_http_cx_log_check_access_logs(cf,
+            ngx_http_conf_get_module_loc_conf(cf, ngx_http_log_module))
+        != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    return ngx_http_cx_log_check_error_logs(cf, clcf->error_log);
 }
 
 
 /*
- * Once http{} is known: its own access_log, then the files are the journey's.
+ * Once http{} is known: its own logs, then the files are the journey's.
  * Their buffers are claimed only now, so that an access_log with a buffer
  * after a cx_log on the same file meets the error below, not a buffer it
  * would take for its own.
@@ -361,9 +376,11 @@ ngx_http_cx_log_postconfiguration(ngx_conf_t *cf)
     ngx_http_cx_log_dest_t   **dests;
     ngx_http_cx_main_conf_t   *mcf;
 
-    if (ngx_http_cx_log_check_access_logs(cf,
-            ngx_http_conf_get_module_loc_conf(cf, ngx_http_log_module))
-        != NGX_CONF_OK)
+    /* http{} itself, and the main error_log when no server inherits it */
+
+    if (ngx_http_cx_log_merge(cf) != NGX_CONF_OK
+        || ngx_http_cx_log_check_error_logs(cf, &cf->cycle->new_log)
+           != NGX_CONF_OK)
     {
         return NGX_ERROR;
     }
@@ -409,74 +426,103 @@ static char *
 ngx_http_cx_log_check_access_logs(ngx_conf_t *cf,
     ngx_http_cx_access_log_conf_t *alcf)
 {
-    u_char                    *elts;
-    ngx_uint_t                 i, j, k;
-    ngx_open_file_t           *file, **checked;
-    ngx_http_cx_log_dest_t   **dests;
-    ngx_http_cx_main_conf_t   *mcf;
+    u_char           *elts;
+    ngx_uint_t        i;
+    ngx_open_file_t  *file;
 
-    mcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_cx_module);
-
-    if (mcf->log_dests == NULL || alcf == NULL || alcf->logs == NULL) {
+    if (alcf == NULL || alcf->logs == NULL) {
         return NGX_CONF_OK;
     }
 
-    if (mcf->access_logs == NULL) {
-        mcf->access_logs = ngx_array_create(cf->pool, 4,
-                                            sizeof(ngx_open_file_t *));
-        if (mcf->access_logs == NULL) {
-            return NGX_CONF_ERROR;
-        }
-    }
-
     elts = alcf->logs->elts;
-    dests = mcf->log_dests->elts;
 
     for (i = 0; i < alcf->logs->nelts; i++) {
 
         file = *(ngx_open_file_t **) (elts + i * alcf->logs->size);
 
-        if (file == NULL) {
+        if (ngx_http_cx_log_check_file(cf, file, "access_log")
+            != NGX_CONF_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* the same for error_log: nginx's own messages in the journey */
+static char *
+ngx_http_cx_log_check_error_logs(ngx_conf_t *cf, ngx_log_t *log)
+{
+    for ( /* void */ ; log; log = log->next) {
+        if (ngx_http_cx_log_check_file(cf, log->file, "error_log")
+            != NGX_CONF_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_cx_log_check_file(ngx_conf_t *cf, ngx_open_file_t *file,
+    const char *directive)
+{
+    ngx_uint_t                 i, k;
+    ngx_open_file_t          **checked;
+    ngx_http_cx_log_dest_t   **dests;
+    ngx_http_cx_main_conf_t   *mcf;
+
+    mcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_cx_module);
+
+    if (mcf->log_dests == NULL || file == NULL) {
+        return NGX_CONF_OK;
+    }
+
+    if (mcf->checked_files == NULL) {
+        mcf->checked_files = ngx_array_create(cf->pool, 4,
+                                              sizeof(ngx_open_file_t *));
+        if (mcf->checked_files == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    /* every location inherits the same few: each is checked once */
+
+    checked = mcf->checked_files->elts;
+
+    for (k = 0; k < mcf->checked_files->nelts; k++) {
+        if (checked[k] == file) {
+            return NGX_CONF_OK;
+        }
+    }
+
+    checked = ngx_array_push(mcf->checked_files);
+    if (checked == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *checked = file;
+
+    dests = mcf->log_dests->elts;
+
+    for (i = 0; i < mcf->log_dests->nelts; i++) {
+
+        if (dests[i]->file == NULL
+            || !ngx_http_cx_log_same_file(dests[i]->file, file))
+        {
             continue;
         }
 
-        /* every location inherits the same few: each is checked once */
-
-        checked = mcf->access_logs->elts;
-
-        for (k = 0; k < mcf->access_logs->nelts; k++) {
-            if (checked[k] == file) {
-                break;
-            }
-        }
-
-        if (k < mcf->access_logs->nelts) {
-            continue;
-        }
-
-        checked = ngx_array_push(mcf->access_logs);
-        if (checked == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        *checked = file;
-
-        for (j = 0; j < mcf->log_dests->nelts; j++) {
-
-            if (dests[j]->file == NULL
-                || !ngx_http_cx_log_same_file(dests[j]->file, file))
-            {
-                continue;
-            }
-
-            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                          "cx_log \"%V\" in %V:%ui and access_log \"%V\" "
-                          "write to the same file: the journey needs a file "
-                          "of its own", &dests[j]->name,
-                          &dests[j]->conf.file, dests[j]->conf.line,
-                          &file->name);
-            return NGX_CONF_ERROR;
-        }
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "cx_log \"%V\" in %V:%ui and %s \"%V\" write to the "
+                      "same file: the journey needs a file of its own",
+                      &dests[i]->name, &dests[i]->conf.file,
+                      dests[i]->conf.line, directive, &file->name);
+        return NGX_CONF_ERROR;
     }
 
     return NGX_CONF_OK;

@@ -398,7 +398,7 @@ ngx_http_cx_create_main_conf(ngx_conf_t *cf)
      *     mcf->keys = NULL;
      *     mcf->touchpoint_names = NULL;
      *     mcf->log_dests = NULL;
-     *     mcf->access_logs = NULL;
+     *     mcf->checked_files = NULL;
      */
 
     return mcf;

@@ -195,8 +195,10 @@ typedef struct {
                                                      each name once */
     ngx_array_t              *log_dests;   /* of ngx_http_cx_log_dest_t *,
                                               each file and server once */
-    ngx_array_t              *access_logs; /* of ngx_open_file_t *: those
-                                              checked against cx_log's */
+    ngx_array_t              *checked_files;  /* of ngx_open_file_t *:
+                                                 the access_log and
+                                                 error_log files checked
+                                                 against cx_log's */
 
 } ngx_http_cx_main_conf_t;
 

@@ -220,6 +220,40 @@ CONF
             "$name: the file, both directives and cx_log's line");
     }
 
+    # nginx's own messages in the journey: error_log at every level
+    my %error_logs = (
+        'cx_log on the main error_log' => [<<'CONF', 'error.log'],
+    cx_log %%PREFIX%%/logs/error.log;
+CONF
+        'error_log in http, then cx_log' => [<<'CONF', 'shared.log'],
+    error_log %%PREFIX%%/logs/shared.log;
+    cx_log %%PREFIX%%/logs/shared.log;
+CONF
+        'cx_log in http, error_log in a location' => [<<'CONF', 'shared.log'],
+    cx_log %%PREFIX%%/logs/shared.log;
+    server {
+        listen 127.0.0.1:%%PORT_other%%;
+        location /x {
+            error_log %%PREFIX%%/logs/shared.log warn;
+        }
+    }
+CONF
+    );
+
+    for my $name (sort keys %error_logs) {
+        my ($http, $base) = @{ $error_logs{$name} };
+        my ($ok, $out) = $t->nginx_test(config($http));
+        ok(!$ok, "$name: nginx -t fails");
+
+        my @conf = split /\n/, $t->read_file('test.conf');
+        my ($line) = grep { $conf[$_ - 1] =~ /^\s*cx_log / } 1 .. @conf;
+        my $conf = $t->prefix . '/test.conf';
+        my $path = $t->prefix . "/logs/$base";
+
+        like($out, qr/\[emerg\] (?:\d+#\d+: )?cx_log "\Q$path\E" in \Q$conf\E:$line and error_log "\Q$path\E" write to the same file: the journey needs a file of its own\n/,
+            "$name: the file, both directives and cx_log's line");
+    }
+
     # two names of one file, before it exists
     my ($ok, $out) = $t->nginx_test(config(<<'CONF'));
     cx_log %%PREFIX%%/logs/shared.log;
