@@ -239,7 +239,7 @@ failed:
  * counted lost.  The file is locked meanwhile: another worker appending
  * between the write and the truncation would otherwise see its lines cut.
  * Without the lock nothing is taken back; a partial line left is ended
- * before this worker's next write, so that it spoils no whole line.
+ * before this worker's next write, so that its own lines stay whole.
  */
 static void
 ngx_http_cx_log_write_lines(ngx_http_cx_log_dest_t *dest, u_char *data,
