@@ -99,12 +99,8 @@ subtest 'the journey file deleted and reopened under load' => sub {
     ok(@old > 0, scalar(@old) . ' lines in the deleted file');
 };
 
-subtest 'a worker SIGKILLed under load' => sub {
-    my $t = CX::Test->new(workers => 2);
-
-    # the workers keep every line until the reopen below: the killed one
-    # has lines to lose, whenever the kill lands
-    $t->start(http(<<'CONF'));
+# lines held until a reopen or an exit, counted in a zone served apart
+my $HELD = <<'CONF';
     cx_log %%PREFIX%%/logs/cx.log buffer=1m flush=1h;
     cx_metrics_zone cx 1m;
 
@@ -117,6 +113,13 @@ subtest 'a worker SIGKILLed under load' => sub {
         }
     }
 CONF
+
+subtest 'a worker SIGKILLed under load' => sub {
+    my $t = CX::Test->new(workers => 2);
+
+    # the workers keep every line until the reopen below: the killed one
+    # has lines to lose, whenever the kill lands
+    $t->start(http($HELD));
 
     # the master starts its workers after it listens
     my @workers;
@@ -213,19 +216,7 @@ CONF
 # find nothing left to count lost
 subtest 'reloads count nothing lost' => sub {
     my $t = CX::Test->new(workers => 2);
-    my $conf = http(<<'CONF');
-    cx_log %%PREFIX%%/logs/cx.log buffer=1m flush=1h;
-    cx_metrics_zone cx 1m;
-
-    server {
-        listen 127.0.0.1:%%PORT_metrics%%;
-
-        location = /metrics {
-            cx_log off;
-            cx_metrics;
-        }
-    }
-CONF
+    my $conf = http($HELD);
     $t->start($conf);
 
     my @workers;
