@@ -30,18 +30,11 @@ ngx_http_cx_consent(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
     }
 
     /*
-     * A variable made of ours ($cx_visitor in the map's source) would ask
-     * this again while it is being answered: the inner question is a no.
+     * A variable of ours in it ($cx_visitor in a map's source) finds the
+     * request being resolved and reads what is known so far: no visitor.
      */
 
-    if (ctx->consent_busy) {
-        ctx->consent_asked = 1;
-        return 0;
-    }
-
-    ctx->consent_busy = 1;
     vv = ngx_http_get_indexed_variable(r, lcf->consent);
-    ctx->consent_busy = 0;
 
     ctx->consent_asked = 1;
     ctx->consent = vv != NULL && !vv->not_found && vv->len != 0

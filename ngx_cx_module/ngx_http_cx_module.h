@@ -321,8 +321,6 @@ typedef struct {
     unsigned                  consent_asked:1;    /* cx_consent is set */
     unsigned                  consent:1;          /* and its variable says
                                                      yes */
-    unsigned                  consent_busy:1;     /* the variable is being
-                                                     evaluated */
 } ngx_http_cx_ctx_t;
 
 

@@ -2,8 +2,9 @@
 /*
  * Who this is: the visitor and session of a request, from the cookie and the
  * core's state machine (cx_session.c), or an anonymous daily session for a
- * visitor who sends DNT or Sec-GPC, or did not consent (cx_consent).  Resolved once per request, when the
- * access phase, a filter, a variable or the log first needs it.
+ * visitor who sends DNT or Sec-GPC or did not consent (cx_consent).
+ * Resolved once per request, when the access phase, a filter, a variable or
+ * the log first needs it.
  */
 
 

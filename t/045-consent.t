@@ -48,6 +48,10 @@ $server
         location = /metrics {
             cx_metrics;
         }
+
+        location = /cx/feedback {
+            cx_beacon;
+        }
     }
 
     server {
@@ -200,6 +204,31 @@ subtest 'X-CX-* headers without consent are a DNT visitor\'s' => sub {
     is_deeply($seen{none}, $seen{dnt}, 'the same as DNT\'s');
     ok((grep { /^X-CX-Visitor: [0-9a-f]{32}$/ } @{ $seen{given} }),
         'consent given: X-CX-Visitor');
+};
+
+subtest 'a beacon without consent is a DNT visitor\'s too' => sub {
+    my $post = sub {
+        my ($consent) = @_;
+        return $t->request('POST', '/cx/feedback', content => 'score=4',
+            headers => [
+                'Content-Type' => 'application/x-www-form-urlencoded',
+                Cookie => "analytics=$consent; cx=$cookie",
+            ]);
+    };
+
+    is($post->(0)->{status}, 204, 'no consent: 204');
+    is($post->(1)->{status}, 204, 'consent: 204');
+    $lines += 2;
+
+    my ($refused, $given) = ($t->journey($lines))[-2, -1];
+    is($refused->{event}, 'feedback', 'a feedback line');
+    is($refused->{visitor}, undef, 'no consent: visitor null');
+    like($refused->{session} // '', qr/^[0-9a-f]{16}$/,
+        'no consent: the anonymous session');
+    is($refused->{consent}, JSON::PP::false, 'no consent: consent false');
+    like($given->{visitor} // '', qr/^[0-9a-f]{32}$/,
+        'consent: the cookie\'s visitor');
+    is($given->{consent}, JSON::PP::true, 'consent: consent true');
 };
 
 subtest 'where cx_consent is not set: no consent member' => sub {
