@@ -15,7 +15,7 @@ static cx_fetch_e ngx_http_cx_fetch(ngx_http_request_t *r,
 static void ngx_http_cx_unresolve(ngx_http_cx_ctx_t *ctx);
 static void ngx_http_cx_beacon_resolve(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
-static void ngx_http_cx_speculation_resolve(ngx_http_request_t *r,
+static ngx_int_t ngx_http_cx_speculation_resolve(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
 static void ngx_http_cx_ctx_cleanup(void *data);
 
@@ -215,8 +215,8 @@ ngx_http_cx_resolve(ngx_http_request_t *r)
     }
 
     if (ctx->fetch == CX_FETCH_PREFETCH || ctx->fetch == CX_FETCH_PRERENDER) {
-        ngx_http_cx_speculation_resolve(r, lcf, ctx);
-        return ctx;
+        return ngx_http_cx_speculation_resolve(r, lcf, ctx) == NGX_OK
+               ? ctx : NULL;
     }
 
     if (ngx_http_cx_session_resolve(r, ctx) != NGX_OK) {
@@ -280,7 +280,7 @@ ngx_http_cx_beacon_resolve(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
  * is read as a beacon reads it, nothing advanced; only the touchpoint is of
  * the page fetched.
  */
-static void
+static ngx_int_t
 ngx_http_cx_speculation_resolve(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx)
 {
@@ -293,11 +293,17 @@ ngx_http_cx_speculation_resolve(ngx_http_request_t *r,
     ctx->state = state;
     ngx_str_null(&ctx->prev_touchpoint);
 
-    ctx->channel.channel = ctx->state.channel;
+    if (!ctx->has_prev) {
 
-    if (ctx->has_prev) {
-        ngx_http_cx_experiment_resolve(r, lcf, ctx);
+        /* no one: whence, as for any request that is no navigation */
+
+        return ngx_http_cx_channel_resolve(r, lcf, ctx);
     }
+
+    ctx->channel.channel = ctx->state.channel;
+    ngx_http_cx_experiment_resolve(r, lcf, ctx);
+
+    return NGX_OK;
 }
 
 

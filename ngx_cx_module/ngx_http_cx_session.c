@@ -107,7 +107,10 @@ ngx_http_cx_session_resolve(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
 }
 
 
-/* the cookie as it came, for a beacon: nothing advanced, nothing drawn */
+/*
+ * The cookie as it came, for a beacon or a prefetch: nothing advanced,
+ * nothing drawn.
+ */
 void
 ngx_http_cx_session_read(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
 {
@@ -134,7 +137,10 @@ ngx_http_cx_session_read(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
 
     ctx->cookie_read = 1;
 
+    /* without a valid cookie, no one: nothing is made up for a read */
+
     if (ngx_http_cx_cookie_read(r, lcf, ctx, now_ms) != NGX_OK) {
+        ctx->anonymous = 1;
         return;
     }
 
