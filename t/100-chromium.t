@@ -37,8 +37,7 @@ unless (-x $CHROMIUM && -d "$PLAYWRIGHT/node_modules/playwright-core") {
 }
 
 # a desktop Chrome: chromium's own says HeadlessChrome, a bot
-my $AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 '
-    . '(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+my $AGENT = $CX::Test::BROWSER;
 
 my $t = CX::Test->new;
 
