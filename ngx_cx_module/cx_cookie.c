@@ -18,6 +18,7 @@
 #define CX_COOKIE_KEY_LABEL    "ngx_cx_module cookie key v1\n"
 #define CX_COOKIE_KEY_ID_TEXT  "cx key id"
 #define CX_COOKIE_DAILY_TEXT   "cx daily 0 "
+#define CX_COOKIE_SESSION_TEXT "cx session 0"
 
 /* where each field is: the head's layout is fixed (cx_cookie.h) */
 #define CX_COOKIE_AT_VERSION     0
@@ -42,6 +43,8 @@
 
 
 static void cx_cookie_read(const unsigned char *buf, cx_cookie_state_t *st);
+static int cx_cookie_scan(const unsigned char *p, const unsigned char *end,
+    cx_str_t name, cx_str_t *value);
 
 
 static const char  *cx_cookie_status_names[] = {
@@ -110,6 +113,20 @@ cx_cookie_key_daily(const cx_cookie_key_t *key, int64_t day,
 }
 
 
+void
+cx_cookie_key_session(const cx_cookie_key_t *key, unsigned char out[16])
+{
+    unsigned char  text[sizeof(CX_COOKIE_SESSION_TEXT) - 1];
+
+    memcpy(text, CX_COOKIE_SESSION_TEXT, sizeof(text));
+    cx_bytes_put_le64(out, cx_siphash24(key->key, text, sizeof(text)));
+
+    /* "cx session 0" becomes "cx session 1": the second half */
+    text[sizeof(text) - 1] = '1';
+    cx_bytes_put_le64(out + 8, cx_siphash24(key->key, text, sizeof(text)));
+}
+
+
 size_t
 cx_cookie_encode(const cx_cookie_state_t *st, const cx_cookie_key_t *key,
     unsigned char *out)
@@ -169,7 +186,6 @@ cx_cookie_decode(const unsigned char *text, size_t len,
     cx_cookie_state_t *st)
 {
     size_t         i, nforced, signed_len;
-    uint64_t       limit, start_ms;
     cx_str_t       value;
     ptrdiff_t      n;
     uint64_t       tag;
@@ -238,6 +254,21 @@ cx_cookie_decode(const unsigned char *text, size_t len,
 
     cx_cookie_read(buf, st);
 
+    /* ours, as the tag proves: the caller decides what its times mean */
+
+    if (cx_cookie_ahead(st, now_ms)) {
+        return CX_COOKIE_FUTURE;
+    }
+
+    return CX_COOKIE_OK;
+}
+
+
+int
+cx_cookie_ahead(const cx_cookie_state_t *st, uint64_t now_ms)
+{
+    uint64_t  limit, start_ms;
+
     limit = now_ms + CX_COOKIE_CLOCK_SKEW;
 
     if (limit < now_ms) {
@@ -246,14 +277,33 @@ cx_cookie_decode(const unsigned char *text, size_t len,
 
     start_ms = (uint64_t) st->session_start * 1000;
 
-    if (st->last_seen_ms > limit || start_ms > limit
-        || start_ms > st->last_seen_ms)
-    {
-        memset(st, 0, sizeof(cx_cookie_state_t));
-        return CX_COOKIE_FUTURE;
+    return st->last_seen_ms > limit || start_ms > limit
+           || start_ms > st->last_seen_ms;
+}
+
+
+int
+cx_cookie_find(cx_str_t header, cx_str_t name, cx_str_t *value)
+{
+    return cx_cookie_scan(header.data, header.data + header.len, name, value);
+}
+
+
+/* the pairs after the one *value is in: a value holds no ';' */
+int
+cx_cookie_find_next(cx_str_t header, cx_str_t name, cx_str_t *value)
+{
+    const unsigned char  *end, *stop;
+
+    end = header.data + header.len;
+    stop = memchr(value->data + value->len, ';',
+                  end - (value->data + value->len));
+
+    if (stop == NULL) {
+        return 0;
     }
 
-    return CX_COOKIE_OK;
+    return cx_cookie_scan(stop + 1, end, name, value);
 }
 
 
@@ -262,18 +312,16 @@ cx_cookie_decode(const unsigned char *text, size_t len,
  * cookie value is mostly one long run without ';'.  Names are short, and
  * compared in place.
  */
-int
-cx_cookie_find(cx_str_t header, cx_str_t name, cx_str_t *value)
+static int
+cx_cookie_scan(const unsigned char *p, const unsigned char *end,
+    cx_str_t name, cx_str_t *value)
 {
     size_t                i;
-    const unsigned char  *p, *end, *stop, *v, *last;
+    const unsigned char  *stop, *v, *last;
 
-    if (name.len == 0 || header.len <= name.len) {
+    if (name.len == 0 || (size_t) (end - p) <= name.len) {
         return 0;
     }
-
-    p = header.data;
-    end = header.data + header.len;
 
     for ( ;; ) {
         while (p < end && cx_cookie_is_space(*p)) {

@@ -106,6 +106,9 @@ void cx_cookie_key_derive(const unsigned char *secret, size_t len,
 void cx_cookie_key_daily(const cx_cookie_key_t *key, int64_t day,
     unsigned char out[16]);
 
+/* the key of the session ids that follow a cookie's session (cx_session.h) */
+void cx_cookie_key_session(const cx_cookie_key_t *key, unsigned char out[16]);
+
 /*
  * Writes the signed cookie value (at most CX_COOKIE_MAX_TEXT bytes) and
  * returns its length.  The key id written is key->id, not st->key_id; at most
@@ -117,13 +120,19 @@ size_t cx_cookie_encode(const cx_cookie_state_t *st,
 
 /*
  * Verifies a cookie value against the keys and reads it into *st, which is
- * left all zero unless the result is CX_COOKIE_OK.  Times later than now_ms
- * plus CX_COOKIE_CLOCK_SKEW, or a session starting after its last page view,
- * are CX_COOKIE_FUTURE.
+ * left all zero unless the tag verified: CX_COOKIE_OK, or CX_COOKIE_FUTURE
+ * for a cookie of ours whose times are ahead (cx_cookie_ahead()), which
+ * another node with a clock ahead of ours may have signed.
  */
 cx_cookie_status_e cx_cookie_decode(const unsigned char *text, size_t len,
     const cx_cookie_key_t *keys, size_t nkeys, uint64_t now_ms,
     cx_cookie_state_t *st);
+
+/*
+ * 1 if a cookie's times are later than now_ms plus CX_COOKIE_CLOCK_SKEW, or
+ * its session starts after its last page view: they mean nothing here.
+ */
+int cx_cookie_ahead(const cx_cookie_state_t *st, uint64_t now_ms);
 
 /*
  * Finds the first "name=value" pair of one Cookie header value, for nginx
@@ -136,6 +145,14 @@ cx_cookie_status_e cx_cookie_decode(const unsigned char *text, size_t len,
  * *value pointing into the header, or 0.
  */
 int cx_cookie_find(cx_str_t header, cx_str_t name, cx_str_t *value);
+
+/*
+ * Finds the next pair of the name after *value, which a find of the same
+ * header set: a browser sends one pair per path and domain that match, the
+ * most specific first.  Returns 1 with the next value in *value, or 0 and
+ * *value unchanged.
+ */
+int cx_cookie_find_next(cx_str_t header, cx_str_t name, cx_str_t *value);
 
 
 #endif /* CX_COOKIE_H */

@@ -6,7 +6,9 @@
 
 #include <string.h>
 
+#include "cx_bytes.h"
 #include "cx_session.h"
+#include "cx_siphash.h"
 
 
 static void cx_session_start(const cx_session_input_t *in,
@@ -46,6 +48,8 @@ cx_session_advance(const cx_cookie_state_t *prev, const cx_session_input_t *in,
     if (prev == NULL) {
         memset(next, 0, sizeof(cx_cookie_state_t));
         memcpy(next->visitor, in->random, sizeof(next->visitor));
+        memcpy(next->session, in->random + sizeof(next->visitor),
+               sizeof(next->session));
         next->session_index = 0;
         cx_session_start(in, next);
 
@@ -61,8 +65,14 @@ cx_session_advance(const cx_cookie_state_t *prev, const cx_session_input_t *in,
     elapsed = in->now_ms >= prev->last_seen_ms
               ? in->now_ms - prev->last_seen_ms : 0;
 
+    /*
+     * A node whose clock runs ahead signed it: its times tell nothing here,
+     * and the session starts again from now.
+     */
+
     if (elapsed > in->timeout_ms
-        || (in->campaign != 0 && in->campaign != prev->campaign))
+        || (in->campaign != 0 && in->campaign != prev->campaign)
+        || cx_cookie_ahead(prev, in->now_ms))
     {
         /* a goal reached in the session that ends makes the visitor loyal */
 
@@ -76,6 +86,7 @@ cx_session_advance(const cx_cookie_state_t *prev, const cx_session_input_t *in,
         next->repeat = 0;
 
         cx_session_start(in, next);
+        cx_session_next_id(prev, next->session_index, in->key, next->session);
 
         res->new_session = 1;
         return;
@@ -93,13 +104,13 @@ cx_session_advance(const cx_cookie_state_t *prev, const cx_session_input_t *in,
 }
 
 
-/* a new session of the same visitor: its channel is classified anew */
+/*
+ * A new session of the same visitor: its channel is classified anew.  Its
+ * id is the caller's.
+ */
 static void
 cx_session_start(const cx_session_input_t *in, cx_cookie_state_t *next)
 {
-    memcpy(next->session, in->random + sizeof(next->visitor),
-           sizeof(next->session));
-
     if (next->session_index < UINT16_MAX) {
         next->session_index++;
     }
@@ -111,6 +122,21 @@ cx_session_start(const cx_session_input_t *in, cx_cookie_state_t *next)
     next->path_hash[1] = 0;
     next->campaign = in->campaign;
     next->channel = 0;
+}
+
+
+void
+cx_session_next_id(const cx_cookie_state_t *prev, uint16_t index,
+    const unsigned char *key, unsigned char id[8])
+{
+    unsigned char  text[sizeof(prev->visitor) + sizeof(prev->session) + 2];
+
+    memcpy(text, prev->visitor, sizeof(prev->visitor));
+    memcpy(text + sizeof(prev->visitor), prev->session, sizeof(prev->session));
+    cx_bytes_put_be16(text + sizeof(prev->visitor) + sizeof(prev->session),
+                      index);
+
+    cx_bytes_put_le64(id, cx_siphash24(key, text, sizeof(text)));
 }
 
 

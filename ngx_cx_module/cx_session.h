@@ -2,8 +2,12 @@
 /*
  * The journey's state machine: from the cookie a visitor sent (if any) and
  * this page view, the state its Set-Cookie will carry.  A session ends after
- * a timeout without page views, or when a new campaign brings the visitor
- * back; the visitor stays.
+ * a timeout without page views, when a new campaign brings the visitor
+ * back, or when the cookie's times are ahead of this node's clock; the
+ * visitor stays.  The session that follows a cookie's is a keyed hash of
+ * the cookie's visitor, session and the new session's index: every request
+ * sent with the same cookie (API calls, assets, the page view) names the
+ * same next session, whichever node computes it and in whatever order.
  */
 
 
@@ -14,7 +18,7 @@
 #include "cx_cookie.h"
 
 
-/* a visitor id and a session id, drawn whether or not they are needed */
+/* a new visitor's id and first session id */
 #define CX_SESSION_RANDOM_LEN  24
 
 
@@ -23,7 +27,10 @@ typedef struct {
     uint64_t              timeout_ms;
     uint32_t              path_hash;      /* FNV-1a of this page's path */
     uint32_t              campaign;       /* FNV-1a of utm_campaign, 0 none */
-    const unsigned char  *random;         /* CX_SESSION_RANDOM_LEN bytes */
+    const unsigned char  *random;         /* CX_SESSION_RANDOM_LEN bytes,
+                                             read without a cookie only */
+    const unsigned char  *key;            /* 16 bytes, of
+                                             cx_cookie_key_session() */
 } cx_session_input_t;
 
 
@@ -38,6 +45,10 @@ typedef struct {
 void cx_session_advance(const cx_cookie_state_t *prev,
     const cx_session_input_t *in, cx_cookie_state_t *next,
     cx_session_result_t *res);
+
+/* the id of the session that follows prev's, whose index is index */
+void cx_session_next_id(const cx_cookie_state_t *prev, uint16_t index,
+    const unsigned char *key, unsigned char id[8]);
 
 /* lowercase hex of n bytes into 2n bytes */
 void cx_session_hex(unsigned char *dst, const unsigned char *src, size_t n);

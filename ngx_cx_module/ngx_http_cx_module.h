@@ -19,6 +19,7 @@
 #include "cx_cookie.h"
 #include "cx_experience.h"
 #include "cx_experiment.h"
+#include "cx_fetch.h"
 #include "cx_session.h"
 
 
@@ -260,6 +261,7 @@ typedef struct {
 typedef struct {
     ngx_str_t                 path;        /* as the visitor asked, decoded */
     ngx_str_t                 query;       /* raw; data NULL when none */
+    cx_fetch_e                fetch;       /* what the browser fetches */
 
     cx_cookie_state_t         prev;        /* the cookie as sent, if valid */
     cx_cookie_state_t         state;       /* after this page view: what

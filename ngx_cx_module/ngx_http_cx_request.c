@@ -10,6 +10,7 @@
 #include "cx_url.h"
 
 
+static cx_fetch_e ngx_http_cx_fetch(ngx_http_request_t *r);
 static void ngx_http_cx_unresolve(ngx_http_cx_ctx_t *ctx);
 static void ngx_http_cx_beacon_resolve(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
@@ -94,10 +95,73 @@ ngx_http_cx_create_ctx(ngx_http_request_t *r)
     ctx->path.len = path.len;
     ctx->query.data = (u_char *) query.data;
     ctx->query.len = query.len;
+    ctx->fetch = ngx_http_cx_fetch(r);
 
     ngx_http_set_ctx(r, ctx, ngx_http_cx_module);
 
     return ctx;
+}
+
+
+/*
+ * What the request fetches, from the method and the headers the browser
+ * sent: only a GET can show a page; a browser that says where the response
+ * goes (Sec-Fetch-Dest) and says anything but a document is fetching no
+ * page; a speculative fetch is no page yet.
+ */
+static cx_fetch_e
+ngx_http_cx_fetch(ngx_http_request_t *r)
+{
+    cx_fetch_e        fetch, speculation;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    if (r->method != NGX_HTTP_GET) {
+        return CX_FETCH_OTHER;
+    }
+
+    fetch = CX_FETCH_NAVIGATION;
+    speculation = CX_FETCH_NAVIGATION;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == sizeof("Sec-Fetch-Dest") - 1
+            && ngx_strncmp(h[i].lowcase_key, "sec-fetch-dest",
+                           sizeof("sec-fetch-dest") - 1) == 0)
+        {
+            if (!cx_fetch_dest_document(ngx_http_cx_str(h[i].value))) {
+                fetch = CX_FETCH_OTHER;
+            }
+
+        } else if (speculation == CX_FETCH_NAVIGATION
+                   && ((h[i].key.len == sizeof("Sec-Purpose") - 1
+                        && ngx_strncmp(h[i].lowcase_key, "sec-purpose",
+                                       sizeof("sec-purpose") - 1) == 0)
+                       || (h[i].key.len == sizeof("Purpose") - 1
+                           && ngx_strncmp(h[i].lowcase_key, "purpose",
+                                          sizeof("purpose") - 1) == 0)))
+        {
+            speculation = cx_fetch_speculation(ngx_http_cx_str(h[i].value));
+        }
+    }
+
+    /* a prefetched image is no more a page than an image */
+
+    return fetch == CX_FETCH_OTHER ? CX_FETCH_OTHER : speculation;
 }
 
 

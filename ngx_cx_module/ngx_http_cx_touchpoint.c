@@ -8,6 +8,7 @@
 
 #include "ngx_http_cx_module.h"
 #include "cx_hash.h"
+#include "cx_url.h"
 
 
 #define NGX_HTTP_CX_NAME_MAX  64
@@ -15,6 +16,8 @@
 
 static char *ngx_http_cx_touchpoint_name_add(ngx_conf_t *cf,
     ngx_http_cx_touchpoint_t *tp);
+static ngx_http_cx_touchpoint_t *ngx_http_cx_touchpoint_find(
+    ngx_http_request_t *r, ngx_array_t *touchpoints, ngx_str_t *path);
 static ngx_http_cx_touchpoint_t *ngx_http_cx_touchpoint_match(
     ngx_http_request_t *r, ngx_array_t *touchpoints, ngx_str_t *path);
 static ngx_str_t *ngx_http_cx_touchpoint_name(ngx_http_request_t *r,
@@ -29,8 +32,8 @@ ngx_http_cx_touchpoint_resolve(ngx_http_request_t *r,
     ngx_str_t  *prev;
 
     if (lcf->touchpoints) {
-        ctx->touchpoint = ngx_http_cx_touchpoint_match(r, lcf->touchpoints,
-                                                       &ctx->path);
+        ctx->touchpoint = ngx_http_cx_touchpoint_find(r, lcf->touchpoints,
+                                                      &ctx->path);
     }
 
     if (ctx->bot || ctx->cookieless) {
@@ -72,6 +75,45 @@ ngx_http_cx_touchpoint_resolve(ngx_http_request_t *r,
     if (ctx->touchpoint && ctx->touchpoint->goal) {
         ctx->state.flags |= CX_COOKIE_GOAL;
     }
+}
+
+
+/*
+ * The rules see the path as nginx's locations do ("//checkout/done" and
+ * "/x/../checkout/done" serve the page of "/checkout/done"), while the
+ * journey keeps the path as it was asked for.
+ */
+static ngx_http_cx_touchpoint_t *
+ngx_http_cx_touchpoint_find(ngx_http_request_t *r, ngx_array_t *touchpoints,
+    ngx_str_t *path)
+{
+    size_t                     len;
+    ngx_str_t                  normal;
+    ngx_http_core_srv_conf_t  *cscf;
+
+    if (path->len == 0) {
+        return ngx_http_cx_touchpoint_match(r, touchpoints, path);
+    }
+
+    normal.data = ngx_pnalloc(r->pool, path->len);
+    if (normal.data == NULL) {
+        return NULL;
+    }
+
+    cscf = ngx_http_get_module_srv_conf(r, ngx_http_core_module);
+
+    len = cx_url_normalize(normal.data, ngx_http_cx_str(*path),
+                           cscf->merge_slashes);
+
+    /* nginx answers 400 before a ".." above the root reaches a location */
+
+    if (len == CX_URL_ABOVE_ROOT) {
+        return NULL;
+    }
+
+    normal.len = len;
+
+    return ngx_http_cx_touchpoint_match(r, touchpoints, &normal);
 }
 
 

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -87,6 +88,53 @@ test_first_match_wins(void **state)
 {
     assert_found(str("cx=one; cx=two"), "cx", 3, 3);
     assert_found(str("cx=; cx=two"), "cx", 3, 0);
+}
+
+
+/* every value of the name in order, as "at:len," offsets, then none */
+static void
+assert_all(cx_str_t header, const char *name, const char *expected)
+{
+    int       found;
+    char      got[128], *p;
+    cx_str_t  n, value, last;
+
+    n.data = (const unsigned char *) name;
+    n.len = strlen(name);
+    p = got;
+    *p = '\0';
+
+    for (found = cx_cookie_find(header, n, &value); found;
+         found = cx_cookie_find_next(header, n, &value))
+    {
+        p += sprintf(p, "%d:%d,", (int) (value.data - header.data),
+                     (int) value.len);
+        last = value;
+    }
+
+    assert_string_equal(got, expected);
+
+    if (got[0]) {
+        /* the end leaves the last value as it was */
+        assert_ptr_equal(value.data, last.data);
+        assert_int_equal(value.len, last.len);
+    }
+}
+
+
+static void
+test_next(void **state)
+{
+    assert_all(str("cx=one; cx=two"), "cx", "3:3,11:3,");
+    assert_all(str("cx=a;cx=b;cx=c"), "cx", "3:1,8:1,13:1,");
+    assert_all(str("cx=;cx="), "cx", "3:0,7:0,");
+    assert_all(str("cx=one"), "cx", "3:3,");
+    assert_all(str("a=1; cx=one; b=2; cxx=3; cx = two ;c=4"), "cx",
+               "8:3,30:3,");
+    assert_all(str("cx=\"one\"; cx=\"two\""), "cx", "4:3,14:3,");
+    assert_all(str("a=1; b=2"), "cx", "");
+    assert_all(str("cx=one;"), "cx", "3:3,");
+    assert_all(str("cx=one; cx"), "cx", "3:3,");
 }
 
 
@@ -180,6 +228,7 @@ main(void)
         cmocka_unit_test(test_alone_and_among_others),
         cmocka_unit_test(test_name_must_match_whole),
         cmocka_unit_test(test_first_match_wins),
+        cmocka_unit_test(test_next),
         cmocka_unit_test(test_empty_value),
         cmocka_unit_test(test_spaces_and_tabs),
         cmocka_unit_test(test_no_equals_sign),

@@ -10,7 +10,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "cx_bytes.h"
 #include "cx_session.h"
+#include "cx_siphash.h"
 
 
 #define MINUTE  60000ULL
@@ -24,6 +26,12 @@ static const unsigned char  random_bytes[CX_SESSION_RANDOM_LEN] = {
 };
 
 
+static const unsigned char  session_key[16] = {
+    0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+    0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f
+};
+
+
 static cx_session_input_t
 input(uint64_t now_ms, uint32_t path, uint32_t campaign)
 {
@@ -34,8 +42,27 @@ input(uint64_t now_ms, uint32_t path, uint32_t campaign)
     in.path_hash = path;
     in.campaign = campaign;
     in.random = random_bytes;
+    in.key = session_key;
 
     return in;
+}
+
+
+/* SipHash-2-4 of visitor, session and the new index (big-endian) */
+static const unsigned char *
+expected_next(const cx_cookie_state_t *prev, uint16_t index)
+{
+    static unsigned char  id[8];
+    unsigned char         text[26];
+
+    memcpy(text, prev->visitor, 16);
+    memcpy(text + 16, prev->session, 8);
+    text[24] = (unsigned char) (index >> 8);
+    text[25] = (unsigned char) index;
+
+    cx_bytes_put_le64(id, cx_siphash24(session_key, text, sizeof(text)));
+
+    return id;
 }
 
 
@@ -137,7 +164,7 @@ test_timeout_starts_a_session(void **state)
     assert_true(res.new_session);
     assert_true(res.since_prev_ms == CX_NONE);
     assert_memory_equal(next.visitor, prev.visitor, 16);
-    assert_memory_equal(next.session, random_bytes + 16, 8);
+    assert_memory_equal(next.session, expected_next(&prev, 4), 8);
     assert_int_equal(next.session_index, 4);
     assert_int_equal(next.seq, 1);
     assert_int_equal(next.session_start, (T0 + 31 * MINUTE) / 1000);
@@ -227,6 +254,132 @@ test_clock_behind_and_saturation(void **state)
 }
 
 
+/*
+ * Every request sent with the same cookie names the same next session: the
+ * page view that starts it, API calls and assets before or after it, at any
+ * time after the timeout, on any node.  No random byte is read.
+ */
+static void
+test_next_session_is_the_cookies(void **state)
+{
+    cx_cookie_state_t    prev, other, next, again;
+    cx_session_input_t   in;
+    cx_session_result_t  res;
+    unsigned char        id[8];
+
+    static const unsigned char  pinned[8] = {
+        0xa1, 0x2c, 0xc7, 0x56, 0x54, 0xb6, 0xd3, 0x6c
+    };
+
+    prev = returning();
+
+    in = input(T0 + 31 * MINUTE, 1, 0);
+    in.random = NULL;
+    cx_session_advance(&prev, &in, &next, &res);
+    assert_true(res.new_session);
+
+    in = input(T0 + 300 * MINUTE, 2, 0);
+    in.random = NULL;
+    cx_session_advance(&prev, &in, &again, &res);
+    assert_true(res.new_session);
+
+    assert_memory_equal(next.session, again.session, 8);
+    assert_memory_not_equal(next.session, prev.session, 8);
+    assert_memory_equal(next.session, expected_next(&prev, 4), 8);
+
+    /* a wire format: nodes of two versions must agree */
+    cx_session_next_id(&prev, 4, session_key, id);
+    assert_memory_equal(id, pinned, 8);
+
+    /* a new campaign within the timeout starts that same next session */
+    in = input(T0 + MINUTE, 1, 777);
+    in.random = NULL;
+    cx_session_advance(&prev, &in, &again, &res);
+    assert_true(res.new_session);
+    assert_memory_equal(again.session, next.session, 8);
+
+    /* the session after it is another one, and so is another visitor's */
+    in = input(T0 + 62 * MINUTE, 1, 0);
+    in.random = NULL;
+    cx_session_advance(&next, &in, &again, &res);
+    assert_int_equal(again.session_index, 5);
+    assert_memory_not_equal(again.session, next.session, 8);
+
+    other = prev;
+    other.visitor[15] ^= 1;
+    in = input(T0 + 31 * MINUTE, 1, 0);
+    in.random = NULL;
+    cx_session_advance(&other, &in, &again, &res);
+    assert_memory_not_equal(again.session, next.session, 8);
+
+    /* another secret, other ids */
+    in.key = random_bytes;
+    cx_session_advance(&prev, &in, &again, &res);
+    assert_memory_not_equal(again.session, next.session, 8);
+
+    /* a saturated index still gives each old session its own successor */
+    prev.session_index = UINT16_MAX;
+    other = prev;
+    other.session[0] ^= 1;
+    in = input(T0 + 31 * MINUTE, 1, 0);
+    cx_session_advance(&prev, &in, &next, &res);
+    cx_session_advance(&other, &in, &again, &res);
+    assert_int_equal(next.session_index, UINT16_MAX);
+    assert_memory_not_equal(again.session, next.session, 8);
+}
+
+
+/*
+ * A cookie of ours from a node whose clock runs more than the allowed skew
+ * ahead: the visitor stays, the session starts again from this node's time.
+ */
+static void
+test_cookie_ahead_starts_a_session(void **state)
+{
+    cx_cookie_state_t    prev, next;
+    cx_session_input_t   in;
+    cx_session_result_t  res;
+
+    prev = returning();
+    prev.flags = CX_COOKIE_GOAL;
+    in = input(T0 - 5 * MINUTE, 444, 0);
+    in.random = NULL;
+    cx_session_advance(&prev, &in, &next, &res);
+
+    assert_false(res.new_visitor);
+    assert_true(res.new_session);
+    assert_true(res.since_prev_ms == CX_NONE);
+    assert_memory_equal(next.visitor, prev.visitor, 16);
+    assert_memory_equal(next.session, expected_next(&prev, 4), 8);
+    assert_int_equal(next.session_index, 4);
+    assert_int_equal(next.seq, 1);
+    assert_int_equal(next.session_start, (T0 - 5 * MINUTE) / 1000);
+    assert_true(next.last_seen_ms == T0 - 5 * MINUTE);
+    assert_int_equal(next.path_hash[0], 444);
+    assert_int_equal(next.path_hash[1], 0);
+    assert_int_equal(next.flags, CX_COOKIE_LOYAL);
+    assert_int_equal(next.nforced, 1);
+
+    /* up to the allowed skew it is the same session */
+    in = input(T0 - CX_COOKIE_CLOCK_SKEW, 1, 0);
+    cx_session_advance(&prev, &in, &next, &res);
+    assert_false(res.new_session);
+    assert_int_equal(next.seq, 8);
+
+    in = input(T0 - CX_COOKIE_CLOCK_SKEW - 1, 1, 0);
+    cx_session_advance(&prev, &in, &next, &res);
+    assert_true(res.new_session);
+
+    /* a session start ahead of its last page view is no time either */
+    prev = returning();
+    prev.session_start = (uint32_t) (T0 / 1000) + 1;
+    in = input(T0 + MINUTE, 1, 0);
+    cx_session_advance(&prev, &in, &next, &res);
+    assert_true(res.new_session);
+    assert_int_equal(next.session_start, (T0 + MINUTE) / 1000);
+}
+
+
 static void
 test_hex(void **state)
 {
@@ -248,6 +401,8 @@ main(void)
         cmocka_unit_test(test_exactly_the_timeout_is_the_same_session),
         cmocka_unit_test(test_campaign),
         cmocka_unit_test(test_clock_behind_and_saturation),
+        cmocka_unit_test(test_next_session_is_the_cookies),
+        cmocka_unit_test(test_cookie_ahead_starts_a_session),
         cmocka_unit_test(test_hex),
     };
 

@@ -76,12 +76,79 @@ test_decode(void **state)
 }
 
 
+static void
+assert_normalized(const char *in, int merge, const char *expected)
+{
+    size_t         n;
+    cx_str_t       src;
+    unsigned char  buf[256];
+
+    src.data = (const unsigned char *) in;
+    src.len = strlen(in);
+
+    memset(buf, 'X', sizeof(buf));
+
+    n = cx_url_normalize(buf, src, merge);
+
+    if (expected == NULL) {
+        assert_true(n == CX_URL_ABOVE_ROOT);
+        return;
+    }
+
+    assert_int_equal(n, strlen(expected));
+    assert_memory_equal(buf, expected, n);
+    assert_true(n <= src.len);
+}
+
+
+static void
+test_normalize(void **state)
+{
+    assert_normalized("/checkout/done", 1, "/checkout/done");
+    assert_normalized("", 1, "");
+    assert_normalized("/", 1, "/");
+
+    /* merged slashes, or kept as merge_slashes off keeps them */
+    assert_normalized("//checkout/done", 1, "/checkout/done");
+    assert_normalized("/checkout///done//", 1, "/checkout/done/");
+    assert_normalized("//checkout/done", 0, "//checkout/done");
+
+    /* dot segments */
+    assert_normalized("/./checkout/done", 1, "/checkout/done");
+    assert_normalized("/x/../checkout/done", 1, "/checkout/done");
+    assert_normalized("/a/b/../../checkout/./done", 1, "/checkout/done");
+    assert_normalized("/a/.", 1, "/a/");
+    assert_normalized("/a/..", 1, "/");
+    assert_normalized("/a/b/..", 1, "/a/");
+    assert_normalized("/.", 1, "/");
+    assert_normalized("/x//../done", 1, "/done");
+    assert_normalized("/x//../done", 0, "/x/done");
+
+    /* names with dots are no dot segments */
+    assert_normalized("/.well-known/a", 1, "/.well-known/a");
+    assert_normalized("/a/.../b", 1, "/a/.../b");
+    assert_normalized("/a/..b/c", 1, "/a/..b/c");
+    assert_normalized("/a./b", 1, "/a./b");
+    assert_normalized("/a/b..", 1, "/a/b..");
+    assert_normalized("/a.././b", 1, "/a../b");
+
+    /* above the root: nginx answers these 400 */
+    assert_normalized("/..", 1, NULL);
+    assert_normalized("/../checkout", 1, NULL);
+    assert_normalized("/a/../../checkout", 1, NULL);
+    assert_normalized("/./..", 1, NULL);
+    assert_normalized("//..", 0, "/");
+    assert_normalized("//../..", 0, NULL);
+}
+
+
 int
 main(void)
 {
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_decode),
+        cmocka_unit_test(test_normalize),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,10 +1,12 @@
 
 /*
- * Fuzz target of cx_cookie_find(): the first byte gives the name's length
- * (1 to 8), the next bytes the name, made a token (no space, tab, ';' or
- * '=', as cx_cookie's directive allows), the rest is the header.  The value
- * found must lie inside the header, and agree with a slow, obvious reading
- * of RFC 6265: split at ';', trim spaces and tabs, split at the first '='.
+ * Fuzz target of cx_cookie_find() and cx_cookie_find_next(): the first
+ * byte gives the name's length (1 to 8), the next bytes the name, made a
+ * token (no space, tab, ';' or '=', as cx_cookie's directive allows), the
+ * rest is the header.  Each value found must lie inside the header, and
+ * agree with a slow, obvious reading of RFC 6265: split at ';', trim spaces
+ * and tabs, split at the first '=', strip a matched pair of quotes; the
+ * next one is the reading's next match.
  */
 
 
@@ -18,12 +20,12 @@
 
 
 static int
-reference_find(const unsigned char *h, size_t len, const unsigned char *name,
-    size_t name_len, size_t *at, size_t *value_len)
+reference_find(const unsigned char *h, size_t len, size_t from,
+    const unsigned char *name, size_t name_len, size_t *at, size_t *value_len)
 {
     size_t  start, stop, eq, a, b;
 
-    for (start = 0; start <= len; start = stop + 1) {
+    for (start = from; start <= len; start = stop + 1) {
         for (stop = start; stop < len && h[stop] != ';'; stop++) {
             /* void */
         }
@@ -58,6 +60,11 @@ reference_find(const unsigned char *h, size_t len, const unsigned char *name,
             /* void */
         }
 
+        if (b - a >= 2 && h[a] == '"' && h[b - 1] == '"') {
+            a++;
+            b--;
+        }
+
         *at = a;
         *value_len = b - a;
 
@@ -72,7 +79,7 @@ int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     int            found, expected;
-    size_t         i, at, len;
+    size_t         i, at, len, from;
     cx_str_t       header, name, value;
     unsigned char  token[8];
 
@@ -102,24 +109,38 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     value.len = 0;
 
     found = cx_cookie_find(header, name, &value);
-    expected = reference_find(header.data, header.len, token, name.len, &at,
-                              &len);
+    from = 0;
 
-    if (found != expected) {
-        abort();
+    for ( ;; ) {
+        expected = reference_find(header.data, header.len, from, token,
+                                  name.len, &at, &len);
+
+        if (found != expected) {
+            abort();
+        }
+
+        if (!found) {
+            return 0;
+        }
+
+        if (value.data < header.data
+            || value.data + value.len > header.data + header.len
+            || value.data != header.data + at
+            || value.len != len)
+        {
+            abort();
+        }
+
+        /* the reading goes on after the pair's ';' */
+
+        for (from = at + len; from < header.len && header.data[from] != ';';
+             from++)
+        {
+            /* void */
+        }
+
+        from++;
+
+        found = cx_cookie_find_next(header, name, &value);
     }
-
-    if (!found) {
-        return 0;
-    }
-
-    if (value.data < header.data
-        || value.data + value.len > header.data + header.len
-        || value.data != header.data + at
-        || value.len != len)
-    {
-        abort();
-    }
-
-    return 0;
 }

@@ -1,7 +1,8 @@
 
 /*
  * Fuzz target of the request target helpers: splitting stays inside the
- * input, and decoding never writes more than it read.
+ * input, decoding never writes more than it read, and a normalised path is
+ * no longer than the path and normalising it again changes nothing.
  */
 
 
@@ -14,9 +15,9 @@
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-    size_t          n;
-    cx_str_t        target, path, query;
-    unsigned char  *out;
+    size_t          n, again;
+    cx_str_t        target, path, query, normal;
+    unsigned char  *out, *twice;
 
     target.data = data;
     target.len = size;
@@ -40,6 +41,31 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 
     if (n > size || (memchr(data, '%', size) == NULL && n != size)) {
         abort();
+    }
+
+    /* the first byte picks merge_slashes: both settings are nginx's */
+
+    n = cx_url_normalize(out, path, size && (data[0] & 1));
+
+    if (n != CX_URL_ABOVE_ROOT) {
+
+        if (n > path.len) {
+            abort();
+        }
+
+        normal.data = out;
+        normal.len = n;
+
+        twice = malloc(n + 1);
+        again = cx_url_normalize(twice, normal, size && (data[0] & 1));
+
+        if (path.len && path.data[0] == '/'
+            && (again != n || memcmp(twice, out, n) != 0))
+        {
+            abort();
+        }
+
+        free(twice);
     }
 
     free(out);
