@@ -97,6 +97,41 @@ cx_fetch_dest_document(cx_str_t dest)
 }
 
 
+/*
+ * A prefetch from <link rel=prefetch> must say "empty" whatever it fetches
+ * (the prefetch spec ignores its "as"), so "empty" with a speculation is
+ * a prefetch whose type alone says if it is a page; "empty" without one is
+ * a fetch() call.
+ */
+cx_fetch_e
+cx_fetch_classify(cx_str_t dest, cx_fetch_e speculation)
+{
+    const unsigned char  *p, *end;
+
+    if (dest.data == NULL || cx_fetch_dest_document(dest)) {
+        return speculation;
+    }
+
+    if (speculation == CX_FETCH_NAVIGATION) {
+        return CX_FETCH_OTHER;
+    }
+
+    p = dest.data;
+    end = p + dest.len;
+
+    while (p < end && cx_fetch_is_space(*p)) {
+        p++;
+    }
+
+    while (end > p && cx_fetch_is_space(end[-1])) {
+        end--;
+    }
+
+    return cx_fetch_word_is(p, end, "empty", 5) ? speculation
+                                                : CX_FETCH_OTHER;
+}
+
+
 const char *
 cx_fetch_name(cx_fetch_e fetch)
 {

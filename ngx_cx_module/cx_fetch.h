@@ -35,6 +35,13 @@ cx_fetch_e cx_fetch_speculation(cx_str_t purpose);
 /* 1 if a Sec-Fetch-Dest value lets the response be a page: "document" */
 int cx_fetch_dest_document(cx_str_t dest);
 
+/*
+ * What a GET fetches, from its Sec-Fetch-Dest value (data NULL when the
+ * request has none) and what cx_fetch_speculation() found in its
+ * Sec-Purpose or Purpose.
+ */
+cx_fetch_e cx_fetch_classify(cx_str_t dest, cx_fetch_e speculation);
+
 /* "navigation", "prefetch", "prerender", "other" */
 const char *cx_fetch_name(cx_fetch_e fetch);
 

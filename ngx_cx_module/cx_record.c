@@ -68,7 +68,7 @@ static const char  *cx_record_field_names[CX_FIELD_COUNT] = {
 };
 
 static const char  *cx_record_event_names[] = {
-    "page_view", "feedback", "event"
+    "page_view", "feedback", "event", "prefetch"
 };
 
 
@@ -314,7 +314,7 @@ cx_record_experiments(cx_record_writer_t *w, const cx_record_t *rec)
 }
 
 
-/* what a beacon brought: a score, or a named event */
+/* what a beacon brought: a score, or a named event; what was fetched ahead */
 static void
 cx_record_event(cx_record_writer_t *w, const cx_record_t *rec)
 {
@@ -336,6 +336,12 @@ cx_record_event(cx_record_writer_t *w, const cx_record_t *rec)
         cx_record_text(w, rec->feedback_touchpoint, CX_RECORD_CAP_NAME,
                        CX_FIELD_TOUCHPOINT);
         cx_json_object_end(json);
+        return;
+    }
+
+    if (rec->event == CX_EVENT_PREFETCH) {
+        cx_json_key(json, "speculation");
+        cx_record_name(json, rec->speculation);
         return;
     }
 

@@ -29,7 +29,8 @@
 typedef enum {
     CX_EVENT_PAGE_VIEW = 0,
     CX_EVENT_FEEDBACK,
-    CX_EVENT_EVENT
+    CX_EVENT_EVENT,
+    CX_EVENT_PREFETCH               /* a page fetched ahead */
 } cx_event_e;
 
 
@@ -107,6 +108,9 @@ typedef struct {
     cx_str_t     name;
     double       value;
     int          has_value;
+
+    /* CX_EVENT_PREFETCH */
+    const char  *speculation;       /* "prefetch", "prerender" */
 } cx_record_t;
 
 

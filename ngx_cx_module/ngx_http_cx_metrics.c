@@ -251,6 +251,25 @@ ngx_http_cx_metrics_beacon_rejected(ngx_http_request_t *r, ngx_uint_t reason)
 }
 
 
+/* a page fetched ahead: served (its line written) or refused */
+void
+ngx_http_cx_metrics_speculative(ngx_http_request_t *r, cx_fetch_e fetch,
+    ngx_uint_t refused)
+{
+    ngx_http_cx_main_conf_t  *mcf;
+
+    mcf = ngx_http_get_module_main_conf(r, ngx_http_cx_module);
+
+    if (mcf->metrics && mcf->metrics->ready
+        && (fetch == CX_FETCH_PREFETCH || fetch == CX_FETCH_PRERENDER))
+    {
+        ngx_http_cx_count(mcf->metrics, mcf->metrics->speculative
+                                        + (fetch - CX_FETCH_PREFETCH) * 2
+                                        + (refused ? 1 : 0), 1);
+    }
+}
+
+
 static void
 ngx_http_cx_count(ngx_http_cx_metrics_t *m, ngx_uint_t index,
     ngx_atomic_int_t n)

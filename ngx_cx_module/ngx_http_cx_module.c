@@ -13,6 +13,7 @@
     "(proxy_pass, fastcgi_pass, cx_beacon, cx_metrics, ...)"
 
 
+static ngx_int_t ngx_http_cx_speculation_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_cx_access_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_cx_header_filter(ngx_http_request_t *r);
 static ngx_int_t ngx_http_cx_log_handler(ngx_http_request_t *r);
@@ -27,6 +28,8 @@ static char *ngx_http_cx_enable_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_cx_positive_msec(ngx_conf_t *cf, void *post,
     void *data);
+static char *ngx_http_cx_speculation_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 
 
 static ngx_conf_post_t  ngx_http_cx_positive_msec_post = {
@@ -183,6 +186,13 @@ static ngx_command_t  ngx_http_cx_commands[] = {
       0,
       NULL },
 
+    { ngx_string("cx_speculation"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_cx_speculation_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("cx_types"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_types_slot,
@@ -226,6 +236,52 @@ ngx_module_t  ngx_http_cx_module = {
 
 
 static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
+
+
+/*
+ * cx_speculation refuse: a page fetched ahead is answered 503 before the
+ * location's rewrites and content, so the browser drops it and the click
+ * that follows comes as a real navigation.  The rewrite phase, not the
+ * access one: a location's "return" answers in it.
+ */
+static ngx_int_t
+ngx_http_cx_speculation_handler(ngx_http_request_t *r)
+{
+    ngx_http_cx_ctx_t       *ctx;
+    ngx_http_cx_loc_conf_t  *lcf;
+
+    if (r != r->main) {
+        return NGX_DECLINED;
+    }
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+
+    if (!lcf->enable || lcf->speculation != NGX_HTTP_CX_SPECULATION_REFUSE
+        || lcf->beacon || lcf->metrics)
+    {
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_http_cx_create_ctx(r);
+
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* the 503's own error_page, if any, is served */
+
+    if (ctx->refused
+        || (ctx->fetch != CX_FETCH_PREFETCH
+            && ctx->fetch != CX_FETCH_PRERENDER))
+    {
+        return NGX_DECLINED;
+    }
+
+    ctx->refused = 1;
+    ngx_http_cx_metrics_speculative(r, ctx->fetch, 1);
+
+    return NGX_HTTP_SERVICE_UNAVAILABLE;
+}
 
 
 /*
@@ -288,12 +344,37 @@ ngx_http_cx_access_handler(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_cx_header_filter(ngx_http_request_t *r)
 {
+    cx_fetch_e               fetch;
+    ngx_table_elt_t         *h;
     ngx_http_cx_ctx_t       *ctx;
     ngx_http_cx_loc_conf_t  *lcf;
 
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
 
-    if (!lcf->enable || !ngx_http_cx_is_page_view(r, lcf)) {
+    if (!lcf->enable) {
+        return ngx_http_next_header_filter(r);
+    }
+
+    /* a refused speculation must not be kept for the click that follows */
+
+    ctx = (r == r->main) ? ngx_http_cx_get_ctx(r) : NULL;
+
+    if (ctx && ctx->refused) {
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "Cache-Control");
+        ngx_str_set(&h->value, "no-store");
+
+        return ngx_http_next_header_filter(r);
+    }
+
+    fetch = ngx_http_cx_page(r, lcf);
+
+    if (fetch == CX_FETCH_OTHER) {
         return ngx_http_next_header_filter(r);
     }
 
@@ -303,6 +384,13 @@ ngx_http_cx_header_filter(ngx_http_request_t *r)
 
     if (ctx == NULL) {
         return NGX_ERROR;
+    }
+
+    /* fetched ahead: a line, but no page view, no seq, no cookie */
+
+    if (fetch != CX_FETCH_NAVIGATION) {
+        ctx->speculative = 1;
+        return ngx_http_next_header_filter(r);
     }
 
     ctx->page_view = 1;
@@ -347,7 +435,8 @@ ngx_http_cx_log_handler(ngx_http_request_t *r)
 
     ctx = ngx_http_cx_get_ctx(r);
 
-    if (ctx == NULL || !(ctx->page_view || ctx->beacon_ok)) {
+    if (ctx == NULL || !(ctx->page_view || ctx->beacon_ok || ctx->speculative))
+    {
         return NGX_OK;
     }
 
@@ -356,6 +445,9 @@ ngx_http_cx_log_handler(ngx_http_request_t *r)
     if (ctx->page_view) {
         ngx_http_cx_experience_judge(r, ctx);
         ngx_http_cx_metrics_page_view(r, ctx);
+
+    } else if (ctx->speculative) {
+        ngx_http_cx_metrics_speculative(r, ctx->fetch, 0);
     }
 
     if (lcf->logs == NULL || lcf->logs_off || (ctx->bot && !lcf->log_bots)) {
@@ -450,6 +542,7 @@ ngx_http_cx_create_loc_conf(ngx_conf_t *cf)
     conf->privacy_ip = NGX_CONF_UNSET_UINT;
     conf->headers = NGX_CONF_UNSET;
     conf->logs_off = NGX_CONF_UNSET;
+    conf->speculation = NGX_CONF_UNSET_UINT;
 
     return conf;
 }
@@ -522,6 +615,8 @@ ngx_http_cx_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_value(conf->log_bots, prev->log_bots, 1);
     ngx_conf_merge_uint_value(conf->privacy_ip, prev->privacy_ip,
                               NGX_HTTP_CX_IP_ANONYMIZE);
+    ngx_conf_merge_uint_value(conf->speculation, prev->speculation,
+                              NGX_HTTP_CX_SPECULATION_LOG);
 
     if (ngx_http_cx_experiment_merge(cf, prev, conf) != NGX_CONF_OK) {
         return NGX_CONF_ERROR;
@@ -563,6 +658,13 @@ ngx_http_cx_init(ngx_conf_t *cf)
     ngx_http_core_main_conf_t  *cmcf;
 
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_REWRITE_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_cx_speculation_handler;
 
     h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
     if (h == NULL) {
@@ -643,6 +745,38 @@ ngx_http_cx_positive_msec(ngx_conf_t *cf, void *post, void *data)
                        &value[0], &value[1]);
 
     return NGX_CONF_ERROR;
+}
+
+
+/* "cx_speculation log | refuse" */
+static char *
+ngx_http_cx_speculation_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_cx_loc_conf_t *lcf = conf;
+
+    ngx_str_t  *value;
+
+    if (lcf->speculation != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "log") == 0) {
+        lcf->speculation = NGX_HTTP_CX_SPECULATION_LOG;
+
+    } else if (ngx_strcmp(value[1].data, "refuse") == 0) {
+        lcf->speculation = NGX_HTTP_CX_SPECULATION_REFUSE;
+
+    } else {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid cx_speculation \"%V\", it must be "
+                           "\"log\" or \"refuse\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
 }
 
 

@@ -132,6 +132,7 @@ typedef struct {
     ngx_uint_t                bot_requests;
     ngx_uint_t                feedback;
     ngx_uint_t                beacon_rejected;
+    ngx_uint_t                speculative;    /* by kind and outcome */
 } ngx_http_cx_metrics_t;
 
 
@@ -185,6 +186,11 @@ struct ngx_http_cx_log_dest_s {
 #define NGX_HTTP_CX_IP_OFF        2
 
 
+/* cx_speculation */
+#define NGX_HTTP_CX_SPECULATION_LOG     0
+#define NGX_HTTP_CX_SPECULATION_REFUSE  1
+
+
 typedef struct {
     ngx_array_t              *geoip;       /* of ngx_http_cx_geoip_t * */
     ngx_http_cx_metrics_t    *metrics;     /* NULL without cx_metrics_zone */
@@ -228,6 +234,7 @@ typedef struct {
     ngx_array_t              *bot_regexes;        /* of ngx_regex_t * */
     ngx_flag_t                log_bots;
     ngx_uint_t                privacy_ip;
+    ngx_uint_t                speculation;        /* cx_speculation */
 
     ngx_array_t              *experiment_names;   /* cx_experiments */
     ngx_http_cx_conf_pos_t    experiments_pos;
@@ -315,6 +322,12 @@ typedef struct {
     unsigned                  geo_done:1;
     unsigned                  headers_set:1;
     unsigned                  beacon_ok:1;        /* its line is due */
+    unsigned                  dest_document:1;    /* Sec-Fetch-Dest says
+                                                     "document" */
+    unsigned                  speculative:1;      /* a page fetched ahead:
+                                                     its line is due */
+    unsigned                  refused:1;          /* by cx_speculation
+                                                     refuse */
 } ngx_http_cx_ctx_t;
 
 
@@ -334,6 +347,8 @@ ngx_http_cx_ctx_t *ngx_http_cx_get_ctx(ngx_http_request_t *r);
 ngx_http_cx_ctx_t *ngx_http_cx_create_ctx(ngx_http_request_t *r);
 ngx_http_cx_ctx_t *ngx_http_cx_resolve(ngx_http_request_t *r);
 ngx_uint_t ngx_http_cx_is_page_view(ngx_http_request_t *r,
+    ngx_http_cx_loc_conf_t *lcf);
+cx_fetch_e ngx_http_cx_page(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf);
 ngx_int_t ngx_http_cx_send_text(ngx_http_request_t *r, ngx_uint_t status,
     const char *type, ngx_buf_t *b);
@@ -433,6 +448,8 @@ void ngx_http_cx_metrics_feedback(ngx_http_request_t *r,
     ngx_http_cx_touchpoint_t *tp, ngx_int_t score);
 void ngx_http_cx_metrics_beacon_rejected(ngx_http_request_t *r,
     ngx_uint_t reason);
+void ngx_http_cx_metrics_speculative(ngx_http_request_t *r,
+    cx_fetch_e fetch, ngx_uint_t refused);
 
 /* ngx_http_cx_beacon.c */
 char *ngx_http_cx_beacon_directive(ngx_conf_t *cf, ngx_command_t *cmd,

@@ -18,6 +18,8 @@ static ngx_int_t ngx_http_cx_record_experiments(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx, cx_record_t *rec);
 static void ngx_http_cx_record_beacon(ngx_http_cx_ctx_t *ctx,
     cx_record_t *rec);
+static void ngx_http_cx_record_speculation(ngx_http_cx_ctx_t *ctx,
+    cx_record_t *rec);
 
 
 ngx_int_t
@@ -56,6 +58,9 @@ ngx_http_cx_record_line(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
 
     if (ctx->beacon_ok) {
         ngx_http_cx_record_beacon(ctx, &rec);
+
+    } else if (ctx->speculative) {
+        ngx_http_cx_record_speculation(ctx, &rec);
 
     } else {
         rec.friction = ctx->friction;
@@ -209,6 +214,36 @@ ngx_http_cx_record_beacon(ngx_http_cx_ctx_t *ctx, cx_record_t *rec)
     rec->name = b->event;
     rec->value = b->value;
     rec->has_value = b->has_value;
+}
+
+
+/*
+ * A page fetched ahead: of the session as the cookie tells it, like a
+ * beacon; no seq of its own, no rating, since nobody has seen it yet.
+ */
+static void
+ngx_http_cx_record_speculation(ngx_http_cx_ctx_t *ctx, cx_record_t *rec)
+{
+    rec->event = CX_EVENT_PREFETCH;
+    rec->speculation = cx_fetch_name(ctx->fetch);
+
+    rec->new_visitor = CX_UNKNOWN;
+    rec->new_session = CX_UNKNOWN;
+    rec->landing = CX_UNKNOWN;
+    rec->goal = 0;
+    rec->since_prev_ms = ctx->session.since_prev_ms;
+
+    if (!ctx->has_prev && !ctx->bot) {
+        rec->visitor.data = NULL;
+        rec->visitor.len = 0;
+        rec->session_index = CX_NONE;
+        rec->seq = CX_NONE;
+
+        if (!ctx->cookieless) {
+            rec->session.data = NULL;
+            rec->session.len = 0;
+        }
+    }
 }
 
 

@@ -10,9 +10,12 @@
 #include "cx_url.h"
 
 
-static cx_fetch_e ngx_http_cx_fetch(ngx_http_request_t *r);
+static cx_fetch_e ngx_http_cx_fetch(ngx_http_request_t *r,
+    ngx_http_cx_ctx_t *ctx);
 static void ngx_http_cx_unresolve(ngx_http_cx_ctx_t *ctx);
 static void ngx_http_cx_beacon_resolve(ngx_http_request_t *r,
+    ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
+static void ngx_http_cx_speculation_resolve(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
 static void ngx_http_cx_ctx_cleanup(void *data);
 
@@ -95,7 +98,7 @@ ngx_http_cx_create_ctx(ngx_http_request_t *r)
     ctx->path.len = path.len;
     ctx->query.data = (u_char *) query.data;
     ctx->query.len = query.len;
-    ctx->fetch = ngx_http_cx_fetch(r);
+    ctx->fetch = ngx_http_cx_fetch(r, ctx);
 
     ngx_http_set_ctx(r, ctx, ngx_http_cx_module);
 
@@ -107,12 +110,14 @@ ngx_http_cx_create_ctx(ngx_http_request_t *r)
  * What the request fetches, from the method and the headers the browser
  * sent: only a GET can show a page; a browser that says where the response
  * goes (Sec-Fetch-Dest) and says anything but a document is fetching no
- * page; a speculative fetch is no page yet.
+ * page (cx_fetch_classify() has the one exception); a speculative fetch is
+ * no page yet.
  */
 static cx_fetch_e
-ngx_http_cx_fetch(ngx_http_request_t *r)
+ngx_http_cx_fetch(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
 {
-    cx_fetch_e        fetch, speculation;
+    cx_str_t          dest;
+    cx_fetch_e        speculation;
     ngx_uint_t        i;
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
@@ -121,7 +126,8 @@ ngx_http_cx_fetch(ngx_http_request_t *r)
         return CX_FETCH_OTHER;
     }
 
-    fetch = CX_FETCH_NAVIGATION;
+    dest.data = NULL;
+    dest.len = 0;
     speculation = CX_FETCH_NAVIGATION;
 
     part = &r->headers_in.headers.part;
@@ -143,8 +149,10 @@ ngx_http_cx_fetch(ngx_http_request_t *r)
             && ngx_strncmp(h[i].lowcase_key, "sec-fetch-dest",
                            sizeof("sec-fetch-dest") - 1) == 0)
         {
-            if (!cx_fetch_dest_document(ngx_http_cx_str(h[i].value))) {
-                fetch = CX_FETCH_OTHER;
+            /* a second one can only make it less of a page */
+
+            if (dest.data == NULL || cx_fetch_dest_document(dest)) {
+                dest = ngx_http_cx_str(h[i].value);
             }
 
         } else if (speculation == CX_FETCH_NAVIGATION
@@ -159,9 +167,9 @@ ngx_http_cx_fetch(ngx_http_request_t *r)
         }
     }
 
-    /* a prefetched image is no more a page than an image */
+    ctx->dest_document = dest.data != NULL && cx_fetch_dest_document(dest);
 
-    return fetch == CX_FETCH_OTHER ? CX_FETCH_OTHER : speculation;
+    return cx_fetch_classify(dest, speculation);
 }
 
 
@@ -188,7 +196,7 @@ ngx_http_cx_resolve(ngx_http_request_t *r)
 
     if (ctx->resolved) {
         if (ctx->resolved_lcf == lcf || ctx->headers_set || ctx->page_view
-            || ctx->beacon_ok)
+            || ctx->beacon_ok || ctx->speculative)
         {
             return ctx;
         }
@@ -203,6 +211,11 @@ ngx_http_cx_resolve(ngx_http_request_t *r)
 
     if (lcf->beacon) {
         ngx_http_cx_beacon_resolve(r, lcf, ctx);
+        return ctx;
+    }
+
+    if (ctx->fetch == CX_FETCH_PREFETCH || ctx->fetch == CX_FETCH_PRERENDER) {
+        ngx_http_cx_speculation_resolve(r, lcf, ctx);
         return ctx;
     }
 
@@ -261,6 +274,32 @@ ngx_http_cx_beacon_resolve(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
 }
 
 
+/*
+ * A page fetched ahead: nobody has seen it yet, and may never.  The cookie
+ * is read as a beacon reads it, nothing advanced; only the touchpoint is of
+ * the page fetched.
+ */
+static void
+ngx_http_cx_speculation_resolve(ngx_http_request_t *r,
+    ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx)
+{
+    cx_cookie_state_t  state;
+
+    ngx_http_cx_session_read(r, ctx);
+
+    state = ctx->state;
+    ngx_http_cx_touchpoint_resolve(r, lcf, ctx);
+    ctx->state = state;
+    ngx_str_null(&ctx->prev_touchpoint);
+
+    ctx->channel.channel = ctx->state.channel;
+
+    if (ctx->has_prev) {
+        ngx_http_cx_experiment_resolve(r, lcf, ctx);
+    }
+}
+
+
 static void
 ngx_http_cx_ctx_cleanup(void *data)
 {
@@ -271,34 +310,88 @@ ngx_http_cx_ctx_cleanup(void *data)
 ngx_uint_t
 ngx_http_cx_is_page_view(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf)
 {
-    ngx_uint_t  status;
+    return ngx_http_cx_page(r, lcf) == CX_FETCH_NAVIGATION;
+}
+
+
+/*
+ * Whether the response is a page a person sees, and how it was fetched:
+ * CX_FETCH_NAVIGATION, a page view; CX_FETCH_PREFETCH or _PRERENDER, a
+ * page fetched ahead; CX_FETCH_OTHER, no page.  The rule, in this order
+ * (README, "What is a page view"):
+ */
+cx_fetch_e
+ngx_http_cx_page(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf)
+{
+    ngx_uint_t          status;
+    ngx_http_cx_ctx_t  *ctx;
 
     /*
-     * A request nginx refused before it found a location (a URI or header
-     * too long, a malformed request line, no Host) names no page; the
-     * beacon's and the metrics' answers are not pages either.
+     * 1. A request nginx refused before it found a location (a URI or
+     * header too long, a malformed request line, no Host) names no page;
+     * the beacon's and the metrics' answers are not pages either.
      */
 
-    if (r != r->main || !r->valid_location || lcf->beacon || lcf->metrics
-        || !(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD)))
-    {
-        return 0;
+    if (r != r->main || !r->valid_location || lcf->beacon || lcf->metrics) {
+        return CX_FETCH_OTHER;
     }
 
-    /* a redirect is not a page the visitor sees, nor a "204 No Content";
-     * "304 Not Modified" is: the browser shows its copy */
+    /* 2. GET only: nobody sees a HEAD's answer (link checkers, monitors) */
+
+    if (r->method != NGX_HTTP_GET) {
+        return CX_FETCH_OTHER;
+    }
+
+    /*
+     * 3. and 4. what the browser says it fetches (Sec-Fetch-Dest) and
+     * whether it fetches ahead (Sec-Purpose, Purpose): ngx_http_cx_fetch()
+     */
+
+    ctx = ngx_http_cx_create_ctx(r);
+
+    if (ctx == NULL || ctx->fetch == CX_FETCH_OTHER) {
+        return CX_FETCH_OTHER;
+    }
+
+    /*
+     * 5. A part of a response (a video, a resumed download) is no page
+     * seen; the range filter turns a static 200 into the 206 after this
+     * filter, so the request's Range says it first.
+     */
 
     status = r->headers_out.status;
+
+    if (status == NGX_HTTP_PARTIAL_CONTENT || r->headers_in.range) {
+        return CX_FETCH_OTHER;
+    }
+
+    /*
+     * 6. A redirect is not a page the visitor sees, nor a "204 No
+     * Content"; "304 Not Modified" is: the browser shows its copy.
+     */
 
     if (status == NGX_HTTP_NO_CONTENT
         || (status >= NGX_HTTP_MOVED_PERMANENTLY
             && status < NGX_HTTP_BAD_REQUEST
             && status != NGX_HTTP_NOT_MODIFIED))
     {
-        return 0;
+        return CX_FETCH_OTHER;
     }
 
-    return ngx_http_test_content_type(r, &lcf->types) != NULL;
+    /*
+     * 7. The type, by cx_types.  This filter runs before nginx's own 304
+     * (it comes in as a 200 with its type); an upstream's 304 usually
+     * comes without one: then only a browser saying "document" tells.
+     */
+
+    if (status == NGX_HTTP_NOT_MODIFIED
+        && r->headers_out.content_type.len == 0)
+    {
+        return ctx->dest_document ? ctx->fetch : CX_FETCH_OTHER;
+    }
+
+    return ngx_http_test_content_type(r, &lcf->types) != NULL
+           ? ctx->fetch : CX_FETCH_OTHER;
 }
 
 

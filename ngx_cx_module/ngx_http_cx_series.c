@@ -321,6 +321,31 @@ ngx_http_cx_metrics_build(ngx_conf_t *cf, ngx_http_cx_metrics_t *m,
         }
     }
 
+    if (ngx_http_cx_family(m, "cx_speculative_requests_total", "counter",
+                           "Pages fetched ahead by the browser, by kind and "
+                           "outcome.") != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    /* prefetch then prerender, each served then refused */
+
+    m->speculative = m->series->nelts;
+
+    for (i = 0; i < 2; i++) {
+        for (j = 0; j < 2; j++) {
+            if (ngx_http_cx_series(m, "cx_speculative_requests_total",
+                                   NGX_HTTP_CX_SERIES_COUNTER,
+                                   "kind=\"%s\",outcome=\"%s\"",
+                                   cx_fetch_name(CX_FETCH_PREFETCH + i),
+                                   j ? "refused" : "served")
+                != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+        }
+    }
+
     return NGX_OK;
 }
 

@@ -46,6 +46,7 @@ my ($ok, $out) = $t->nginx_test(server_with(<<'CONF'));
     cx_log %%PREFIX%%/logs/cx.log buffer=128k flush=2s;
     cx_log syslog:server=127.0.0.1:5514,tag=cx;
     cx_types text/html application/xhtml+xml;
+    cx_speculation refuse;
 CONF
 ok($ok, 'a good config passes') or diag($out);
 like($out, qr/syntax is ok/, 'syntax is ok');
@@ -83,6 +84,14 @@ fails_with('cx maybe;',
 
 fails_with('cx_types;',
     'invalid number of arguments in "cx_types" directive', 'cx_types empty');
+
+fails_with('cx_speculation maybe;',
+    'invalid cx_speculation "maybe", it must be "log" or "refuse"',
+    'bad cx_speculation');
+
+fails_with('cx_speculation refuse log;',
+    'invalid number of arguments in "cx_speculation" directive',
+    'cx_speculation with two values');
 
 ($ok, $out) = $t->nginx_test(server_with(<<'CONF'));
     cx_log %%PREFIX%%/logs/cx.log buffer=64k;

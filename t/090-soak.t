@@ -184,7 +184,7 @@ sub request {
         if ($roll < 0.60) {
             $target = '/p/' . int(rand 50) . "?$sid";
             $target = "/?$sid" if rand() < 0.1;
-            # HEAD is a page view too (README, "What a page view is")
+            # HEAD is no page view (README, "What a page view is")
             $method = 'HEAD' if rand() < 0.03;
         } elsif ($roll < 0.70) {
             $target = '/fcgi/page' . int(rand 5) . "?$sid";
@@ -374,10 +374,10 @@ sub client {
                 if @{ $out{unexpected} } < 50;
         }
 
-        # a page view: an answer of a page location, GET or HEAD,
-        # text/html, not a "204 No Content" nor a redirect (README, "What a
-        # page view is")
-        if ($req->{method} =~ /^(?:GET|HEAD)$/ && defined $h->{'x-soak'}
+        # a page view: an answer of a page location to a GET, text/html,
+        # not a "204 No Content" nor a redirect (README, "What a page view
+        # is")
+        if ($req->{method} eq 'GET' && defined $h->{'x-soak'}
             && ($h->{'content-type'} // '') =~ m{^text/html}
             && $status != 204 && !($status >= 301 && $status < 400
                 && $status != 304))

@@ -90,6 +90,45 @@ test_dest(void **state)
 
 
 static void
+test_classify(void **state)
+{
+    static const char  *others[] = {
+        "", "image", "script", "style", "iframe", "frame", "manifest",
+        "serviceworker", "font", "unknown", "document;x", "empty, image"
+    };
+
+    size_t      i;
+    cx_str_t    none = cx_null_string;
+    cx_fetch_e  spec[] = { CX_FETCH_PREFETCH, CX_FETCH_PRERENDER };
+
+    /* curl, old browsers: the content type decides alone */
+    assert_int_equal(cx_fetch_classify(none, CX_FETCH_NAVIGATION),
+                     CX_FETCH_NAVIGATION);
+    assert_int_equal(cx_fetch_classify(none, CX_FETCH_PREFETCH),
+                     CX_FETCH_PREFETCH);
+
+    assert_int_equal(cx_fetch_classify(str("document"), CX_FETCH_NAVIGATION),
+                     CX_FETCH_NAVIGATION);
+    assert_int_equal(cx_fetch_classify(str("document"), CX_FETCH_PRERENDER),
+                     CX_FETCH_PRERENDER);
+
+    /* fetch() is no page; <link rel=prefetch> sends "empty" */
+    assert_int_equal(cx_fetch_classify(str("empty"), CX_FETCH_NAVIGATION),
+                     CX_FETCH_OTHER);
+    assert_int_equal(cx_fetch_classify(str(" empty "), CX_FETCH_PREFETCH),
+                     CX_FETCH_PREFETCH);
+
+    for (i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+        assert_int_equal(cx_fetch_classify(str(others[i]),
+                                           CX_FETCH_NAVIGATION),
+                         CX_FETCH_OTHER);
+        assert_int_equal(cx_fetch_classify(str(others[i]), spec[i % 2]),
+                         CX_FETCH_OTHER);
+    }
+}
+
+
+static void
 test_names(void **state)
 {
     assert_string_equal(cx_fetch_name(CX_FETCH_NAVIGATION), "navigation");
@@ -106,6 +145,7 @@ main(void)
         cmocka_unit_test(test_speculation),
         cmocka_unit_test(test_not_speculation),
         cmocka_unit_test(test_dest),
+        cmocka_unit_test(test_classify),
         cmocka_unit_test(test_names),
     };
 

@@ -303,6 +303,38 @@ test_truncated_fields_listed(void **state)
 }
 
 
+/* a page fetched ahead: the kind last, where the beacon's fields go */
+static void
+test_prefetch_line(void **state)
+{
+    char         buf[4096];
+    size_t       len;
+    const char  *tail;
+    cx_record_t  rec;
+
+    rec = page_view();
+    rec.event = CX_EVENT_PREFETCH;
+    rec.speculation = "prerender";
+
+    len = cx_record_write(&rec, (unsigned char *) buf, sizeof(buf));
+    assert_true(len > 0);
+    assert_null(json_check_line((unsigned char *) buf, len));
+    buf[len] = '\0';
+
+    assert_non_null(strstr(buf, "\"event\":\"prefetch\","));
+
+    tail = "\"experience\":null,\"speculation\":\"prerender\"}\n";
+    assert_true(len > strlen(tail));
+    assert_string_equal(buf + len - strlen(tail), tail);
+
+    /* only a prefetch line says it */
+    rec.event = CX_EVENT_PAGE_VIEW;
+    len = cx_record_write(&rec, (unsigned char *) buf, sizeof(buf));
+    buf[len] = '\0';
+    assert_null(strstr(buf, "speculation"));
+}
+
+
 static void
 test_too_small_a_buffer_writes_nothing_usable(void **state)
 {
@@ -329,6 +361,7 @@ main(void)
         cmocka_unit_test(test_friction_and_experience),
         cmocka_unit_test(test_empty_strings_are_null),
         cmocka_unit_test(test_truncated_fields_listed),
+        cmocka_unit_test(test_prefetch_line),
         cmocka_unit_test(test_too_small_a_buffer_writes_nothing_usable),
     };
 
