@@ -20,6 +20,15 @@
 #define NGX_HTTP_CX_SAMESITE_NONE    2
 
 
+typedef struct {
+    ngx_uint_t   header;      /* the Cookie header searched */
+    cx_str_t     value;       /* the last value found in it; data NULL
+                                 before the first */
+} ngx_http_cx_cookie_iterator_t;
+
+
+static ngx_int_t ngx_http_cx_cookie_next(ngx_http_request_t *r,
+    ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_cookie_iterator_t *it);
 static ngx_int_t ngx_http_cx_cookie_push(ngx_http_request_t *r,
     u_char *value, size_t len);
 static ngx_int_t ngx_http_cx_cookie_name_valid(ngx_str_t *name);
@@ -35,60 +44,122 @@ static ngx_str_t  ngx_http_cx_samesite_names[] = {
 };
 
 
+/*
+ * A browser sends every cookie of the name whose domain and path match (a
+ * sibling subdomain's, a path's, one of another site on the same domain):
+ * the first that verifies is the visitor's, and only when none does is the
+ * visitor new, the first one's reason counted.
+ */
 ngx_int_t
 ngx_http_cx_cookie_read(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
     ngx_http_cx_ctx_t *ctx, uint64_t now_ms)
 {
-    cx_str_t                  value;
-    cx_cookie_status_e        status;
-    ngx_http_cx_main_conf_t  *mcf;
+    cx_cookie_status_e             status, first;
+    ngx_http_cx_cookie_iterator_t  it;
+    ngx_http_cx_main_conf_t       *mcf;
 
     /* a read under another location's cookie name replaces an earlier one */
 
     ctx->cookie_rejected = CX_COOKIE_OK;
-
-    if (ngx_http_cx_cookie_value(r, lcf, &value) != NGX_OK) {
-        return NGX_DECLINED;
-    }
-
-    ctx->sent_cookie = 1;
+    ctx->cookie_ahead = 0;
 
     mcf = ngx_http_get_module_main_conf(r, ngx_http_cx_module);
 
-    status = cx_cookie_decode(value.data, value.len, mcf->keys->elts,
-                              mcf->keys->nelts, now_ms, &ctx->prev);
+    ngx_memzero(&it, sizeof(ngx_http_cx_cookie_iterator_t));
+    first = CX_COOKIE_OK;
 
-    if (status == CX_COOKIE_OK) {
-        ctx->has_prev = 1;
-        return NGX_OK;
+    while (ngx_http_cx_cookie_next(r, lcf, &it) == NGX_OK) {
+        ctx->sent_cookie = 1;
+
+        status = cx_cookie_decode(it.value.data, it.value.len,
+                                  mcf->keys->elts, mcf->keys->nelts, now_ms,
+                                  &ctx->prev);
+
+        if (status == CX_COOKIE_OK) {
+            ctx->has_prev = 1;
+            return NGX_OK;
+        }
+
+        /* signed by a node whose clock runs ahead: the session restarts */
+
+        if (status == CX_COOKIE_FUTURE) {
+            ctx->has_prev = 1;
+            ctx->cookie_ahead = 1;
+
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "cx: cookie \"%V\" is ahead of this node's clock, "
+                          "a new session", &lcf->cookie_name);
+
+            return NGX_OK;
+        }
+
+        if (first == CX_COOKIE_OK) {
+            first = status;
+        }
     }
 
-    ctx->cookie_rejected = status;
+    if (first == CX_COOKIE_OK) {
+        return NGX_DECLINED;
+    }
+
+    ctx->cookie_rejected = first;
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "cx: cookie \"%V\" rejected (%s), a new visitor",
-                  &lcf->cookie_name, cx_cookie_status_name(status));
+                  &lcf->cookie_name, cx_cookie_status_name(first));
 
     return NGX_DECLINED;
 }
 
 
-/* our cookie among the request's Cookie headers: the first one wins */
+/* the first cookie of ours among the request's Cookie headers */
 ngx_int_t
 ngx_http_cx_cookie_value(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
     cx_str_t *value)
 {
-    ngx_uint_t         i;
+    ngx_http_cx_cookie_iterator_t  it;
+
+    ngx_memzero(&it, sizeof(ngx_http_cx_cookie_iterator_t));
+
+    if (ngx_http_cx_cookie_next(r, lcf, &it) != NGX_OK) {
+        return NGX_DECLINED;
+    }
+
+    *value = it.value;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The next cookie of ours, in the order the client sent them: every pair
+ * of the name in each Cookie header, header after header.  The only place
+ * that walks the Cookie headers.
+ */
+static ngx_int_t
+ngx_http_cx_cookie_next(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
+    ngx_http_cx_cookie_iterator_t *it)
+{
+    cx_str_t           header, name;
     ngx_table_elt_t  **h;
 
     h = r->headers_in.cookies.elts;
+    name = ngx_http_cx_str(lcf->cookie_name);
 
-    for (i = 0; i < r->headers_in.cookies.nelts; i++) {
-        if (cx_cookie_find(ngx_http_cx_str(h[i]->value),
-                           ngx_http_cx_str(lcf->cookie_name), value))
+    for ( /* void */ ; it->header < r->headers_in.cookies.nelts;
+         it->header++)
+    {
+        header = ngx_http_cx_str(h[it->header]->value);
+
+        if (it->value.data == NULL
+            ? cx_cookie_find(header, name, &it->value)
+            : cx_cookie_find_next(header, name, &it->value))
         {
             return NGX_OK;
         }
+
+        it->value.data = NULL;
+        it->value.len = 0;
     }
 
     return NGX_DECLINED;
@@ -142,6 +213,11 @@ ngx_http_cx_cookie_set(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
     if (ctx->cookie_rejected != CX_COOKIE_OK) {
         ngx_http_cx_metrics_cookie_rejected(r, ctx->cookie_rejected);
         ctx->cookie_rejected = CX_COOKIE_OK;
+    }
+
+    if (ctx->cookie_ahead) {
+        ngx_http_cx_metrics_cookie_ahead(r);
+        ctx->cookie_ahead = 0;
     }
 
     return ngx_http_cx_cookie_push(r, cookie, p - cookie);
@@ -256,6 +332,12 @@ ngx_http_cx_secret_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     cx_cookie_key_derive(secret, n, key);
     ngx_explicit_memzero(secret, n);
+
+    /* the key that signs is the one that names the sessions */
+
+    if (mcf->keys->nelts == 1) {
+        cx_cookie_key_session(key, mcf->session_key);
+    }
 
     return NGX_CONF_OK;
 

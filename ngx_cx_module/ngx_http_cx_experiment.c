@@ -51,8 +51,8 @@ ngx_http_cx_experiment_resolve(ngx_http_request_t *r,
 
     /* without a visitor id nothing is sticky: no experiment */
 
-    if (ctx->bot || ctx->cookieless || lcf->experiments == NULL
-        || lcf->experiments->nelts == 0)
+    if (ctx->bot || ctx->cookieless || ctx->anonymous
+        || lcf->experiments == NULL || lcf->experiments->nelts == 0)
     {
         return;
     }

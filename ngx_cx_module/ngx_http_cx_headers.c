@@ -70,7 +70,7 @@ ngx_http_cx_headers_set(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
     ctx->headers_set = 1;
     ctx->header_names = lcf->header_names;
 
-    if (!ctx->bot && !ctx->cookieless) {
+    if (!ctx->bot && !ctx->cookieless && !ctx->anonymous) {
         if (ngx_http_cx_header_add(r, lcf, NGX_HTTP_CX_HEADER_VISITOR,
                                    ctx->visitor_hex,
                                    sizeof(ctx->visitor_hex))
@@ -107,7 +107,7 @@ ngx_http_cx_headers_set(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
         }
     }
 
-    if (!ctx->bot
+    if (!ctx->bot && !ctx->anonymous
         && ngx_http_cx_header_add(r, lcf, NGX_HTTP_CX_HEADER_SESSION,
                                   ctx->session_hex, sizeof(ctx->session_hex))
            != NGX_OK)

@@ -179,10 +179,23 @@ ngx_http_cx_metrics_cookie_rejected(ngx_http_request_t *r,
     mcf = ngx_http_get_module_main_conf(r, ngx_http_cx_module);
 
     if (mcf->metrics && mcf->metrics->ready && reason > CX_COOKIE_OK
-        && reason < CX_COOKIE_REASONS)
+        && reason < CX_COOKIE_FUTURE)
     {
         ngx_http_cx_count(mcf->metrics,
                           mcf->metrics->cookie_rejected + reason - 1, 1);
+    }
+}
+
+
+void
+ngx_http_cx_metrics_cookie_ahead(ngx_http_request_t *r)
+{
+    ngx_http_cx_main_conf_t  *mcf;
+
+    mcf = ngx_http_get_module_main_conf(r, ngx_http_cx_module);
+
+    if (mcf->metrics && mcf->metrics->ready) {
+        ngx_http_cx_count(mcf->metrics, mcf->metrics->cookie_ahead, 1);
     }
 }
 

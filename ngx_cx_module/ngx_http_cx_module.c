@@ -395,9 +395,12 @@ ngx_http_cx_header_filter(ngx_http_request_t *r)
 
     ctx->page_view = 1;
 
-    /* bots get no cookie: they count nowhere as visitors */
+    /*
+     * Bots get no cookie: they count nowhere as visitors.  Nor does a
+     * request without a visitor, which no navigation may be.
+     */
 
-    if (ctx->bot) {
+    if (ctx->bot || ctx->anonymous) {
         return ngx_http_next_header_filter(r);
     }
 

@@ -126,6 +126,7 @@ typedef struct {
     ngx_uint_t                exposures;
     ngx_uint_t                experiment_goals;
     ngx_uint_t                cookie_rejected;
+    ngx_uint_t                cookie_ahead;
     ngx_uint_t                log_written;    /* each destination's */
     ngx_uint_t                log_lost;
     ngx_uint_t                log_errors;
@@ -197,6 +198,8 @@ typedef struct {
     ngx_array_t              *experiments; /* of ngx_http_cx_experiment_t * */
     ngx_array_t              *keys;        /* of cx_cookie_key_t; the first
                                               signs, every one verifies */
+    u_char                    session_key[16];  /* of the first key: next
+                                                   sessions' ids */
     ngx_array_t              *touchpoint_names;   /* of
                                                      ngx_http_cx_touchpoint_t,
                                                      each name once */
@@ -319,6 +322,13 @@ typedef struct {
                                                   an anonymous session */
     unsigned                  bot:1;           /* no cookie, no visitor,
                                                   no session */
+    unsigned                  anonymous:1;     /* no valid cookie and no
+                                                  navigation: no visitor,
+                                                  no session, no variants */
+    unsigned                  cookie_ahead:1;  /* the cookie's times were
+                                                  ahead of our clock,
+                                                  counted if a page view
+                                                  re-issues it */
     unsigned                  geo_done:1;
     unsigned                  headers_set:1;
     unsigned                  beacon_ok:1;        /* its line is due */
@@ -442,6 +452,7 @@ void ngx_http_cx_metrics_page_view(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx);
 void ngx_http_cx_metrics_cookie_rejected(ngx_http_request_t *r,
     cx_cookie_status_e reason);
+void ngx_http_cx_metrics_cookie_ahead(ngx_http_request_t *r);
 void ngx_http_cx_metrics_log(ngx_http_cx_log_dest_t *dest,
     ngx_uint_t written, ngx_uint_t lost, ngx_uint_t errors);
 void ngx_http_cx_metrics_feedback(ngx_http_request_t *r,

@@ -112,7 +112,7 @@ ngx_http_cx_record_journey(ngx_http_cx_ctx_t *ctx, cx_record_t *rec)
     rec->os = cx_os_name(ctx->agent.os);
     rec->bot = ctx->bot;
 
-    if (ctx->bot || ctx->cookieless) {
+    if (ctx->bot || ctx->cookieless || ctx->anonymous) {
         rec->session_index = CX_NONE;
         rec->seq = CX_NONE;
         rec->new_visitor = CX_UNKNOWN;

@@ -252,6 +252,7 @@ ngx_http_cx_unresolve(ngx_http_cx_ctx_t *ctx)
     ctx->prev_experience = CX_EXPERIENCE_NONE;
     ctx->cookieless = 0;
     ctx->bot = 0;
+    ctx->anonymous = 0;
 }
 
 

@@ -263,7 +263,9 @@ ngx_http_cx_metrics_build(ngx_conf_t *cf, ngx_http_cx_metrics_t *m,
 
     m->cookie_rejected = m->series->nelts;
 
-    for (i = 1; i < CX_COOKIE_REASONS; i++) {
+    /* a cookie from a clock ahead is ours, and kept: counted on its own */
+
+    for (i = 1; i < CX_COOKIE_FUTURE; i++) {
         if (ngx_http_cx_series(m, "cx_cookie_rejected_total",
                                NGX_HTTP_CX_SERIES_COUNTER, "reason=\"%s\"",
                                cx_cookie_status_name(i))
@@ -271,6 +273,15 @@ ngx_http_cx_metrics_build(ngx_conf_t *cf, ngx_http_cx_metrics_t *m,
         {
             return NGX_ERROR;
         }
+    }
+
+    if (ngx_http_cx_single(m, "cx_cookie_clock_ahead_total",
+                           "Cookies of ours whose times were ahead of this "
+                           "node's clock: visitor kept, session restarted.",
+                           &m->cookie_ahead)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
     }
 
     if (ngx_http_cx_log_series(m, mcf) != NGX_OK

@@ -38,9 +38,10 @@ static u_char      ngx_http_cx_daily_key[16];
 ngx_int_t
 ngx_http_cx_session_resolve(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
 {
-    uint64_t                 now_ms;
-    cx_session_input_t       in;
-    ngx_http_cx_loc_conf_t  *lcf;
+    uint64_t                  now_ms;
+    cx_session_input_t        in;
+    ngx_http_cx_loc_conf_t   *lcf;
+    ngx_http_cx_main_conf_t  *mcf;
 
     /* a bot has neither cookie nor visitor nor session */
 
@@ -64,16 +65,29 @@ ngx_http_cx_session_resolve(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
         (void) ngx_http_cx_cookie_read(r, lcf, ctx, now_ms);
     }
 
-    if (ctx->random == NULL) {
+    /*
+     * Only a navigation may make a visitor up: an API call, an asset or a
+     * prefetch without a valid cookie would get an id of its own each time.
+     */
+
+    if (!ctx->has_prev && ctx->fetch != CX_FETCH_NAVIGATION) {
+        ctx->anonymous = 1;
+        return NGX_OK;
+    }
+
+    if (!ctx->has_prev && ctx->random == NULL) {
         ctx->random = ngx_http_cx_random(r->connection->log,
                                          CX_SESSION_RANDOM_LEN);
     }
+
+    mcf = ngx_http_get_module_main_conf(r, ngx_http_cx_module);
 
     in.now_ms = now_ms;
     in.timeout_ms = lcf->session_timeout;
     in.path_hash = cx_fnv1a32(ngx_http_cx_str(ctx->path));
     in.campaign = ngx_http_cx_campaign_hash(r, ctx);
     in.random = ctx->random;
+    in.key = mcf->session_key;
 
     cx_session_advance(ctx->has_prev ? &ctx->prev : NULL, &in, &ctx->state,
                        &ctx->session);

@@ -152,11 +152,12 @@ ngx_http_cx_journey_variable(ngx_http_request_t *r,
 
     /*
      * A visitor who sent DNT has a session, but no visitor and no counts.
+     * A request that is no navigation, without a valid cookie, has none.
      * A beacon has what its cookie says, and nothing without a valid one;
      * it starts no session.  Empty then, as the journey line's nulls.
      */
 
-    if (ctx == NULL || ctx->bot
+    if (ctx == NULL || ctx->bot || ctx->anonymous
         || (ctx->cookieless && data != NGX_HTTP_CX_VAR_SESSION)
         || (ngx_http_cx_variable_beacon(ctx)
             && ((!ctx->has_prev && !ctx->cookieless)

@@ -623,10 +623,12 @@ sub pipeline_connection {
 # A backend on port(name) answering every request with its request line
 # and headers as JSON: {"n": requests so far, "uri": ..., "headers":
 # [[name, value], ...]}; a "delay=MS" in the URI makes it answer that late
-# (a slow application).  Stopped with the test's nginx.
+# (a slow application); type => "application/json" answers with another
+# Content-Type than text/html (an API).  Stopped with the test's nginx.
 sub echo_backend {
-    my ($self, $name) = @_;
+    my ($self, $name, %opt) = @_;
     $name //= 'backend';
+    my $type = $opt{type} // 'text/html';
 
     my $listen = IO::Socket::INET->new(LocalAddr => '127.0.0.1',
         LocalPort => $self->port($name), Proto => 'tcp', Listen => 64,
@@ -655,7 +657,7 @@ sub echo_backend {
         select(undef, undef, undef, $delay / 1000) if $delay;
         my $body = $JSON->encode({ n => ++$n, uri => $uri,
             headers => \@headers });
-        print $c "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+        print $c "HTTP/1.1 200 OK\r\nContent-Type: $type\r\n"
             . "Cache-Control: max-age=60\r\n"
             . "Content-Length: " . length($body) . "\r\n"
             . "Connection: close\r\n\r\n$body";
