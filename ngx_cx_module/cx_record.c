@@ -215,6 +215,11 @@ cx_record_write(const cx_record_t *rec, unsigned char *buf, size_t size)
     cx_json_key(json, "bot");
     cx_record_bool(json, rec->bot);
 
+    if (rec->consent != CX_CONSENT_UNASKED) {
+        cx_json_key(json, "consent");
+        cx_record_bool(json, rec->consent == CX_CONSENT_GIVEN);
+    }
+
     cx_json_key(json, "country");
     cx_record_text(&w, rec->country, CX_RECORD_CAP_GEO, CX_FIELD_COUNTRY);
     cx_json_key(json, "region");

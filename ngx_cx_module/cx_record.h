@@ -34,6 +34,15 @@ typedef enum {
 } cx_event_e;
 
 
+/* what cx_consent's variable said; a record without the question has no
+   "consent" member */
+typedef enum {
+    CX_CONSENT_UNASKED = 0,
+    CX_CONSENT_GIVEN,
+    CX_CONSENT_REFUSED
+} cx_consent_e;
+
+
 /* a visitor's variant of one experiment */
 typedef struct {
     cx_str_t     experiment;
@@ -81,6 +90,7 @@ typedef struct {
     const char  *browser;
     const char  *os;
     int          bot;
+    cx_consent_e consent;
 
     cx_str_t     country;
     cx_str_t     region;

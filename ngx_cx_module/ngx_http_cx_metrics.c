@@ -109,6 +109,10 @@ ngx_http_cx_metrics_page_view(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
 
     ngx_http_cx_count(m, m->page_views + tp, 1);
 
+    if (ctx->consent_asked) {
+        ngx_http_cx_count(m, m->consent + !ctx->consent, 1);
+    }
+
     if (ctx->session.new_visitor && !ctx->cookieless) {
         ngx_http_cx_count(m, m->visitors_new, 1);
     }

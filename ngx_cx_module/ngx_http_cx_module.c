@@ -123,6 +123,13 @@ static ngx_command_t  ngx_http_cx_commands[] = {
       0,
       NULL },
 
+    { ngx_string("cx_consent"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_cx_consent_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("cx_experiment"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_BLOCK|NGX_CONF_TAKE1,
       ngx_http_cx_experiment_block,
@@ -543,6 +550,7 @@ ngx_http_cx_create_loc_conf(ngx_conf_t *cf)
     conf->slow = NGX_CONF_UNSET_MSEC;
     conf->log_bots = NGX_CONF_UNSET;
     conf->privacy_ip = NGX_CONF_UNSET_UINT;
+    conf->consent = NGX_CONF_UNSET;
     conf->headers = NGX_CONF_UNSET;
     conf->logs_off = NGX_CONF_UNSET;
     conf->speculation = NGX_CONF_UNSET_UINT;
@@ -620,6 +628,7 @@ ngx_http_cx_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                               NGX_HTTP_CX_IP_ANONYMIZE);
     ngx_conf_merge_uint_value(conf->speculation, prev->speculation,
                               NGX_HTTP_CX_SPECULATION_LOG);
+    ngx_conf_merge_value(conf->consent, prev->consent, NGX_CONF_UNSET);
 
     if (ngx_http_cx_experiment_merge(cf, prev, conf) != NGX_CONF_OK) {
         return NGX_CONF_ERROR;

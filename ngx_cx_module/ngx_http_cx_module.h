@@ -131,6 +131,7 @@ typedef struct {
     ngx_uint_t                log_lost;
     ngx_uint_t                log_errors;
     ngx_uint_t                bot_requests;
+    ngx_uint_t                consent;        /* given, then refused */
     ngx_uint_t                feedback;
     ngx_uint_t                beacon_rejected;
     ngx_uint_t                speculative;    /* by kind and outcome */
@@ -238,6 +239,9 @@ typedef struct {
     ngx_flag_t                log_bots;
     ngx_uint_t                privacy_ip;
     ngx_uint_t                speculation;        /* cx_speculation */
+    ngx_int_t                 consent;            /* cx_consent's variable
+                                                     index, NGX_CONF_UNSET:
+                                                     no cx_consent */
 
     ngx_array_t              *experiment_names;   /* cx_experiments */
     ngx_http_cx_conf_pos_t    experiments_pos;
@@ -318,8 +322,9 @@ typedef struct {
     unsigned                  has_prev:1;      /* a valid cookie came */
     unsigned                  sent_cookie:1;   /* a cookie of ours came,
                                                   valid or not */
-    unsigned                  cookieless:1;    /* DNT or Sec-GPC: no cookie,
-                                                  an anonymous session */
+    unsigned                  cookieless:1;    /* DNT, Sec-GPC or no
+                                                  consent: no cookie, an
+                                                  anonymous session */
     unsigned                  bot:1;           /* no cookie, no visitor,
                                                   no session */
     unsigned                  anonymous:1;     /* no valid cookie and no
@@ -338,6 +343,9 @@ typedef struct {
                                                      its line is due */
     unsigned                  refused:1;          /* by cx_speculation
                                                      refuse */
+    unsigned                  consent_asked:1;    /* cx_consent is set */
+    unsigned                  consent:1;          /* and its variable says
+                                                     yes */
 } ngx_http_cx_ctx_t;
 
 
@@ -369,6 +377,12 @@ ngx_int_t ngx_http_cx_session_resolve(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx);
 void ngx_http_cx_session_read(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx);
 void ngx_http_cx_session_init_process(void);
+
+/* ngx_http_cx_consent.c */
+ngx_uint_t ngx_http_cx_consent(ngx_http_request_t *r,
+    ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
+char *ngx_http_cx_consent_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 
 /* ngx_http_cx_cookie.c */
 char *ngx_http_cx_secret_directive(ngx_conf_t *cf, ngx_command_t *cmd,

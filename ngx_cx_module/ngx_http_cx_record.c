@@ -49,6 +49,10 @@ ngx_http_cx_record_line(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
     rec.request_ms = ctx->request_ms;
     rec.upstream_ms = ngx_http_cx_upstream_ms(r);
 
+    if (ctx->consent_asked) {
+        rec.consent = ctx->consent ? CX_CONSENT_GIVEN : CX_CONSENT_REFUSED;
+    }
+
     ngx_http_cx_record_journey(ctx, &rec);
     ngx_http_cx_record_geo(r, ctx, &rec);
 

@@ -292,6 +292,25 @@ ngx_http_cx_metrics_build(ngx_conf_t *cf, ngx_http_cx_metrics_t *m,
         return NGX_ERROR;
     }
 
+    if (ngx_http_cx_family(m, "cx_consent_page_views_total", "counter",
+                           "Page views where cx_consent applies, by "
+                           "consent.") != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    m->consent = m->series->nelts;
+
+    for (i = 0; i < 2; i++) {
+        if (ngx_http_cx_series(m, "cx_consent_page_views_total",
+                               NGX_HTTP_CX_SERIES_COUNTER, "consent=\"%s\"",
+                               i ? "refused" : "given")
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
     if (ngx_http_cx_family(m, "cx_feedback_total", "counter",
                            "Feedback received, by touchpoint and score.")
         != NGX_OK)

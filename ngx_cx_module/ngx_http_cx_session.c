@@ -2,8 +2,9 @@
 /*
  * Who this is: the visitor and session of a request, from the cookie and the
  * core's state machine (cx_session.c), or an anonymous daily session for a
- * visitor who sends DNT or Sec-GPC.  Resolved once per request, when the
- * access phase, a filter, a variable or the log first needs it.
+ * visitor who sends DNT or Sec-GPC or did not consent (cx_consent).
+ * Resolved once per request, when the access phase, a filter, a variable or
+ * the log first needs it.
  */
 
 
@@ -39,9 +40,16 @@ ngx_int_t
 ngx_http_cx_session_resolve(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
 {
     uint64_t                  now_ms;
+    ngx_uint_t                consent;
     cx_session_input_t        in;
     ngx_http_cx_loc_conf_t   *lcf;
     ngx_http_cx_main_conf_t  *mcf;
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+
+    /* asked even of a DNT visitor or a bot: the line tells the answer */
+
+    consent = ngx_http_cx_consent(r, lcf, ctx);
 
     /* a bot has neither cookie nor visitor nor session */
 
@@ -49,11 +57,9 @@ ngx_http_cx_session_resolve(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
         return NGX_OK;
     }
 
-    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
-
     now_ms = (uint64_t) r->start_sec * 1000 + r->start_msec;
 
-    if (ngx_http_cx_privacy_signal(r)) {
+    if (ngx_http_cx_privacy_signal(r) || !consent) {
         ngx_http_cx_session_cookieless(r, ctx, now_ms);
         return NGX_OK;
     }
@@ -106,9 +112,14 @@ void
 ngx_http_cx_session_read(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
 {
     uint64_t                 now_ms;
+    ngx_uint_t               consent;
     ngx_http_cx_loc_conf_t  *lcf;
 
     ctx->session.since_prev_ms = CX_NONE;
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+
+    consent = ngx_http_cx_consent(r, lcf, ctx);
 
     if (ctx->bot) {
         return;
@@ -116,12 +127,10 @@ ngx_http_cx_session_read(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
 
     now_ms = (uint64_t) r->start_sec * 1000 + r->start_msec;
 
-    if (ngx_http_cx_privacy_signal(r)) {
+    if (ngx_http_cx_privacy_signal(r) || !consent) {
         ngx_http_cx_session_cookieless(r, ctx, now_ms);
         return;
     }
-
-    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
 
     ctx->cookie_read = 1;
 

@@ -253,6 +253,106 @@ test_journey_fields(void **state)
 
 
 static void
+test_consent(void **state)
+{
+    char         buf[4096];
+    size_t       len;
+    cx_record_t  rec;
+
+    /* no cx_consent where the page was served: no member at all */
+
+    rec = page_view();
+    rec.bot = 0;
+    len = cx_record_write(&rec, (unsigned char *) buf, sizeof(buf));
+    assert_true(len > 0);
+    buf[len] = '\0';
+    assert_null(strstr(buf, "consent"));
+    assert_non_null(strstr(buf, ",\"bot\":false,\"country\":null,"));
+
+    rec.consent = CX_CONSENT_GIVEN;
+    len = cx_record_write(&rec, (unsigned char *) buf, sizeof(buf));
+    assert_true(len > 0);
+    assert_null(json_check_line((unsigned char *) buf, len));
+    buf[len] = '\0';
+    assert_non_null(strstr(buf, ",\"bot\":false,\"consent\":true,"
+                            "\"country\":null,"));
+
+    rec.consent = CX_CONSENT_REFUSED;
+    len = cx_record_write(&rec, (unsigned char *) buf, sizeof(buf));
+    assert_true(len > 0);
+    buf[len] = '\0';
+    assert_non_null(strstr(buf, ",\"bot\":false,\"consent\":false,"
+                            "\"country\":null,"));
+}
+
+
+/* every member there, every number at its longest: the bound still holds */
+static void
+test_longest_members_within_bound(void **state)
+{
+    char         buf[8192];
+    size_t       len;
+    cx_record_t  rec;
+
+    rec = page_view();
+    rec.event = CX_EVENT_FEEDBACK;
+    rec.host = str("h");
+    rec.method = str("m");
+    rec.path = str("p");
+    rec.referrer = str("r");
+    rec.status = INT64_MIN + 1;
+    rec.bytes = INT64_MIN + 1;
+    rec.request_ms = INT64_MIN + 1;
+    rec.upstream_ms = INT64_MIN + 1;
+    rec.visitor = str("v");
+    rec.session = str("s");
+    rec.session_index = INT64_MIN + 1;
+    rec.seq = INT64_MIN + 1;
+    rec.new_visitor = 0;
+    rec.new_session = 0;
+    rec.prev_touchpoint = str("t");
+    rec.since_prev_ms = INT64_MIN + 1;
+    rec.landing = 0;
+    rec.touchpoint = str("t");
+    rec.goal = 0;
+    rec.channel = "organic_search";
+    rec.source = str("s");
+    rec.medium = str("m");
+    rec.campaign = str("c");
+    rec.term = str("t");
+    rec.content = str("c");
+    rec.device = "desktop";
+    rec.browser = "samsung";
+    rec.os = "chromeos";
+    rec.bot = 0;
+    rec.consent = CX_CONSENT_REFUSED;
+    rec.country = str("c");
+    rec.region = str("r");
+    rec.city = str("c");
+    rec.lat = -89.123456789012345;
+    rec.lon = -179.123456789012345;
+    rec.has_location = 1;
+    rec.asn = INT64_MIN + 1;
+    rec.as_org = str("a");
+    rec.ip = str("i");
+    rec.friction = ~0u;
+    rec.experience = "negative";
+    rec.score = INT64_MIN + 1;
+    rec.scale = "thumbs";
+    rec.comment = str("c");
+    rec.feedback_touchpoint = str("t");
+    rec.name = str("n");
+    rec.value = -1e9 - 0.123456;
+    rec.has_value = 1;
+
+    assert_true(cx_record_bound(&rec) <= sizeof(buf));
+    len = cx_record_write(&rec, (unsigned char *) buf, cx_record_bound(&rec));
+    assert_true(len > 0);
+    assert_null(json_check_line((unsigned char *) buf, len));
+}
+
+
+static void
 test_empty_strings_are_null(void **state)
 {
     char         buf[4096];
@@ -359,6 +459,8 @@ main(void)
         cmocka_unit_test(test_geo_fields),
         cmocka_unit_test(test_experiments),
         cmocka_unit_test(test_friction_and_experience),
+        cmocka_unit_test(test_consent),
+        cmocka_unit_test(test_longest_members_within_bound),
         cmocka_unit_test(test_empty_strings_are_null),
         cmocka_unit_test(test_truncated_fields_listed),
         cmocka_unit_test(test_prefetch_line),

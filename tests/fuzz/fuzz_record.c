@@ -91,6 +91,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     rec.bytes = size;
     rec.request_ms = size % 2 ? CX_NONE : (int64_t) size;
     rec.upstream_ms = size % 5 ? CX_NONE : -(int64_t) size;
+    rec.consent = size % 3;
 
     bound = cx_record_bound(&rec);
     line = malloc(bound);
