@@ -108,6 +108,13 @@ cx_experience_push(uint8_t history, cx_experience_e e)
 }
 
 
+uint8_t
+cx_experience_replace(uint8_t history, cx_experience_e e)
+{
+    return (uint8_t) ((history & 0x3c) | (e & 3));
+}
+
+
 cx_experience_e
 cx_experience_worst(uint8_t history)
 {

@@ -58,6 +58,9 @@ const char *cx_friction_name(unsigned kind);      /* kind: 0..5 */
 
 /* the cookie keeps the last three ratings, two bits each, newest lowest */
 uint8_t cx_experience_push(uint8_t history, cx_experience_e e);
+
+/* the newest rating replaced: the same page answered again, otherwise */
+uint8_t cx_experience_replace(uint8_t history, cx_experience_e e);
 cx_experience_e cx_experience_worst(uint8_t history);
 
 

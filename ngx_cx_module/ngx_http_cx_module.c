@@ -352,6 +352,7 @@ static ngx_int_t
 ngx_http_cx_header_filter(ngx_http_request_t *r)
 {
     cx_fetch_e               fetch;
+    ngx_uint_t               again;
     ngx_table_elt_t         *h;
     ngx_http_cx_ctx_t       *ctx;
     ngx_http_cx_loc_conf_t  *lcf;
@@ -400,6 +401,13 @@ ngx_http_cx_header_filter(ngx_http_request_t *r)
         return ngx_http_next_header_filter(r);
     }
 
+    /*
+     * A filter after this one may replace the response (not_modified's
+     * 412): the page is rated again, in its place in the cookie's history,
+     * and its cookie set again.
+     */
+
+    again = ctx->page_view;
     ctx->page_view = 1;
 
     /*
@@ -414,8 +422,9 @@ ngx_http_cx_header_filter(ngx_http_request_t *r)
     /* the cookie carries this page's rating to the next page's backend */
 
     ngx_http_cx_experience_judge(r, ctx);
-    ctx->state.experience = cx_experience_push(ctx->state.experience,
-                                               ctx->experience);
+    ctx->state.experience = again
+        ? cx_experience_replace(ctx->state.experience, ctx->experience)
+        : cx_experience_push(ctx->state.experience, ctx->experience);
 
     if (ctx->cookieless) {
         if (ctx->sent_cookie && ngx_http_cx_cookie_expire(r, lcf) != NGX_OK) {

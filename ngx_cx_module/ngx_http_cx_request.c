@@ -319,7 +319,7 @@ ngx_http_cx_is_page_view(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf)
  * Whether the response is a page a person sees, and how it was fetched:
  * CX_FETCH_NAVIGATION, a page view; CX_FETCH_PREFETCH or _PRERENDER, a
  * page fetched ahead; CX_FETCH_OTHER, no page.  The rule, in this order
- * (README, "What is a page view"):
+ * (README, "What a page view is"):
  */
 cx_fetch_e
 ngx_http_cx_page(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf)

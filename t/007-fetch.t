@@ -116,6 +116,9 @@ sub check {
 
         my $page_view = ($want->{line} // '') eq 'page_view';
 
+        is(scalar(grep { lc $_->[0] eq 'set-cookie' } @{ $res->{fields} }),
+            $page_view ? 1 : 0, "$label: Set-Cookie fields");
+
         if ($page_view) {
             ok(defined CX::Test::set_cookie($res), "$label: Set-Cookie");
         } else {
@@ -243,6 +246,25 @@ check('304 by If-Modified-Since without Sec-Fetch-Dest', 'GET',
     { status => 304, line => 'page_view' });
 check('304 by If-None-Match', 'GET', '/page.html',
     ['If-None-Match' => $etag], { status => 304, line => 'page_view' });
+
+# If-Match failing: not_modified's 412 replaces the 200 this filter saw
+
+check('412 by If-Match', 'GET', '/page.html',
+    ['If-Match' => '"other"', 'Sec-Fetch-Dest' => 'document'],
+    { status => 412, line => 'page_view' });
+
+{
+    # rated once, as a 412: the cookie's history has that one rating
+    my $res = $t->get('/page.html', 'If-Match' => '"other"');
+    my ($res2, $l) = lines_until_marker();
+    my ($code, $json) = $t->cookie_tool('decode', '--secret',
+        $t->prefix . '/cx.key', CX::Test::cookie_value($res) // '');
+    my $history = $code == 0 ? $t->json->decode($json)->{experience} : [];
+    my %rating = (positive => 1, neutral => 2, negative => 3);
+    is($l->{status}, 412, '412 logged');
+    is_deeply($history, [$rating{$l->{experience} // ''} // -1, 0, 0],
+        'a 412 is rated once in the cookie');
+}
 
 # an upstream's 304 comes without a type: a browser saying "document" tells
 

@@ -162,6 +162,12 @@ test_history(void **state)
     h = cx_experience_push(h, CX_EXPERIENCE_POSITIVE);
     assert_int_equal(cx_experience_worst(h), CX_EXPERIENCE_NEUTRAL);
     assert_int_equal(h & 0xc0, 0);
+
+    /* a page answered twice (a 200 become a 412) is rated once */
+    h = cx_experience_replace(h, CX_EXPERIENCE_NEGATIVE);
+    assert_int_equal(h, (1 << 4) | (2 << 2) | 3);
+    h = cx_experience_replace(0xff, CX_EXPERIENCE_POSITIVE);
+    assert_int_equal(h, 0x3d);
 }
 
 

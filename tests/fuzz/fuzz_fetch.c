@@ -53,7 +53,19 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         abort();
     }
 
-    (void) cx_fetch_dest_document(value);
+    /*
+     * As a Sec-Fetch-Dest: without a speculation nothing becomes one, and
+     * one stays only through "document" or "empty" (five bytes at least).
+     */
+
+    if (cx_fetch_classify(value, CX_FETCH_NAVIGATION) == CX_FETCH_PREFETCH
+        || cx_fetch_classify(value, CX_FETCH_NAVIGATION)
+           == CX_FETCH_PRERENDER
+        || (cx_fetch_classify(value, CX_FETCH_PRERENDER) == CX_FETCH_PRERENDER
+            && !cx_fetch_dest_document(value) && size < 5))
+    {
+        abort();
+    }
 
     free(copy);
 

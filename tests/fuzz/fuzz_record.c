@@ -79,7 +79,8 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         p += fields[i].len + 1;
     }
 
-    rec.event = size % 3;
+    rec.event = size % 4;
+    rec.speculation = size % 8 < 4 ? "prefetch" : "prerender";
     rec.start_sec = (int64_t) size * 7919;
     rec.start_msec = size % 1000;
     rec.host = fields[0];
