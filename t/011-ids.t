@@ -1,5 +1,5 @@
 # Ids nobody made up: requests that are no navigation (fetch() calls,
-# POSTs) without a valid cookie get no visitor, session or variant; every
+# POSTs, images, prefetches) without a valid cookie get no visitor, session or variant; every
 # request with a cookie whose session timed out names the same next
 # session as the page view that starts it; of two cookies of our name the
 # first that verifies wins; a cookie from a node whose clock runs ahead
@@ -129,6 +129,8 @@ subtest 'API calls without a cookie: no visitor, no session, no variant' => sub 
         fetch_call('/api/items'),
         post_call('/api/cart'),
         post_call('/api/cart'),
+        backend($t->get('/api/logo', 'Sec-Fetch-Dest' => 'image')),
+        backend($t->get('/api/next', 'Sec-Purpose' => 'prefetch')),
     );
 
     for my $i (0 .. $#calls) {
