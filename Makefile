@@ -40,7 +40,8 @@ SOAK_SMOKE_REQUESTS ?= 20000
 
 .PHONY: all module tool static growthbook deps-node asan unit fuzz-smoke fuzz test test-dynamic \
         test-static test-asan soak soak-smoke demo demo-stop bench clean \
-        deps-build deps-static deps-test deps-demo deps-bench
+        deps-build deps-static deps-test deps-demo deps-bench browser \
+        deps-browser
 
 all: deps-build module tool
 
@@ -69,7 +70,7 @@ asan: deps-build deps-static $(ASAN_NGINX)
 $(ASAN_NGINX): $(MODULE_SOURCES) scripts/build-static.sh
 	scripts/build-static.sh $(BUILD) asan
 
-deps-build deps-static deps-test deps-demo deps-bench:
+deps-build deps-static deps-test deps-demo deps-bench deps-browser:
 	scripts/deps.sh $(patsubst deps-%,%,$@)
 
 # unit tests: the nginx-free core with cmocka, under ASan and UBSan; the core
@@ -137,15 +138,29 @@ deps-node:
 	@command -v node >/dev/null && command -v npm >/dev/null \
 	    || scripts/deps.sh node
 
+# Debian's chromium and playwright-core, pinned, under build/browser: the
+# Chromium walk of t/100-chromium.t
+
+PLAYWRIGHT := $(BUILD)/browser/node_modules/playwright-core
+
+browser: deps-browser deps-node $(PLAYWRIGHT)
+
+$(PLAYWRIGHT): t/browser/package.json t/browser/package-lock.json
+	$(MAKE) deps-node
+	@mkdir -p $(BUILD)/browser
+	cp t/browser/package.json t/browser/package-lock.json $(BUILD)/browser/
+	npm ci --no-audit --no-fund --loglevel=error --prefix $(BUILD)/browser
+	touch $@
+
 # integration tests: the same t/ suite against each build
 
-test-dynamic: all deps-test $(GROWTHBOOK_SDK)
+test-dynamic: all deps-test browser $(GROWTHBOOK_SDK)
 	CX_NGINX=$(DEBIAN_NGINX) CX_MODULE=$(MODULE) $(PROVE)
 
-test-static: static deps-test $(GROWTHBOOK_SDK)
+test-static: static deps-test browser $(GROWTHBOOK_SDK)
 	CX_NGINX=$(STATIC_NGINX) CX_MODULE= $(PROVE)
 
-test-asan: asan deps-test $(GROWTHBOOK_SDK)
+test-asan: asan deps-test browser $(GROWTHBOOK_SDK)
 	CX_NGINX=$(ASAN_NGINX) CX_MODULE= CX_SANITIZED=1 $(PROVE)
 
 # the soak against the ASan build: hostile requests, reloads and reopens

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Installs the Debian packages a make target needs, only those missing.
-# Usage: scripts/deps.sh GROUP...   (build static test demo bench node)
+# Usage: scripts/deps.sh GROUP...   (build static test browser demo bench node)
 
 set -euo pipefail
 
@@ -8,6 +8,7 @@ declare -A GROUP_PACKAGES=(
     [build]="gcc make nginx nginx-dev libpcre2-dev libssl-dev zlib1g-dev libmaxminddb-dev"
     [static]="dpkg-dev"
     [test]="clang libclang-rt-14-dev libcmocka-dev python3 python3-jsonschema curl openssl perl prometheus"
+    [browser]="chromium"
     [demo]="curl jq"
     [bench]="valgrind wrk"
     [node]="nodejs npm"

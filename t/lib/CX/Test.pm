@@ -127,10 +127,12 @@ sub read_file {
 }
 
 # %%PREFIX%%, %%ROOT%%, %%SHARED%%, %%SECRET%%, %%PORT%% and %%PORT_name%%
-# in a config.
+# in a config; %%LISTEN_H2%% (or %%LISTEN_H2_name%%) is an https listener
+# speaking HTTP/2 on port('h2') (or port(name)) with tls_certificate().
 sub expand {
     my ($self, $text) = @_;
 
+    $text =~ s/%%LISTEN_H2(?:_(\w+))?%%/$self->listen_h2($1 \/\/ 'h2')/ge;
     $text =~ s/%%SECRET%%/$self->{prefix}\/cx.key/g;
     $text =~ s/%%PREFIX%%/$self->{prefix}/g;
     $text =~ s/%%ROOT%%/$ROOT/g;
@@ -139,6 +141,37 @@ sub expand {
     $text =~ s/%%PORT%%/$self->port('main')/ge;
 
     return $text;
+}
+
+# A self-signed certificate for 127.0.0.1 and localhost, made with openssl
+# in the prefix the first time it is asked for: (certificate, key).
+sub tls_certificate {
+    my ($self) = @_;
+
+    my ($crt, $key) = map { "$self->{prefix}/tls.$_" } qw(crt key);
+
+    unless (-s $crt && -s $key) {
+        my ($ok, $out) = run_command('openssl', 'req', '-x509', '-nodes',
+            '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
+            '-keyout', $key, '-out', $crt, '-days', '2',
+            '-subj', '/CN=localhost',
+            '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost');
+        die "openssl could not make a certificate:\n$out" unless $ok;
+        chmod 0644, $key;
+    }
+
+    return ($crt, $key);
+}
+
+sub listen_h2 {
+    my ($self, $name) = @_;
+
+    my ($crt, $key) = $self->tls_certificate;
+    my $port = $self->port($name);
+
+    return "listen 127.0.0.1:$port ssl http2;\n"
+        . "        ssl_certificate $crt;\n"
+        . "        ssl_certificate_key $key;";
 }
 
 # The whole nginx.conf around the http{} body a test gives; "main" adds
@@ -212,13 +245,19 @@ sub nginx_test {
 
 sub run_nginx {
     my ($self, @args) = @_;
+    return run_command($self->{nginx}, '-p', "$self->{prefix}/", @args);
+}
+
+# Runs a program: (exited 0, its output and errors).
+sub run_command {
+    my (@command) = @_;
 
     my $pid = open(my $out, '-|');
     die "fork: $!" unless defined $pid;
 
     if ($pid == 0) {
         open STDERR, '>&', \*STDOUT;
-        exec $self->{nginx}, '-p', "$self->{prefix}/", @args;
+        exec @command;
         exit 127;
     }
 
@@ -407,7 +446,7 @@ sub parse_response {
 
     my ($head, $body) = split /\r\n\r\n/, $raw, 2;
     my ($status_line, @lines) = split /\r\n/, $head // '';
-    my ($status) = ($status_line // '') =~ m{^HTTP/\d\.\d (\d{3})};
+    my ($status) = ($status_line // '') =~ m{^HTTP/\d(?:\.\d)? (\d{3})};
 
     my (%headers, @fields);
     for (@lines) {
@@ -433,6 +472,83 @@ sub parse_response {
 
     return { status => $status // 0, headers => \%headers,
         fields => \@fields, content => $body };
+}
+
+# Requests made by curl, as clients other than this harness make them: on
+# one connection (curl reuses it; HTTP/2 streams on it), in order.  Each
+# request is { path, method (GET), headers => [name, value, ...], content };
+# common options: h2 => 1 (https with --http2 on port('h2') or port =>
+# name), tls => 1 (https with --http1.1 on port), neither (plain HTTP/1.1
+# on port('main') or port), jar => file (curl's cookie engine keeps the
+# cookies between the requests).  A browser's User-Agent unless a request
+# gives its own.  Returns the responses as request() does, plus
+# http_version ("2", "1.1") and num_connects (0 when the connection was
+# reused).
+sub curl {
+    my ($self, $requests, %opt) = @_;
+
+    # the heads and bodies stay in the prefix, for a look with CX_KEEP=1
+    my $dir = tempdir('curl-XXXXXX', DIR => "$self->{prefix}/tmp");
+    my $scheme = $opt{h2} || $opt{tls} ? 'https' : 'http';
+    my $port = $self->port($opt{port} // ($opt{h2} ? 'h2' : 'main'));
+    my @args = ('curl', '-q', '--silent', '--show-error', '--noproxy', '*',
+        '--max-time', $DEADLINE);
+    my $i = 0;
+
+    for my $request (@$requests) {
+        my $method = $request->{method} // 'GET';
+        my @headers = @{ $request->{headers} // [] };
+        my %given = map { lc($_) => 1 }
+            @headers[grep { $_ % 2 == 0 } 0 .. $#headers];
+
+        push @headers, 'User-Agent' => $BROWSER
+            unless exists $given{'user-agent'};
+
+        push @args, '--next' if $i;
+        push @args, $opt{h2} ? '--http2' : '--http1.1';
+        push @args, '--insecure' if $scheme eq 'https';
+        push @args, '--cookie', $opt{jar}, '--cookie-jar', $opt{jar}
+            if $opt{jar};
+        if ($method eq 'HEAD') {
+            push @args, '--head';
+        } elsif ($method ne (defined $request->{content} ? 'POST' : 'GET')) {
+            push @args, '--request', $method;
+        }
+        while (my ($name, $value) = splice @headers, 0, 2) {
+            push @args, '--header', "$name: $value";
+        }
+        if (defined $request->{content}) {
+            $self->write_file("$dir/request.$i", $request->{content});
+            push @args, '--data-binary', "\@$dir/request.$i";
+        }
+        push @args, '--dump-header', "$dir/head.$i", '--output',
+            "$dir/body.$i", '--write-out',
+            '%{http_version} %{num_connects}\n',
+            "$scheme://127.0.0.1:$port$request->{path}";
+        $i++;
+    }
+
+    my ($ok, $out) = run_command(@args);
+    my @written = $out =~ /^(\S+ \d+)$/mg;
+    die "curl failed:\n$out" unless $ok && @written == @$requests;
+
+    my @responses;
+
+    for my $n (0 .. $#$requests) {
+        my ($version, $connects) = split / /, $written[$n];
+
+        # the last head: a 100 Continue may come before it
+        my $head = $self->read_file("$dir/head.$n") // '';
+        my @heads = split /\r\n\r\n/, $head;
+        my $response = parse_response("$heads[-1]\r\n\r\n", 'HEAD');
+
+        $response->{content} = $self->read_file("$dir/body.$n") // '';
+        $response->{http_version} = $version;
+        $response->{num_connects} = $connects;
+        push @responses, $response;
+    }
+
+    return @responses;
 }
 
 # Many GET requests on keep-alive connections, pipelined in batches: each
