@@ -16,14 +16,6 @@
 #include "cx_report_input.h"
 
 
-#ifndef CX_VERSION
-#define CX_VERSION  "unknown"
-#endif
-
-
-const char *cx_report_version = CX_VERSION;
-
-
 static const char  cx_report_usage[] =
     "usage: cx-report [--format text|json|html] [-o FILE] "
     "[--funnel tp1,tp2,...]\n"

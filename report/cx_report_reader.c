@@ -432,7 +432,7 @@ cx_scan_member(cx_scan_t *sc, cx_line_t *line, cx_str_t *key,
 static int
 cx_str_is(cx_str_t *s, const char *word)
 {
-    return memcmp(s->data, word, s->len) == 0 && word[s->len] == '\0';
+    return s->len == strlen(word) && memcmp(s->data, word, s->len) == 0;
 }
 
 

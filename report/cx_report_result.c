@@ -12,7 +12,15 @@
 #include "cx_report_stats.h"
 
 
+#ifndef CX_VERSION
+#define CX_VERSION  "unknown"
+#endif
+
+
 static int cx_result_experiments(cx_result_t *res, cx_report_t *rp);
+
+
+const char *cx_report_version = CX_VERSION;
 
 
 /* qsort has no context: the report the orders look at */
