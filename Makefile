@@ -93,12 +93,14 @@ deps-build deps-static deps-test deps-demo deps-bench:
 # itself is also compiled alone with every warning (the tests' cmocka
 # signatures need -Wno-unused-parameter)
 
-unit: deps-test $(UNIT_TESTS) $(PORTABLE_TESTS) $(COOKIE_TOOL)
+unit: deps-test $(UNIT_TESTS) $(PORTABLE_TESTS) $(COOKIE_TOOL) \
+      $(BUILD)/tests/report_reader_dump
 	gcc $(CORE_CFLAGS) -fsyntax-only $(CORE_SOURCES)
 	@for test in $(UNIT_TESTS) $(PORTABLE_TESTS); do \
 	    echo "== $$test"; $$test || exit 1; \
 	done
 	tests/test_cookie_tool.sh $(COOKIE_TOOL)
+	tests/report_reader_check.py $(BUILD)/tests/report_reader_dump
 
 $(BUILD)/tests/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) $(TEST_SUPPORT) \
                   $(REPORT_LIB) $(REPORT_HEADERS)
@@ -106,6 +108,13 @@ $(BUILD)/tests/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) $(TEST_SUPPORT) \
 	gcc $(CORE_CFLAGS) -Ireport -Wno-unused-parameter $(SANITIZE) $< \
 	    tests/json_check.c $(CORE_SOURCES) $(REPORT_LIB) -lcmocka -lz -lm \
 	    -o $@
+
+# cx-report's reader against Python's json module (report_reader_check.py)
+$(BUILD)/tests/report_reader_dump: tests/report_reader_dump.c $(REPORT_LIB) \
+                                   $(REPORT_HEADERS) $(CORE_SOURCES)
+	@mkdir -p $(@D)
+	gcc $(CORE_CFLAGS) -Ireport $(SANITIZE) $< $(CORE_SOURCES) \
+	    $(REPORT_LIB) -lz -lm -o $@
 
 $(BUILD)/tests-portable/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) \
                            $(TEST_SUPPORT) $(REPORT_LIB) $(REPORT_HEADERS)

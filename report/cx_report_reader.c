@@ -13,6 +13,10 @@
 
 #include "cx_report_reader.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 
 #define CX_ONES   0x0101010101010101ULL
 #define CX_TOPS   0x8080808080808080ULL
@@ -78,6 +82,10 @@ static const char *cx_scale_names[] = {
 };
 
 
+/* each byte's value as a lowercase hex digit, 0x10 for any other byte */
+static unsigned char  cx_hex_value[256];
+
+
 /* the bits of "seen": members the line must have */
 #define CX_SEEN_V         0x01
 #define CX_SEEN_TS        0x02
@@ -88,6 +96,13 @@ static const char *cx_scale_names[] = {
 int
 cx_reader_init(cx_reader_t *rd)
 {
+    int  c;
+
+    for (c = 0; c < 256; c++) {
+        cx_hex_value[c] = (c >= '0' && c <= '9') ? c - '0'
+                          : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : 0x10;
+    }
+
     rd->scratch_size = 65536;
     rd->scratch = malloc(rd->scratch_size);
     rd->error = NULL;
@@ -177,7 +192,7 @@ cx_reader_parse(cx_reader_t *rd, const unsigned char *p, size_t len,
 
         if (k.lone) {
             /* a name with a lone surrogate is none the report reads */
-            if (cx_scan_skip(&sc, 1) != 0) {
+            if (cx_scan_skip(&sc, 2) != 0) {
                 goto bad;
             }
 
@@ -425,7 +440,7 @@ cx_scan_member(cx_scan_t *sc, cx_line_t *line, cx_str_t *key,
         break;
     }
 
-    return cx_scan_skip(sc, 1);
+    return cx_scan_skip(sc, 2);
 }
 
 
@@ -557,7 +572,7 @@ cx_scan_hex_id(cx_scan_t *sc, uint64_t *id, size_t digits, unsigned *set)
     size_t         i;
     uint64_t       w;
     cx_str_t       s;
-    unsigned char  c;
+    unsigned char  c, bad;
 
     if (cx_scan_text(sc, &s, set) != 0) {
         return -1;
@@ -573,25 +588,23 @@ cx_scan_hex_id(cx_scan_t *sc, uint64_t *id, size_t digits, unsigned *set)
     }
 
     w = 0;
+    bad = 0;
 
     for (i = 0; i < digits; i++) {
-        c = s.data[i];
-
-        if (c >= '0' && c <= '9') {
-            w = (w << 4) | (uint64_t) (c - '0');
-
-        } else if (c >= 'a' && c <= 'f') {
-            w = (w << 4) | (uint64_t) (c - 'a' + 10);
-
-        } else {
-            sc->error = "an id that is not lowercase hex";
-            return -1;
-        }
+        c = cx_hex_value[s.data[i]];
+        bad |= c;
+        w = (w << 4) | (c & 0x0f);
 
         if (i % 16 == 15) {
             id[i / 16] = w;
             w = 0;
         }
+    }
+
+    /* a byte that is no lowercase hex digit has 0x10 set */
+    if (bad & 0x10) {
+        sc->error = "an id that is not lowercase hex";
+        return -1;
     }
 
     return 0;
@@ -803,7 +816,7 @@ cx_scan_feedback(cx_scan_t *sc, cx_line_t *line)
         }
 
         if (k.lone) {
-            if (cx_scan_skip(sc, 2) != 0) {
+            if (cx_scan_skip(sc, 3) != 0) {
                 return -1;
             }
 
@@ -836,7 +849,7 @@ cx_scan_feedback(cx_scan_t *sc, cx_line_t *line)
             line->has_feedback_touchpoint = set;
             have |= 8;
 
-        } else if (cx_scan_skip(sc, 2) != 0) {
+        } else if (cx_scan_skip(sc, 3) != 0) {
             return -1;
         }
 
@@ -997,7 +1010,7 @@ cx_scan_number(cx_scan_t *sc, int64_t *n, int *integer)
 
     } else {
         while (p < sc->end && *p >= '0' && *p <= '9') {
-            if (v > (INT64_MAX - 9) / 10) {
+            if (v > ((uint64_t) INT64_MAX - (uint64_t) (*p - '0')) / 10) {
                 overflow = 1;
             }
             v = v * 10 + (uint64_t) (*p - '0');
@@ -1039,6 +1052,7 @@ cx_scan_number(cx_scan_t *sc, int64_t *n, int *integer)
 
     if (overflow) {
         *integer = 0;
+        v = 0;
     }
 
     *n = neg ? -(int64_t) v : (int64_t) v;
@@ -1068,6 +1082,26 @@ cx_scan_string(cx_scan_t *sc, cx_scan_str_t *str, int decode)
     for ( ;; ) {
         p = sc->p;
 
+#if defined(__SSE2__)
+        /* sixteen bytes at a time: a signed compare below 0x20 finds the
+         * control bytes and the non-ASCII ones (negative) at once */
+        while (sc->end - p >= 16) {
+            __m128i  v;
+            int      stop;
+
+            v = _mm_loadu_si128((const __m128i *) p);
+            stop = _mm_movemask_epi8(_mm_or_si128(
+                       _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                       _mm_cmplt_epi8(v, _mm_set1_epi8(0x20))));
+            if (stop != 0) {
+                p += __builtin_ctz((unsigned) stop);
+                goto found;
+            }
+            p += 16;
+        }
+#endif
+
         /* eight plain bytes at a time: no quote, backslash, control or
          * non-ASCII byte among them */
         while (sc->end - p >= 8) {
@@ -1086,6 +1120,10 @@ cx_scan_string(cx_scan_t *sc, cx_scan_str_t *str, int decode)
         {
             p++;
         }
+
+#if defined(__SSE2__)
+    found:
+#endif
 
         if (o != NULL) {
             memcpy(o, sc->p, p - sc->p);
