@@ -96,8 +96,21 @@ cx_input_open(cx_input_t *in, const char *name)
         return -1;
     }
 
+    /* a pipe cannot be rewound: zlib reads it, and itself tells gzip
+     * from plain by the first bytes, passing plain bytes through */
+    if (lseek(fd, 0, SEEK_CUR) == -1) {
+        in->gz = gzdopen(dup(fd), "rb");
+        if (in->gz == NULL) {
+            fprintf(stderr, "cx-report: out of memory\n");
+            return -1;
+        }
+
+        gzbuffer(in->gz, 1 << 18);
+        return 0;
+    }
+
     /* the first bytes tell gzip from plain; they stay in the buffer, or,
-     * for gzip, zlib is handed the descriptor rewound when it can be */
+     * for gzip, zlib is handed the descriptor rewound */
     n = read(fd, magic, 2);
 
     if (n == -1) {
@@ -108,8 +121,8 @@ cx_input_open(cx_input_t *in, const char *name)
 
     if (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
         if (lseek(fd, 0, SEEK_SET) != 0) {
-            fprintf(stderr, "cx-report: \"%s\": gzip from a pipe: "
-                    "give it through zcat\n", name);
+            fprintf(stderr, "cx-report: cannot read \"%s\": %s\n", name,
+                    strerror(errno));
             return -1;
         }
 
@@ -141,7 +154,7 @@ cx_inputs_close(cx_inputs_t *ins)
     unsigned     i;
     cx_input_t  *in;
 
-    for (i = 0; i < ins->n + (ins->in != NULL && ins->n == 0 ? 0 : 0); i++) {
+    for (i = 0; i < ins->n; i++) {
         in = &ins->in[i];
 
         if (in->gz != NULL) {

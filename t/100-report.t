@@ -225,6 +225,10 @@ is((run_report('--format', 'json', @funnel, "$p/reversed.log"))[1], $json,
 is((run_report('--format', 'json', @funnel, "$p/b.log.1", "$p/a.log"))[1],
    $json, 'split across two files, one gzip (told by its bytes): the same');
 
+system("gzip -c $log | $report --format json @funnel - > $p/stdin.json") == 0
+    or die "cx-report on stdin: $?";
+is($t->read_file('stdin.json'), $json, 'gzip on standard input: the same');
+
 # invalid lines: counted, the first five named with file and line
 $t->write_file('bad.log', join('', map { "$_\n" }
     '{"v":1', @lines[0 .. 4], "\xff\xfe", '[]', @lines[5 .. $#lines],
