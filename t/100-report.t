@@ -93,6 +93,7 @@ $count++;
 
 my @journey = $t->journey($count);
 my $log = $t->prefix . '/logs/cx.log';
+my $p = $t->prefix;
 
 sub run_report {
     my (@args) = @_;
@@ -112,6 +113,11 @@ my ($rc, $json, $err) = run_report('--format', 'json', @funnel, $log);
 is($rc, 0, 'cx-report exits 0');
 is($err, '', 'nothing on stderr');
 my $r = $t->json->decode($json);
+
+# the JSON matches docs/report.schema.json
+$t->write_file('report.json', $json);
+is(`python3 -c 'import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1]))); print("valid")' $root/docs/report.schema.json $p/report.json 2>&1`,
+   "valid\n", 'the JSON matches its schema');
 
 # the figures the journey above makes
 is_deeply($r->{lines}, { read => 10, invalid => 0, page_views => 8,
@@ -219,7 +225,6 @@ $t->write_file('a.log', join('', map { "$_\n" } @lines[grep { $_ % 2 } 0 .. $#li
 my $even = join('', map { "$_\n" } @lines[grep { !($_ % 2) } 0 .. $#lines]);
 gzip(\$even => $t->prefix . '/b.log.1') or die $GzipError;
 
-my $p = $t->prefix;
 is((run_report('--format', 'json', @funnel, "$p/reversed.log"))[1], $json,
     'reversed lines: the same JSON');
 is((run_report('--format', 'json', @funnel, "$p/b.log.1", "$p/a.log"))[1],
@@ -263,6 +268,27 @@ for my $case (
     like($msg, $case->[1], 'the message');
     is(scalar(() = $msg =~ /\n/g), 1, 'one line');
 }
+
+# the filters: --host, --since, --until keep lines, "lines" counts them all
+my $since = substr($first, 0, 23);
+my $h = $t->json->decode((run_report('--format', 'json', '--host', 'other',
+                                     $log))[1]);
+is($h->{overview}{page_views}, 0, '--host other: no page view');
+is($h->{lines}{page_views}, 8, '... "lines" counts them still');
+$h = $t->json->decode((run_report('--format', 'json', '--host', '127.0.0.1',
+                                  $log))[1]);
+is($h->{overview}{page_views}, 8, '--host 127.0.0.1: all of them');
+$h = $t->json->decode((run_report('--format', 'json', '--until', $since,
+                                  $log))[1]);
+is($h->{overview}{page_views}, 0, '--until the first ts: none (exclusive)');
+$h = $t->json->decode((run_report('--format', 'json', '--since', $since,
+                                  $log))[1]);
+is($h->{overview}{page_views}, 8, '--since the first ts: all (inclusive)');
+
+# text: a summary first
+my $text = (run_report(@funnel, $log))[1];
+like($text, qr/^page views    8\nvisitors      3\nsessions      3\n/m,
+     'text: the summary');
 
 # --version: the one in VERSION
 my $version = $t->read_file("$root/VERSION");
