@@ -266,9 +266,14 @@ cx_html_experiment(FILE *f, cx_result_experiment_t *ex)
         if (rv->has_stats) {
             lo = fmin(lo, rv->ci_low);
             hi = fmax(hi, rv->ci_high);
+            /* the verdict: the best clear winner, else the worst clear
+             * loser */
             if (rv->p_value < 0.05
                 && (best == ex->nvariants
-                    || rv->uplift > ex->variants[best].uplift))
+                    || (rv->uplift > 0
+                        && rv->uplift > ex->variants[best].uplift)
+                    || (rv->uplift < 0 && ex->variants[best].uplift < 0
+                        && rv->uplift < ex->variants[best].uplift)))
             {
                 best = i;
             }
@@ -345,9 +350,11 @@ cx_html_experiment(FILE *f, cx_result_experiment_t *ex)
         rv = &ex->variants[best];
         fputs("Variant ", f);
         cx_html_escape(f, rv->variant, strlen(rv->variant));
-        fprintf(f, " converts better than the control: %+.1f%% "
-                "(between %+.1f%% and %+.1f%%), p = %.3g.", 100 * rv->uplift,
-                100 * rv->ci_low, 100 * rv->ci_high, rv->p_value);
+        fprintf(f, " converts %s than the control: %+.1f%% "
+                "(between %+.1f%% and %+.1f%%), p = %.3g.%s",
+                rv->uplift > 0 ? "better" : "worse", 100 * rv->uplift,
+                100 * rv->ci_low, 100 * rv->ci_high, rv->p_value,
+                rv->uplift > 0 ? "" : " Keep the control.");
 
     } else {
         fputs("No variant differs from the control clearly yet "

@@ -300,6 +300,8 @@ is((run_report('--version'))[1], "cx-report $version\n", '--version');
 is($rc, 0, 'html written');
 my $html = $t->read_file('report.html');
 like($html, qr/<svg /, 'SVG charts');
+like($html, qr{<p class="verdict">No variant differs from the control clearly},
+     'the experiment\'s verdict in plain words');
 unlike($html, qr/<script|\bsrc=|\bhref=|url\(/i, 'no script, nothing fetched');
 
 SKIP: {
