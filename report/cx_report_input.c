@@ -274,6 +274,10 @@ cx_input_next(cx_input_t *in, cx_inputs_t *ins, cx_report_t *rp)
 
         if (ins->reported < CX_INPUT_REPORTED) {
             if (ins->reported >= ins->quiet) {
+                if (ins->progress) {
+                    /* off the progress line first */
+                    fputs("\r\033[K", stderr);
+                }
                 fprintf(stderr, "cx-report: %s:%llu: %s: skipped\n",
                         in->name, (unsigned long long) in->lineno,
                         in->reader.error);
