@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "cx_report_input.h"
@@ -23,11 +24,13 @@
 #define CX_INPUT_BLOCK        (1 << 20)
 #define CX_INPUT_REPORTED     5
 #define CX_INPUT_PROGRESS_MIN (64ULL << 20)
+#define CX_INPUT_UNMAP        (32 << 20)
 
 
 static int cx_input_open(cx_input_t *in, const char *name);
 static int cx_input_next(cx_input_t *in, cx_inputs_t *ins, cx_report_t *rp);
 static ssize_t cx_input_fill(cx_input_t *in);
+static void cx_input_unmap(cx_input_t *in);
 static void cx_inputs_progress(cx_inputs_t *ins, int done);
 
 
@@ -67,7 +70,9 @@ static int
 cx_input_open(cx_input_t *in, const char *name)
 {
     int            fd;
+    void          *map;
     ssize_t        n;
+    struct stat    st;
     unsigned char  magic[2];
 
     in->name = name;
@@ -136,6 +141,25 @@ cx_input_open(cx_input_t *in, const char *name)
         return 0;
     }
 
+    /* a plain file is read where it lies in the page cache: no copy */
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0
+        && (uint64_t) st.st_size < SIZE_MAX)
+    {
+        map = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+        if (map != MAP_FAILED) {
+            (void) posix_madvise(map, (size_t) st.st_size,
+                                 POSIX_MADV_SEQUENTIAL);
+            free(in->buf);
+            in->buf = map;
+            in->size = (size_t) st.st_size;
+            in->end = in->size;
+            in->mapped = 1;
+            in->eof = 1;
+            return 0;
+        }
+    }
+
     memcpy(in->buf, magic, (size_t) n);
     in->end = (size_t) n;
     in->consumed = (uint64_t) n;
@@ -165,7 +189,13 @@ cx_inputs_close(cx_inputs_t *ins)
             close(in->fd);
         }
 
-        free(in->buf);
+        if (in->mapped) {
+            munmap(in->buf + in->unmapped, in->size - in->unmapped);
+
+        } else {
+            free(in->buf);
+        }
+
         cx_reader_free(&in->reader);
     }
 
@@ -230,6 +260,27 @@ cx_input_fill(cx_input_t *in)
 
 
 /*
+ * A mapped file's pages behind the line to come are given back, so that
+ * the memory the report holds does not grow with the file: nothing points
+ * there any more once the next line is read.
+ */
+static void
+cx_input_unmap(cx_input_t *in)
+{
+    size_t  page, upto;
+
+    page = (size_t) sysconf(_SC_PAGESIZE);
+    upto = in->start / page * page;
+
+    if (upto > in->unmapped
+        && munmap(in->buf + in->unmapped, upto - in->unmapped) == 0)
+    {
+        in->unmapped = upto;
+    }
+}
+
+
+/*
  * Reads up to the input's next valid line; invalid ones on the way are
  * counted (and the first few named).  Returns 1 with in->line set, 0 at
  * the end, -1 on a read error.
@@ -241,6 +292,10 @@ cx_input_next(cx_input_t *in, cx_inputs_t *ins, cx_report_t *rp)
     unsigned char  *p, *nl;
 
     for ( ;; ) {
+        if (in->mapped && in->start - in->unmapped >= CX_INPUT_UNMAP) {
+            cx_input_unmap(in);
+        }
+
         p = in->buf + in->start;
         nl = memchr(p, '\n', in->end - in->start);
 
@@ -301,7 +356,8 @@ cx_inputs_progress(cx_inputs_t *ins, int done)
 
     consumed = 0;
     for (i = 0; i < ins->n; i++) {
-        consumed += ins->in[i].consumed;
+        consumed += ins->in[i].mapped ? ins->in[i].start
+                                      : ins->in[i].consumed;
     }
 
     fprintf(stderr, "\rcx-report: %llu of %llu MB read",

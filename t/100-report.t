@@ -261,6 +261,7 @@ for my $case (
     [ [ '--weights', 'checkout=50,x', $log ], qr/^cx-report: invalid --weights/ ],
     [ [ '--bogus', $log ], qr/^cx-report: unknown option "--bogus"/ ],
     [ [ "$p/missing.log" ], qr/^cx-report: cannot open "\Q$p\E\/missing.log"/ ],
+    [ [ $p ], qr/^cx-report: cannot read "\Q$p\E": Is a directory/ ],
     [ [], qr/^cx-report: no input file given/ ],
 ) {
     my ($code, $out, $msg) = run_report(@{ $case->[0] });
