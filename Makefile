@@ -147,11 +147,11 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(CORE_SOURCES) $(CORE_HEADERS) $(TEST_SUPPORT)
 # cx-report's reader alone
 $(BUILD)/fuzz/fuzz_report_reader: tests/fuzz/fuzz_report_reader.c \
                                   report/cx_report_reader.c \
-                                  report/cx_report_reader.h
+                                  report/cx_report_scan.c $(REPORT_HEADERS)
 	@mkdir -p $(@D)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=all -Ingx_cx_module -Ireport $< \
-	    report/cx_report_reader.c -o $@
+	    report/cx_report_reader.c report/cx_report_scan.c -o $@
 
 fuzz-smoke: deps-test $(FUZZERS)
 	@for fuzzer in $(FUZZERS); do \

@@ -370,7 +370,7 @@ int
 cx_output_html(FILE *f, cx_result_t *res)
 {
     char                 buf[64], notes[64][96];
-    size_t               i, j, n;
+    size_t               i, j, k, n;
     uint64_t             prev;
     cx_report_t         *rp;
     cx_html_bar_t        bars[64];
@@ -554,7 +554,7 @@ cx_output_html(FILE *f, cx_result_t *res)
             fprintf(f, "<b>%lld</b> &ldquo;", (long long) a->score);
             cx_html_escape(f, a->comment, a->comment_len);
             fputs("&rdquo;", f);
-            for (size_t k = 0; k < a->nbefore; k++) {
+            for (k = 0; k < a->nbefore; k++) {
                 fputs(k ? " &gt; " : " after ", f);
                 cx_html_escape(f, names->name[a->before[k]],
                                names->len[a->before[k]]);

@@ -66,7 +66,7 @@ cx_text_name(FILE *f, cx_result_t *res, uint32_t id, int width)
 int
 cx_output_text(FILE *f, cx_result_t *res)
 {
-    size_t                   i, j;
+    size_t                   i, j, k;
     cx_report_t             *rp;
     cx_tp_stat_t            *ts;
     cx_day_stat_t           *ds;
@@ -258,7 +258,7 @@ cx_output_text(FILE *f, cx_result_t *res)
             if (a->nbefore > 0) {
                 fputs(" after ", f);
             }
-            for (size_t k = 0; k < a->nbefore; k++) {
+            for (k = 0; k < a->nbefore; k++) {
                 fputs(k ? " > " : "", f);
                 cx_text_name(f, res, a->before[k], 0);
             }
