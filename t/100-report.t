@@ -291,6 +291,37 @@ my $text = (run_report(@funnel, $log))[1];
 like($text, qr/^page views    8\nvisitors      3\nsessions      3\n/m,
      'text: the summary');
 
+# an experiment split 100 to 200 against 50/50: a sample ratio mismatch,
+# said in the JSON, the text and the page
+my @srm;
+for my $i (1 .. 300) {
+    my $variant = $i <= 100 ? 'A' : 'B';
+    push @srm, sprintf('{"v":1,"ts":"2026-12-01T10:00:00.000Z",'
+        . '"event":"page_view","visitor":"%032x","session":"%016x","seq":1,'
+        . '"touchpoint":"home","goal":%s,"channel":"direct","bot":false,'
+        . '"experiments":{"hero":"%s"},"experience":"positive"}',
+        $i, $i, ($i % 10 == 0 ? 'true' : 'false'), $variant);
+}
+$t->write_file('srm.log', join('', map { "$_\n" } @srm));
+my $srm = $t->json->decode((run_report('--format', 'json', "$p/srm.log"))[1]);
+my $hero = $srm->{experiments}[0];
+is_deeply([ map { [ $_->{variant}, $_->{visitors}, $_->{conversions} ] }
+            @{ $hero->{variants} } ], [ [ 'A', 100, 10 ], [ 'B', 200, 20 ] ],
+    'srm: visitors and conversions');
+ok($hero->{srm_p} < 0.001 && $hero->{srm_p} > 0, "srm: p $hero->{srm_p}");
+ok($hero->{srm_warning}, 'srm: the warning');
+is($hero->{variants}[1]{uplift}, 0, 'the same rate: no uplift');
+like((run_report("$p/srm.log"))[1],
+     qr/^WARNING: experiment "hero" has a sample ratio mismatch/m,
+     'srm: the text warns first');
+run_report('--format', 'html', '-o', "$p/srm.html", "$p/srm.log");
+like($t->read_file('srm.html'), qr/<p class="warn">Sample ratio mismatch/,
+     'srm: the page warns');
+$srm = $t->json->decode((run_report('--format', 'json', '--weights',
+                                    'hero=1,2', "$p/srm.log"))[1]);
+ok(!$srm->{experiments}[0]{srm_warning} && $srm->{experiments}[0]{srm_p} == 1,
+   'srm: none against --weights hero=1,2');
+
 # --version: the one in VERSION
 my $version = $t->read_file("$root/VERSION");
 chomp $version;
