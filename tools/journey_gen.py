@@ -525,6 +525,7 @@ def main():
         "feedback": [{"touchpoint": tp, "scale": sc, "answers": v["answers"],
                       "score": scale_score(sc, v)}
                      for (tp, sc), v in sorted(t.feedback.items())],
+        "invalid_lines": invalid,
         "built_in": {
             "checkout_order_weight": ORDER_WEIGHT,
             "hero_assignment_weights": EXPERIMENTS["hero"][1],
