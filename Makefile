@@ -5,16 +5,23 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
 BUILD := $(CURDIR)/build
+# the one version of the module, the tools and the Debian packages
+VERSION := $(shell cat $(CURDIR)/VERSION)
+VERSION_CFLAGS := -DCX_VERSION='"$(VERSION)"'
 MODULE := $(BUILD)/dynamic/nginx/objs/ngx_http_cx_module.so
 STATIC_NGINX := $(BUILD)/static/nginx/objs/nginx
 ASAN_NGINX := $(BUILD)/asan/nginx/objs/nginx
 DEBIAN_NGINX := /usr/sbin/nginx
 COOKIE_TOOL := $(BUILD)/cx-cookie
+REPORT := $(BUILD)/cx-report
 
 MODULE_SOURCES := config $(wildcard ngx_cx_module/*.[ch])
 CORE_SOURCES := $(wildcard ngx_cx_module/cx_*.c)
 CORE_HEADERS := $(wildcard ngx_cx_module/cx_*.h)
 TEST_SUPPORT := tests/json_check.c tests/json_check.h
+# cx-report's parts but its main(), linked into the unit tests and fuzzers
+REPORT_LIB := $(filter-out report/cx_report_main.c,$(wildcard report/*.c))
+REPORT_HEADERS := $(wildcard report/*.h)
 
 CORE_CFLAGS := -std=c99 -Wall -Wextra -Werror -g -O1 -Ingx_cx_module -Itests
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -38,12 +45,12 @@ PROVE := prove -r t/
 SOAK_REQUESTS ?= 100000
 SOAK_SMOKE_REQUESTS ?= 20000
 
-.PHONY: all module tool static growthbook deps-node asan unit fuzz-smoke fuzz test test-dynamic \
+.PHONY: all module tool report static growthbook deps-node asan unit fuzz-smoke fuzz test test-dynamic \
         test-static test-asan soak soak-smoke demo demo-stop bench clean \
         deps-build deps-static deps-test deps-demo deps-bench \
         report-deps report-check
 
-all: deps-build module tool
+all: deps-build module tool report
 
 module: $(MODULE)
 
@@ -56,6 +63,16 @@ $(COOKIE_TOOL): tools/cx_cookie_tool.c tools/cx_cookie_args.c \
 	gcc -std=c99 -Wall -Wextra -Werror -O2 -g -Ingx_cx_module -Itools \
 	    tools/cx_cookie_tool.c tools/cx_cookie_args.c $(CORE_SOURCES) -lm \
 	    -o $@
+
+# cx-report: the journey log turned into answers (docs/report.md)
+report: $(REPORT)
+
+$(REPORT): report/cx_report_main.c $(REPORT_LIB) $(REPORT_HEADERS) \
+           $(CORE_SOURCES) $(CORE_HEADERS) VERSION
+	@mkdir -p $(@D)
+	gcc -std=c99 -Wall -Wextra -Werror -O2 -g $(VERSION_CFLAGS) \
+	    -Ingx_cx_module -Ireport report/cx_report_main.c $(REPORT_LIB) \
+	    $(CORE_SOURCES) -lz -lm -o $@
 
 $(MODULE): $(MODULE_SOURCES) scripts/build-dynamic.sh
 	scripts/build-dynamic.sh $(BUILD)
@@ -84,25 +101,29 @@ unit: deps-test $(UNIT_TESTS) $(PORTABLE_TESTS) $(COOKIE_TOOL)
 	done
 	tests/test_cookie_tool.sh $(COOKIE_TOOL)
 
-$(BUILD)/tests/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) $(TEST_SUPPORT)
+$(BUILD)/tests/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) $(TEST_SUPPORT) \
+                  $(REPORT_LIB) $(REPORT_HEADERS)
 	@mkdir -p $(@D)
-	gcc $(CORE_CFLAGS) -Wno-unused-parameter $(SANITIZE) $< \
-	    tests/json_check.c $(CORE_SOURCES) -lcmocka -lm -o $@
+	gcc $(CORE_CFLAGS) -Ireport -Wno-unused-parameter $(SANITIZE) $< \
+	    tests/json_check.c $(CORE_SOURCES) $(REPORT_LIB) -lcmocka -lz -lm \
+	    -o $@
 
 $(BUILD)/tests-portable/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) \
-                           $(TEST_SUPPORT)
+                           $(TEST_SUPPORT) $(REPORT_LIB) $(REPORT_HEADERS)
 	@mkdir -p $(@D)
-	gcc $(CORE_CFLAGS) -U__BYTE_ORDER__ -Wno-unused-parameter $(SANITIZE) \
-	    $< tests/json_check.c $(CORE_SOURCES) -lcmocka -lm -o $@
+	gcc $(CORE_CFLAGS) -Ireport -U__BYTE_ORDER__ -Wno-unused-parameter \
+	    $(SANITIZE) $< tests/json_check.c $(CORE_SOURCES) $(REPORT_LIB) \
+	    -lcmocka -lz -lm -o $@
 
 # fuzz targets: libFuzzer with ASan and UBSan; a bounded smoke in `make test`,
 # FUZZ_TIME seconds each with `make fuzz`
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(CORE_SOURCES) $(CORE_HEADERS) $(TEST_SUPPORT)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(CORE_SOURCES) $(CORE_HEADERS) $(TEST_SUPPORT) \
+                 $(REPORT_LIB) $(REPORT_HEADERS)
 	@mkdir -p $(@D)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -fno-sanitize-recover=all -Ingx_cx_module -Itests $< \
-	    tests/json_check.c $(CORE_SOURCES) -lm -o $@
+	    -fno-sanitize-recover=all -Ingx_cx_module -Ireport -Itests $< \
+	    tests/json_check.c $(CORE_SOURCES) $(REPORT_LIB) -lz -lm -o $@
 
 fuzz-smoke: deps-test $(FUZZERS)
 	@for fuzzer in $(FUZZERS); do \
