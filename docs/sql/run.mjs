@@ -350,6 +350,12 @@ async function main() {
     overview.days = await rows('days');
     const channels = await rows('channels');
     const touchpoints = await rows('touchpoints');
+    for (const t of touchpoints) {
+        // an empty MAP comes as an empty list
+        if (Array.isArray(t.friction)) {
+            t.friction = {};
+        }
+    }
     const paths = await rows('paths');
     let funnel = null;
     if (opt.funnel) {
