@@ -48,7 +48,7 @@ SOAK_SMOKE_REQUESTS ?= 20000
 .PHONY: all module tool report static growthbook deps-node asan unit fuzz-smoke fuzz test test-dynamic \
         test-static test-asan soak soak-smoke demo demo-stop bench clean \
         deps-build deps-static deps-test deps-demo deps-bench \
-        report-deps report-check
+        report-deps report-check bench-report
 
 all: deps-build module tool report
 
@@ -202,8 +202,13 @@ demo: all deps-demo
 demo-stop:
 	scripts/demo.sh stop
 
-bench: all deps-bench
+bench: all deps-bench report-deps
 	bench/run.sh
+	bench/report.sh
+
+# only cx-report against DuckDB and GoAccess (bench/report.sh)
+bench-report: all deps-bench report-deps
+	bench/report.sh
 
 clean:
 	rm -rf $(BUILD)

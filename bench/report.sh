@@ -1,0 +1,117 @@
+#!/bin/bash
+# make bench, second part: cx-report against DuckDB and GoAccess on one
+# generated journey log (tools/journey_gen.py), one run each:
+#  - cx-report --format json, the whole report (docs/report.md);
+#  - DuckDB (@duckdb/node-api, 2 threads): docs/sql/ through
+#    docs/sql/run.mjs, the same figures, checked equal to cx-report's;
+#  - GoAccess (Debian's) on the same page views as a combined access log
+#    (bench/journey_access_log.py), an HTML report.
+# Each: seconds (wall clock), lines per second (of its own input), peak
+# memory (maximum resident set size by /usr/bin/time -v; DuckDB's is its
+# node process's).  Targets (issue 15): cx-report at most 2x DuckDB's time,
+# at least 5x GoAccess's lines per second, under 300 MB.
+#
+# Usage: bench/report.sh   (BENCH_REPORT_VISITORS=N for the log's size,
+# default 175000 visitors, about 760,000 lines and 610 MB; the log is kept
+# in build/bench/ and made again only when its size or the generator
+# changes)
+
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$root/build
+visitors=${BENCH_REPORT_VISITORS:-175000}
+seed=15
+data=$build/bench
+log=$data/journey-$seed-$visitors.log
+truth=$data/journey-$seed-$visitors.truth.json
+access=$data/journey-$seed-$visitors.access.log
+work=$(mktemp -d /tmp/cx-bench-report-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+mkdir -p "$data"
+stamp=$data/journey-$seed-$visitors.stamp
+generator=$(sha256sum "$root/tools/journey_gen.py" \
+    "$root/bench/journey_access_log.py" | sha256sum | cut -c1-16)
+if [[ ! -s $log || ! -s $access || $(cat "$stamp" 2>/dev/null) != "$generator" ]]
+then
+    echo "bench/report.sh: writing a journey log of $visitors visitors in $data"
+    python3 "$root/tools/journey_gen.py" --seed "$seed" \
+        --visitors "$visitors" "$log" "$truth"
+    python3 "$root/bench/journey_access_log.py" "$log" "$access"
+    echo "$generator" > "$stamp"
+fi
+
+funnel=$(python3 -c 'import json, sys
+print(",".join(json.load(open(sys.argv[1]))["funnel_steps"]))' "$truth")
+lines=$(wc -l < "$log")
+access_lines=$(wc -l < "$access")
+megabytes=$(( $(stat -c %s "$log") / 1000000 ))
+
+# measure NAME LINES COMMAND...: one run under /usr/bin/time -v; prints
+# "seconds peak_kb"
+measure() {
+    local name=$1
+    shift
+    /usr/bin/time -v -o "$work/$name.time" "$@" > "$work/$name.out" \
+        2> "$work/$name.err" || {
+        echo "bench/report.sh: $name failed:" >&2
+        cat "$work/$name.err" "$work/$name.time" >&2
+        exit 1
+    }
+    awk -F': ' '
+        /Elapsed \(wall clock\)/ {
+            n = split($2, p, ":"); s = 0;
+            for (i = 1; i <= n; i++) s = s * 60 + p[i];
+        }
+        /Maximum resident set size/ { kb = $2 }
+        END { printf "%.3f %d\n", s, kb }' "$work/$name.time"
+}
+
+read -r cxr_s cxr_kb < <(measure cx-report "$build/cx-report" \
+    --format json --funnel "$funnel" -o "$work/cx-report.json" "$log")
+read -r duck_s duck_kb < <(measure duckdb node "$root/docs/sql/run.mjs" \
+    --threads 2 --times --funnel "$funnel" -o "$work/duckdb.json" "$log")
+read -r ga_s ga_kb < <(measure goaccess goaccess "$access" \
+    --log-format=COMBINED --no-progress --no-global-config \
+    -o "$work/goaccess.html")
+
+same=$(node "$root/tests/report/compare.mjs" "$work/duckdb.json" \
+    "$work/cx-report.json" | tail -1) || {
+    echo "bench/report.sh: cx-report and DuckDB differ:" >&2
+    node "$root/tests/report/compare.mjs" "$work/duckdb.json" \
+        "$work/cx-report.json" >&2 || true
+    exit 1
+}
+
+echo
+echo "cx-report against DuckDB and GoAccess: $lines journey lines" \
+     "($megabytes MB, $visitors visitors made, seed $seed), $(nproc) cores," \
+     "one run each, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+row() {
+    printf '%-40s %10s %9s %12s %9s\n' "$@"
+}
+per_second() {
+    awk -v n="$1" -v s="$2" 'BEGIN { printf "%d", n / s }'
+}
+row program lines seconds "lines/s" "peak MB"
+row "cx-report --format json" "$lines" "$cxr_s" \
+    "$(per_second "$lines" "$cxr_s")" $((cxr_kb / 1024))
+row "DuckDB $(node -p 'require(process.argv[1]).dependencies["@duckdb/node-api"]' \
+    "$root/docs/sql/package.json"), 2 threads, docs/sql" "$lines" "$duck_s" \
+    "$(per_second "$lines" "$duck_s")" $((duck_kb / 1024))
+row "GoAccess $(goaccess --version | sed -n '1s/.* - //; 1s/\.$//p'), access log" \
+    "$access_lines" "$ga_s" "$(per_second "$access_lines" "$ga_s")" \
+    $((ga_kb / 1024))
+echo
+echo "DuckDB's steps (docs/sql/run.mjs --times):"
+sed 's/^/    /' "$work/duckdb.err"
+echo "the same figures: $same"
+awk -v c="$cxr_s" -v d="$duck_s" -v g="$ga_s" -v n="$lines" -v a="$access_lines" \
+    -v kb="$cxr_kb" 'BEGIN {
+    printf "cx-report time / DuckDB time: %.2f (target <= 2)\n", c / d;
+    printf "cx-report lines/s / GoAccess lines/s: %.1f (target >= 5)\n", \
+        (n / c) / (a / g);
+    printf "cx-report peak memory: %d MB (target < 300)\n", kb / 1024;
+}'
