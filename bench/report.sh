@@ -4,6 +4,8 @@
 #  - cx-report --format json, the whole report (docs/report.md);
 #  - DuckDB (@duckdb/node-api, 2 threads): docs/sql/ through
 #    docs/sql/run.mjs, the same figures, checked equal to cx-report's;
+#  - DuckDB's quick query (bench/report-quick.sql): visitors, sessions,
+#    bounce rate and channels only, the issue's reference point (0.8 s);
 #  - GoAccess (Debian's) on the same page views as a combined access log
 #    (bench/journey_access_log.py), an HTML report.
 # Each: seconds (wall clock), lines per second (of its own input), peak
@@ -72,6 +74,9 @@ read -r cxr_s cxr_kb < <(measure cx-report "$build/cx-report" \
     --format json --funnel "$funnel" -o "$work/cx-report.json" "$log")
 read -r duck_s duck_kb < <(measure duckdb node "$root/docs/sql/run.mjs" \
     --threads 2 --times --funnel "$funnel" -o "$work/duckdb.json" "$log")
+read -r quick_s quick_kb < <(measure duckdb-quick node \
+    "$root/docs/sql/run.mjs" --threads 2 --sql "$root/bench/report-quick.sql" \
+    --bare -o "$work/quick.json" "$log")
 read -r ga_s ga_kb < <(measure goaccess goaccess "$access" \
     --log-format=COMBINED --no-progress --no-global-config \
     -o "$work/goaccess.html")
@@ -101,6 +106,8 @@ row "cx-report --format json" "$lines" "$cxr_s" \
 row "DuckDB $(node -p 'require(process.argv[1]).dependencies["@duckdb/node-api"]' \
     "$root/docs/sql/package.json"), 2 threads, docs/sql" "$lines" "$duck_s" \
     "$(per_second "$lines" "$duck_s")" $((duck_kb / 1024))
+row "DuckDB, 2 threads, the quick query" "$lines" "$quick_s" \
+    "$(per_second "$lines" "$quick_s")" $((quick_kb / 1024))
 row "GoAccess $(goaccess --version | sed -n '1s/.* - //; 1s/\.$//p'), access log" \
     "$access_lines" "$ga_s" "$(per_second "$access_lines" "$ga_s")" \
     $((ga_kb / 1024))
@@ -108,9 +115,12 @@ echo
 echo "DuckDB's steps (docs/sql/run.mjs --times):"
 sed 's/^/    /' "$work/duckdb.err"
 echo "the same figures: $same"
+echo "the quick query (bench/report-quick.sql): visitors, sessions, bounce" \
+     "rate and channels only, the issue's reference point"
 awk -v c="$cxr_s" -v d="$duck_s" -v g="$ga_s" -v n="$lines" -v a="$access_lines" \
-    -v kb="$cxr_kb" 'BEGIN {
+    -v kb="$cxr_kb" -v q="$quick_s" 'BEGIN {
     printf "cx-report time / DuckDB time: %.2f (target <= 2)\n", c / d;
+    printf "cx-report time / the quick query'"'"'s time: %.2f\n", c / q;
     printf "cx-report lines/s / GoAccess lines/s: %.1f (target >= 5)\n", \
         (n / c) / (a / g);
     printf "cx-report peak memory: %d MB (target < 300)\n", kb / 1024;

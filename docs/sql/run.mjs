@@ -6,6 +6,11 @@
 //     node docs/sql/run.mjs [--funnel a,b,...] [--since TS] [--until TS]
 //         [--host HOST] [--control exp=variant]... [--weights exp=w1,w2]...
 //         [--path-steps N] [--threads N] [-o FILE] FILE...
+//     node docs/sql/run.mjs [options] --sql QUERY.sql [--bare] FILE...
+//
+// With --sql, it runs journey.sql (not with --bare) and then QUERY.sql, and
+// writes the rows of QUERY.sql's last statement, one JSON object a line:
+// a query of one's own over the same tables and variables.
 //
 // DuckDB has no Student t, normal or chi-square distribution function: the
 // p-values, intervals and chances to win are computed here from the columns
@@ -71,6 +76,10 @@ function parseArgs(argv) {
             opt.threads = value();
         } else if (a === '-o') {
             opt.output = value();
+        } else if (a === '--sql') {
+            opt.sql = value();
+        } else if (a === '--bare') {
+            opt.bare = true;
         } else if (a === '--times') {
             opt.times = true;
         } else if (a === '--format') {
@@ -313,7 +322,8 @@ async function main() {
         try {
             r = await fn();
         } catch (e) {
-            e.message = `${name}.sql: ${e.message}`;
+            e.message = `${name.endsWith('.sql') ? name : `${name}.sql`}: `
+                + e.message;
             throw e;
         }
         timings.push([name, Number(process.hrtime.bigint() - t0) / 1e9]);
@@ -341,6 +351,27 @@ async function main() {
             await con.run(`SET VARIABLE ${name} = ${name === 'path_steps'
                 ? String(value) : literal(value)}`);
         }
+    }
+
+    if (opt.sql) {
+        if (!opt.bare) {
+            await timed('journey', () => con.run(sql('journey')));
+        }
+        const reader = await timed(opt.sql, () =>
+            con.runAndReadAll(readFileSync(opt.sql, 'utf8')));
+        const text = plain(reader.getRowObjectsJS())
+            .map((row) => JSON.stringify(row) + '\n').join('');
+        if (opt.output) {
+            writeFileSync(opt.output, text);
+        } else {
+            process.stdout.write(text);
+        }
+        if (opt.times) {
+            for (const [name, s] of timings) {
+                process.stderr.write(`${name.padEnd(12)} ${s.toFixed(3)} s\n`);
+            }
+        }
+        return;
     }
 
     await timed('journey', () => con.run(sql('journey')));
