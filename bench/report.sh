@@ -33,8 +33,8 @@ trap 'rm -rf "$work"' EXIT
 
 mkdir -p "$data"
 stamp=$data/journey-$seed-$visitors.stamp
-generator=$(sha256sum "$root/tools/journey_gen.py" \
-    "$root/bench/journey_access_log.py" | sha256sum | cut -c1-16)
+generator=$(cd "$root" && sha256sum tools/journey_gen.py \
+    bench/journey_access_log.py | sha256sum | cut -c1-16)
 if [[ ! -s $log || ! -s $access || $(cat "$stamp" 2>/dev/null) != "$generator" ]]
 then
     echo "bench/report.sh: writing a journey log of $visitors visitors in $data"
