@@ -27,41 +27,67 @@ SELECT *,
            AND json_type(ts) = 'VARCHAR'
            AND regexp_full_match((ts ->> '$'),
                '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z')
+           AND TRY_CAST(replace((ts ->> '$'), 'Z', '') AS TIMESTAMP)
+               IS NOT NULL
            AND json_type(event) = 'VARCHAR'
            AND (event ->> '$') IN ('page_view', 'feedback', 'event', 'prefetch')
-           AND coalesce(json_type(session), 'NULL') IN ('VARCHAR', 'NULL')
-           AND coalesce(json_type(visitor), 'NULL') IN ('VARCHAR', 'NULL')
+           -- ids as the module writes them: lowercase hex, 16 and 32 digits
+           AND (session IS NULL
+                OR (json_type(session) = 'VARCHAR'
+                    AND regexp_full_match((session ->> '$'), '[0-9a-f]{16}')))
+           AND (visitor IS NULL
+                OR (json_type(visitor) = 'VARCHAR'
+                    AND regexp_full_match((visitor ->> '$'), '[0-9a-f]{32}')))
            AND coalesce(json_type(touchpoint), 'NULL') IN ('VARCHAR', 'NULL')
            AND coalesce(json_type(channel), 'NULL') IN ('VARCHAR', 'NULL')
            AND coalesce(json_type(host), 'NULL') IN ('VARCHAR', 'NULL')
-           AND coalesce(json_type(experience), 'NULL') IN ('VARCHAR', 'NULL')
-           AND coalesce(json_type(seq), 'NULL') IN ('BIGINT', 'UBIGINT', 'NULL')
-           AND coalesce(json_type(request_ms), 'NULL')
-               IN ('BIGINT', 'UBIGINT', 'NULL')
+           AND (experience IS NULL
+                OR (json_type(experience) = 'VARCHAR'
+                    AND (experience ->> '$')
+                        IN ('positive', 'neutral', 'negative')))
+           -- integers within the schema's range (seq from 1, request_ms
+           -- from 0) and within 64 bits
+           AND (seq IS NULL
+                OR (json_type(seq) IN ('BIGINT', 'UBIGINT')
+                    AND TRY_CAST(seq AS BIGINT) >= 1))
+           AND (request_ms IS NULL
+                OR (json_type(request_ms) IN ('BIGINT', 'UBIGINT')
+                    AND TRY_CAST(request_ms AS BIGINT) >= 0))
            AND coalesce(json_type(goal), 'NULL') IN ('BOOLEAN', 'NULL')
            AND coalesce(json_type(bot), 'NULL') IN ('BOOLEAN', 'NULL')
+           -- experiment names and variants: non-empty strings, 64 at most
            AND (experiments IS NULL
                 OR (json_type(experiments) = 'OBJECT'
+                    AND len(json_keys(experiments)) <= 64
+                    AND NOT list_contains(json_keys(experiments), '')
                     AND coalesce(list_bool_and(list_transform(
                         map_values(experiments::MAP(VARCHAR, JSON)),
-                        x -> json_type(x) = 'VARCHAR')), true)))
+                        x -> json_type(x) = 'VARCHAR' AND (x ->> '$') <> '')),
+                        true)))
            AND (forced IS NULL
                 OR (json_type(forced) = 'ARRAY'
+                    AND json_array_length(forced) <= 64
                     AND coalesce(list_bool_and(list_transform(
                         forced::JSON[], x -> json_type(x) = 'VARCHAR')),
                         true)))
            AND (friction IS NULL
                 OR (json_type(friction) = 'ARRAY'
                     AND coalesce(list_bool_and(list_transform(
-                        friction::JSON[], x -> json_type(x) = 'VARCHAR')),
+                        friction::JSON[], x -> json_type(x) = 'VARCHAR'
+                            AND (x ->> '$') IN ('slow', 'error', 'not_found',
+                                'reload', 'backtrack', 'loop'))),
                         true)))
-           AND ((event ->> '$') <> 'feedback'
+           -- feedback: required on feedback lines, checked wherever it is
+           AND ((event ->> '$') <> 'feedback' OR feedback IS NOT NULL)
+           AND (feedback IS NULL
                 OR (json_type(feedback) = 'OBJECT'
                     AND json_type(feedback, '$.score') IN ('BIGINT', 'UBIGINT')
+                    AND TRY_CAST(feedback -> '$.score' AS BIGINT)
+                        BETWEEN 0 AND 10
                     AND (feedback ->> '$.scale') IN ('csat', 'nps', 'ces', 'thumbs')
-                    AND coalesce(json_type(feedback, '$.comment'), 'NULL')
-                        IN ('VARCHAR', 'NULL')
-                    AND coalesce(json_type(feedback, '$.touchpoint'), 'NULL')
+                    -- present, a string or null
+                    AND json_type(feedback, '$.comment') IN ('VARCHAR', 'NULL')
+                    AND json_type(feedback, '$.touchpoint')
                         IN ('VARCHAR', 'NULL'))),
            false) AS valid
 FROM read_json(getvariable('log'), format = 'newline_delimited',
@@ -81,17 +107,17 @@ SELECT (ts ->> '$') AS ts,
        (host ->> '$') AS host,
        (session ->> '$') AS session,
        (visitor ->> '$') AS visitor,
-       seq::BIGINT AS seq,
+       TRY_CAST(seq AS BIGINT) AS seq,
        (touchpoint ->> '$') AS touchpoint,
        (channel ->> '$') AS channel,
        coalesce(goal::BOOLEAN, false) AS goal,
        coalesce(bot::BOOLEAN, false) AS bot,
        (experience ->> '$') AS experience,
-       request_ms::BIGINT AS request_ms,
+       TRY_CAST(request_ms AS BIGINT) AS request_ms,
        experiments::MAP(VARCHAR, VARCHAR) AS experiments,
        forced::VARCHAR[] AS forced,
        friction::VARCHAR[] AS friction,
-       (feedback -> '$.score')::BIGINT AS fb_score,
+       TRY_CAST(feedback -> '$.score' AS BIGINT) AS fb_score,
        (feedback ->> '$.scale') AS fb_scale,
        (feedback ->> '$.comment') AS fb_comment,
        (feedback ->> '$.touchpoint') AS fb_touchpoint
