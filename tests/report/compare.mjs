@@ -4,7 +4,9 @@
 //     node tests/report/compare.mjs [--subset] [--skip KEY]... EXPECTED ACTUAL
 //
 // Counts and strings must be equal; numbers that are not integers equal
-// within 1e-9 relative (docs/report.schema.json); arrays item by item, with
+// within 1e-9 relative (docs/report.schema.json), or within 1e-15 absolute
+// near zero, where a p-value computed as 2·(1 − F) has lost its relative
+// precision (each such figure is named); arrays item by item, with
 // the same length.  With --subset only the keys EXPECTED has are compared
 // (a ground truth that knows some figures); --skip leaves a key out
 // wherever it is (e.g. version).  Prints each difference with its path and
@@ -33,18 +35,26 @@ if (files.length !== 2) {
 
 const [expected, actual] = files.map((f) => JSON.parse(readFileSync(f, 'utf8')));
 const differences = [];
+const nearZero = [];
 let compared = 0;
 
 function type(x) {
     return x === null ? 'null' : Array.isArray(x) ? 'array' : typeof x;
 }
 
-function same(a, b) {
+function same(path, a, b) {
     if (Number.isInteger(a) && Number.isInteger(b)) {
         return a === b;
     }
-    return a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a),
-        Math.abs(b));
+    if (a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a),
+            Math.abs(b))) {
+        return true;
+    }
+    if (Math.abs(a - b) <= 1e-15) {
+        nearZero.push(`${path}: ${a} and ${b}, within 1e-15`);
+        return true;
+    }
+    return false;
 }
 
 function walk(path, e, a) {
@@ -85,13 +95,16 @@ function walk(path, e, a) {
         return;
     }
     compared++;
-    if (type(e) === 'number' ? !same(e, a) : e !== a) {
+    if (type(e) === 'number' ? !same(path, e, a) : e !== a) {
         differences.push(`${path}: ${JSON.stringify(e)} expected, `
             + `${JSON.stringify(a)} found`);
     }
 }
 
 walk('', expected, actual);
+for (const d of nearZero) {
+    process.stdout.write(`# ${d}\n`);
+}
 for (const d of differences.slice(0, 50)) {
     process.stdout.write(`${d}\n`);
 }
