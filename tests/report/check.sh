@@ -15,8 +15,10 @@
 #     one gzipped: the same report;
 #  5. cx-report --format json (BUILD_DIR/cx-report, or $CX_REPORT) on the
 #     same log and on the shuffled split: equal to docs/sql/'s report,
-#     figure by figure, and to the ground truth.  Without a cx-report, it
-#     says so and fails unless CX_REPORT_OPTIONAL=1.
+#     figure by figure, and to the ground truth; then with each option
+#     (--control, --weights, --since, --until, --host, --path-steps, another
+#     --funnel) on both sides.  Without a cx-report, it says so and fails
+#     unless CX_REPORT_OPTIONAL=1.
 #
 # The journeys made by the module itself are held the same way in
 # t/095-report.t.  REPORT_CHECK_VISITORS sets the generated log's size
@@ -138,6 +140,22 @@ if [[ -x $cxr ]]; then
         -o "$out/cx-report-parts.json" "${parts[@]}"
     check "cx-report: the same report from the parts" \
         compare "$out/sql.json" "$out/cx-report-parts.json"
+
+    # the options, each the same on both sides
+    options=("--control checkout=B --weights hero=36,33,31"
+             "--since 2026-11-24 --until 2026-11-26T12:00:00"
+             "--host SHOP.example --path-steps 3"
+             "--host nowhere.example"
+             "--funnel cart,checkout,cart")
+    for i in "${!options[@]}"; do
+        read -r -a o <<< "${options[$i]}"
+        check "docs/sql ${options[$i]}" node "$root/docs/sql/run.mjs" \
+            "${o[@]}" -o "$out/sql-o$i.json" "$out/gen.log"
+        check "cx-report ${options[$i]}" "$cxr" --format json "${o[@]}" \
+            -o "$out/cx-report-o$i.json" "$out/gen.log"
+        check "the same report with ${options[$i]}" \
+            compare "$out/sql-o$i.json" "$out/cx-report-o$i.json"
+    done
 elif [[ ${CX_REPORT_OPTIONAL:-0} == 1 ]]; then
     echo "# no $cxr: cx-report not checked (CX_REPORT_OPTIONAL=1)"
 else
