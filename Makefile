@@ -94,36 +94,65 @@ deps-build deps-static deps-test deps-demo deps-bench:
 # itself is also compiled alone with every warning (the tests' cmocka
 # signatures need -Wno-unused-parameter)
 
-unit: deps-test $(UNIT_TESTS) $(PORTABLE_TESTS) $(COOKIE_TOOL)
+unit: deps-test $(UNIT_TESTS) $(PORTABLE_TESTS) $(COOKIE_TOOL) \
+      $(BUILD)/tests/report_reader_dump
 	gcc $(CORE_CFLAGS) -fsyntax-only $(CORE_SOURCES)
 	@for test in $(UNIT_TESTS) $(PORTABLE_TESTS); do \
 	    echo "== $$test"; $$test || exit 1; \
 	done
 	tests/test_cookie_tool.sh $(COOKIE_TOOL)
+	tests/report_reader_check.py $(BUILD)/tests/report_reader_dump
 
-$(BUILD)/tests/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) $(TEST_SUPPORT) \
-                  $(REPORT_LIB) $(REPORT_HEADERS)
+$(BUILD)/tests/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) $(TEST_SUPPORT)
+	@mkdir -p $(@D)
+	gcc $(CORE_CFLAGS) -Wno-unused-parameter $(SANITIZE) $< \
+	    tests/json_check.c $(CORE_SOURCES) -lcmocka -lm -o $@
+
+# cx-report's tests: its parts too (the shorter stem wins over the rule
+# above)
+$(BUILD)/tests/test_report_%: tests/test_report_%.c $(CORE_SOURCES) \
+                              $(CORE_HEADERS) $(REPORT_LIB) $(REPORT_HEADERS)
 	@mkdir -p $(@D)
 	gcc $(CORE_CFLAGS) -Ireport -Wno-unused-parameter $(SANITIZE) $< \
-	    tests/json_check.c $(CORE_SOURCES) $(REPORT_LIB) -lcmocka -lz -lm \
-	    -o $@
+	    $(CORE_SOURCES) $(REPORT_LIB) -lcmocka -lz -lm -o $@
+
+# cx-report's reader against Python's json module (report_reader_check.py)
+$(BUILD)/tests/report_reader_dump: tests/report_reader_dump.c $(REPORT_LIB) \
+                                   $(REPORT_HEADERS) $(CORE_SOURCES)
+	@mkdir -p $(@D)
+	gcc $(CORE_CFLAGS) -Ireport $(SANITIZE) $< $(CORE_SOURCES) \
+	    $(REPORT_LIB) -lz -lm -o $@
 
 $(BUILD)/tests-portable/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) \
-                           $(TEST_SUPPORT) $(REPORT_LIB) $(REPORT_HEADERS)
+                           $(TEST_SUPPORT)
+	@mkdir -p $(@D)
+	gcc $(CORE_CFLAGS) -U__BYTE_ORDER__ -Wno-unused-parameter $(SANITIZE) \
+	    $< tests/json_check.c $(CORE_SOURCES) -lcmocka -lm -o $@
+
+$(BUILD)/tests-portable/test_report_%: tests/test_report_%.c \
+                                       $(CORE_SOURCES) $(CORE_HEADERS) \
+                                       $(REPORT_LIB) $(REPORT_HEADERS)
 	@mkdir -p $(@D)
 	gcc $(CORE_CFLAGS) -Ireport -U__BYTE_ORDER__ -Wno-unused-parameter \
-	    $(SANITIZE) $< tests/json_check.c $(CORE_SOURCES) $(REPORT_LIB) \
-	    -lcmocka -lz -lm -o $@
+	    $(SANITIZE) $< $(CORE_SOURCES) $(REPORT_LIB) -lcmocka -lz -lm -o $@
 
 # fuzz targets: libFuzzer with ASan and UBSan; a bounded smoke in `make test`,
 # FUZZ_TIME seconds each with `make fuzz`
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(CORE_SOURCES) $(CORE_HEADERS) $(TEST_SUPPORT) \
-                 $(REPORT_LIB) $(REPORT_HEADERS)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(CORE_SOURCES) $(CORE_HEADERS) $(TEST_SUPPORT)
 	@mkdir -p $(@D)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -fno-sanitize-recover=all -Ingx_cx_module -Ireport -Itests $< \
-	    tests/json_check.c $(CORE_SOURCES) $(REPORT_LIB) -lz -lm -o $@
+	    -fno-sanitize-recover=all -Ingx_cx_module -Itests $< \
+	    tests/json_check.c $(CORE_SOURCES) -lm -o $@
+
+# cx-report's reader alone
+$(BUILD)/fuzz/fuzz_report_reader: tests/fuzz/fuzz_report_reader.c \
+                                  report/cx_report_reader.c \
+                                  report/cx_report_scan.c $(REPORT_HEADERS)
+	@mkdir -p $(@D)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all -Ingx_cx_module -Ireport $< \
+	    report/cx_report_reader.c report/cx_report_scan.c -o $@
 
 fuzz-smoke: deps-test $(FUZZERS)
 	@for fuzzer in $(FUZZERS); do \

@@ -11,9 +11,10 @@
 #include "cx_report.h"
 
 
-#define CX_HTML_W      640        /* the charts' viewBox width */
-#define CX_HTML_LABEL  190        /* room for the labels of bars */
-#define CX_HTML_ROW    22
+#define CX_HTML_W      480        /* the charts' viewBox width: a phone's */
+#define CX_HTML_LABEL  150        /* room for the labels of bars */
+#define CX_HTML_ROW    24
+#define CX_HTML_CUT    18         /* a longer label is cut, with "…" */
 
 
 typedef struct {
@@ -26,6 +27,7 @@ typedef struct {
 
 
 static void cx_html_escape(FILE *f, const char *s, size_t len);
+static void cx_html_label(FILE *f, const char *s, size_t len);
 static void cx_html_bars(FILE *f, cx_html_bar_t *bars, size_t n);
 static void cx_html_days(FILE *f, cx_result_t *res);
 static void cx_html_experiment(FILE *f, cx_result_experiment_t *ex);
@@ -86,6 +88,27 @@ cx_html_escape(FILE *f, const char *s, size_t len)
 }
 
 
+/* a bar's label, cut on a character boundary when it is long */
+static void
+cx_html_label(FILE *f, const char *s, size_t len)
+{
+    size_t  cut;
+
+    if (len <= CX_HTML_CUT) {
+        cx_html_escape(f, s, len);
+        return;
+    }
+
+    cut = CX_HTML_CUT - 1;
+    while (cut > 0 && ((unsigned char) s[cut] & 0xc0) == 0x80) {
+        cut--;
+    }
+
+    cx_html_escape(f, s, cut);
+    fputs("\xe2\x80\xa6", f);
+}
+
+
 static const char *
 cx_html_pct(char *buf, size_t size, uint64_t num, uint64_t den)
 {
@@ -115,17 +138,17 @@ cx_html_bars(FILE *f, cx_html_bar_t *bars, size_t n)
         }
     }
 
-    span = CX_HTML_W - CX_HTML_LABEL - 110;
+    /* the note after the longest bar needs room on the right */
+    span = CX_HTML_W - CX_HTML_LABEL - 130;
 
     fprintf(f, "<svg viewBox=\"0 0 %d %zu\" role=\"img\">\n", CX_HTML_W,
             n * CX_HTML_ROW + 4);
 
     for (i = 0; i < n; i++) {
         fprintf(f, "<text x=\"%d\" y=\"%zu\" text-anchor=\"end\" "
-                "font-size=\"12\">", CX_HTML_LABEL - 6,
-                i * CX_HTML_ROW + 15);
-        cx_html_escape(f, bars[i].label, bars[i].label_len > 30
-                                         ? 30 : bars[i].label_len);
+                "font-size=\"13\">", CX_HTML_LABEL - 6,
+                i * CX_HTML_ROW + 17);
+        cx_html_label(f, bars[i].label, bars[i].label_len);
         fputs("</text>\n", f);
 
         w = max > 0 ? span * bars[i].value / max : 0;
@@ -134,8 +157,8 @@ cx_html_bars(FILE *f, cx_html_bar_t *bars, size_t n)
             x = CX_HTML_LABEL;
             for (k = 0; k < 3; k++) {
                 fprintf(f, "<rect x=\"%.1f\" y=\"%zu\" width=\"%.1f\" "
-                        "height=\"16\" fill=\"%s\"/>\n", x,
-                        i * CX_HTML_ROW + 3, w * bars[i].parts[k]
+                        "height=\"17\" fill=\"%s\"/>\n", x,
+                        i * CX_HTML_ROW + 4, w * bars[i].parts[k]
                         / (bars[i].parts[0] + bars[i].parts[1]
                            + bars[i].parts[2]), colour[k]);
                 x += w * bars[i].parts[k] / (bars[i].parts[0]
@@ -143,13 +166,13 @@ cx_html_bars(FILE *f, cx_html_bar_t *bars, size_t n)
             }
 
         } else {
-            fprintf(f, "<rect x=\"%d\" y=\"%zu\" width=\"%.1f\" height=\"16\""
+            fprintf(f, "<rect x=\"%d\" y=\"%zu\" width=\"%.1f\" height=\"17\""
                     " fill=\"#3b6ea8\"/>\n", CX_HTML_LABEL,
-                    i * CX_HTML_ROW + 3, w);
+                    i * CX_HTML_ROW + 4, w);
         }
 
-        fprintf(f, "<text x=\"%.1f\" y=\"%zu\" font-size=\"12\">",
-                CX_HTML_LABEL + w + 4, i * CX_HTML_ROW + 15);
+        fprintf(f, "<text x=\"%.1f\" y=\"%zu\" font-size=\"13\">",
+                CX_HTML_LABEL + w + 4, i * CX_HTML_ROW + 17);
         cx_html_escape(f, bars[i].note, strlen(bars[i].note));
         fputs("</text>\n", f);
     }
@@ -243,9 +266,14 @@ cx_html_experiment(FILE *f, cx_result_experiment_t *ex)
         if (rv->has_stats) {
             lo = fmin(lo, rv->ci_low);
             hi = fmax(hi, rv->ci_high);
+            /* the verdict: the best clear winner, else the worst clear
+             * loser */
             if (rv->p_value < 0.05
                 && (best == ex->nvariants
-                    || rv->uplift > ex->variants[best].uplift))
+                    || (rv->uplift > 0
+                        && rv->uplift > ex->variants[best].uplift)
+                    || (rv->uplift < 0 && ex->variants[best].uplift < 0
+                        && rv->uplift < ex->variants[best].uplift)))
             {
                 best = i;
             }
@@ -269,7 +297,7 @@ cx_html_experiment(FILE *f, cx_result_experiment_t *ex)
         y = i * 30.0 + 16;
 
         fprintf(f, "<text x=\"%d\" y=\"%.0f\" text-anchor=\"end\" "
-                "font-size=\"12\">", CX_HTML_LABEL - 6, y + 4);
+                "font-size=\"13\">", CX_HTML_LABEL - 6, y + 4);
         cx_html_escape(f, rv->variant, strlen(rv->variant));
         fprintf(f, " %.2f%%%s</text>\n", 100 * rv->rate,
                 rv->control ? " (control)" : "");
@@ -322,9 +350,11 @@ cx_html_experiment(FILE *f, cx_result_experiment_t *ex)
         rv = &ex->variants[best];
         fputs("Variant ", f);
         cx_html_escape(f, rv->variant, strlen(rv->variant));
-        fprintf(f, " converts better than the control: %+.1f%% "
-                "(between %+.1f%% and %+.1f%%), p = %.3g.", 100 * rv->uplift,
-                100 * rv->ci_low, 100 * rv->ci_high, rv->p_value);
+        fprintf(f, " converts %s than the control: %+.1f%% "
+                "(between %+.1f%% and %+.1f%%), p = %.3g.%s",
+                rv->uplift > 0 ? "better" : "worse", 100 * rv->uplift,
+                100 * rv->ci_low, 100 * rv->ci_high, rv->p_value,
+                rv->uplift > 0 ? "" : " Keep the control.");
 
     } else {
         fputs("No variant differs from the control clearly yet "
@@ -340,7 +370,7 @@ int
 cx_output_html(FILE *f, cx_result_t *res)
 {
     char                 buf[64], notes[64][96];
-    size_t               i, j, n;
+    size_t               i, j, k, n;
     uint64_t             prev;
     cx_report_t         *rp;
     cx_html_bar_t        bars[64];
@@ -447,7 +477,7 @@ cx_output_html(FILE *f, cx_result_t *res)
     cx_html_bars(f, bars, res->npaths);
 
     fputs("<h2>Experience per touchpoint</h2>\n<p>Green positive, grey "
-          "neutral, red negative page views; friction after the bar.</p>\n",
+          "neutral, red negative page views.</p>\n",
           f);
     n = res->ntps < 64 ? res->ntps : 64;
     for (i = 0; i < n; i++) {
@@ -460,19 +490,39 @@ cx_output_html(FILE *f, cx_result_t *res)
         bars[i].parts[1] = (double) (ts->experience[CX_EXPERIENCE_NEUTRAL]
                                      + ts->experience[CX_EXPERIENCE_NONE]);
         bars[i].parts[2] = (double) ts->experience[CX_EXPERIENCE_NEGATIVE];
-        snprintf(notes[i], sizeof(notes[i]), "%llu",
-                 (unsigned long long) ts->views);
-        for (j = 0; j < CX_FRICTION_N; j++) {
-            if (ts->friction[j] > 0) {
-                snprintf(notes[i] + strlen(notes[i]),
-                         sizeof(notes[i]) - strlen(notes[i]), " %s %llu",
-                         cx_friction_names[j],
-                         (unsigned long long) ts->friction[j]);
-            }
-        }
+        snprintf(notes[i], sizeof(notes[i]), "%llu, %s negative",
+                 (unsigned long long) ts->views,
+                 cx_html_pct(buf, sizeof(buf),
+                             ts->experience[CX_EXPERIENCE_NEGATIVE],
+                             ts->views));
         bars[i].note = notes[i];
     }
     cx_html_bars(f, bars, n);
+
+    fputs("<div class=\"scroll\"><table><tr><th>friction</th>", f);
+    for (j = 0; j < CX_FRICTION_N; j++) {
+        fprintf(f, "<th>%s</th>", cx_friction_names[j]);
+    }
+    fputs("<th>p50 ms</th><th>p95 ms</th></tr>\n", f);
+
+    for (i = 0; i < res->ntps; i++) {
+        ts = &rp->tp[res->tps[i]];
+        fputs("<tr><td>", f);
+        cx_html_escape(f, names->name[res->tps[i]], names->len[res->tps[i]]);
+        fputs("</td>", f);
+        for (j = 0; j < CX_FRICTION_N; j++) {
+            fprintf(f, "<td>%llu</td>", (unsigned long long) ts->friction[j]);
+        }
+        if (ts->request_ms.n > 0) {
+            fprintf(f, "<td>%lld</td>",
+                    (long long) cx_ints_rank(&ts->request_ms, 0.5));
+            fprintf(f, "<td>%lld</td></tr>\n",
+                    (long long) cx_ints_rank(&ts->request_ms, 0.95));
+        } else {
+            fputs("<td>-</td><td>-</td></tr>\n", f);
+        }
+    }
+    fputs("</table></div>\n", f);
 
     fputs("<h2>Feedback per touchpoint</h2>\n", f);
     n = res->nfeedback < 64 ? res->nfeedback : 64;
@@ -504,7 +554,7 @@ cx_output_html(FILE *f, cx_result_t *res)
             fprintf(f, "<b>%lld</b> &ldquo;", (long long) a->score);
             cx_html_escape(f, a->comment, a->comment_len);
             fputs("&rdquo;", f);
-            for (size_t k = 0; k < a->nbefore; k++) {
+            for (k = 0; k < a->nbefore; k++) {
                 fputs(k ? " &gt; " : " after ", f);
                 cx_html_escape(f, names->name[a->before[k]],
                                names->len[a->before[k]]);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "cx_report_input.h"
@@ -23,11 +24,13 @@
 #define CX_INPUT_BLOCK        (1 << 20)
 #define CX_INPUT_REPORTED     5
 #define CX_INPUT_PROGRESS_MIN (64ULL << 20)
+#define CX_INPUT_UNMAP        (32 << 20)
 
 
 static int cx_input_open(cx_input_t *in, const char *name);
 static int cx_input_next(cx_input_t *in, cx_inputs_t *ins, cx_report_t *rp);
 static ssize_t cx_input_fill(cx_input_t *in);
+static void cx_input_unmap(cx_input_t *in);
 static void cx_inputs_progress(cx_inputs_t *ins, int done);
 
 
@@ -67,7 +70,9 @@ static int
 cx_input_open(cx_input_t *in, const char *name)
 {
     int            fd;
+    void          *map;
     ssize_t        n;
+    struct stat    st;
     unsigned char  magic[2];
 
     in->name = name;
@@ -96,8 +101,21 @@ cx_input_open(cx_input_t *in, const char *name)
         return -1;
     }
 
+    /* a pipe cannot be rewound: zlib reads it, and itself tells gzip
+     * from plain by the first bytes, passing plain bytes through */
+    if (lseek(fd, 0, SEEK_CUR) == -1) {
+        in->gz = gzdopen(dup(fd), "rb");
+        if (in->gz == NULL) {
+            fprintf(stderr, "cx-report: out of memory\n");
+            return -1;
+        }
+
+        gzbuffer(in->gz, 1 << 18);
+        return 0;
+    }
+
     /* the first bytes tell gzip from plain; they stay in the buffer, or,
-     * for gzip, zlib is handed the descriptor rewound when it can be */
+     * for gzip, zlib is handed the descriptor rewound */
     n = read(fd, magic, 2);
 
     if (n == -1) {
@@ -108,8 +126,8 @@ cx_input_open(cx_input_t *in, const char *name)
 
     if (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
         if (lseek(fd, 0, SEEK_SET) != 0) {
-            fprintf(stderr, "cx-report: \"%s\": gzip from a pipe: "
-                    "give it through zcat\n", name);
+            fprintf(stderr, "cx-report: cannot read \"%s\": %s\n", name,
+                    strerror(errno));
             return -1;
         }
 
@@ -121,6 +139,25 @@ cx_input_open(cx_input_t *in, const char *name)
 
         gzbuffer(in->gz, 1 << 18);
         return 0;
+    }
+
+    /* a plain file is read where it lies in the page cache: no copy */
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0
+        && (uint64_t) st.st_size < SIZE_MAX)
+    {
+        map = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+        if (map != MAP_FAILED) {
+            (void) posix_madvise(map, (size_t) st.st_size,
+                                 POSIX_MADV_SEQUENTIAL);
+            free(in->buf);
+            in->buf = map;
+            in->size = (size_t) st.st_size;
+            in->end = in->size;
+            in->mapped = 1;
+            in->eof = 1;
+            return 0;
+        }
     }
 
     memcpy(in->buf, magic, (size_t) n);
@@ -141,7 +178,7 @@ cx_inputs_close(cx_inputs_t *ins)
     unsigned     i;
     cx_input_t  *in;
 
-    for (i = 0; i < ins->n + (ins->in != NULL && ins->n == 0 ? 0 : 0); i++) {
+    for (i = 0; i < ins->n; i++) {
         in = &ins->in[i];
 
         if (in->gz != NULL) {
@@ -152,7 +189,13 @@ cx_inputs_close(cx_inputs_t *ins)
             close(in->fd);
         }
 
-        free(in->buf);
+        if (in->mapped) {
+            munmap(in->buf + in->unmapped, in->size - in->unmapped);
+
+        } else {
+            free(in->buf);
+        }
+
         cx_reader_free(&in->reader);
     }
 
@@ -217,6 +260,27 @@ cx_input_fill(cx_input_t *in)
 
 
 /*
+ * A mapped file's pages behind the line to come are given back, so that
+ * the memory the report holds does not grow with the file: nothing points
+ * there any more once the next line is read.
+ */
+static void
+cx_input_unmap(cx_input_t *in)
+{
+    size_t  page, upto;
+
+    page = (size_t) sysconf(_SC_PAGESIZE);
+    upto = in->start / page * page;
+
+    if (upto > in->unmapped
+        && munmap(in->buf + in->unmapped, upto - in->unmapped) == 0)
+    {
+        in->unmapped = upto;
+    }
+}
+
+
+/*
  * Reads up to the input's next valid line; invalid ones on the way are
  * counted (and the first few named).  Returns 1 with in->line set, 0 at
  * the end, -1 on a read error.
@@ -228,6 +292,10 @@ cx_input_next(cx_input_t *in, cx_inputs_t *ins, cx_report_t *rp)
     unsigned char  *p, *nl;
 
     for ( ;; ) {
+        if (in->mapped && in->start - in->unmapped >= CX_INPUT_UNMAP) {
+            cx_input_unmap(in);
+        }
+
         p = in->buf + in->start;
         nl = memchr(p, '\n', in->end - in->start);
 
@@ -261,6 +329,10 @@ cx_input_next(cx_input_t *in, cx_inputs_t *ins, cx_report_t *rp)
 
         if (ins->reported < CX_INPUT_REPORTED) {
             if (ins->reported >= ins->quiet) {
+                if (ins->progress) {
+                    /* off the progress line first */
+                    fputs("\r\033[K", stderr);
+                }
                 fprintf(stderr, "cx-report: %s:%llu: %s: skipped\n",
                         in->name, (unsigned long long) in->lineno,
                         in->reader.error);
@@ -284,7 +356,8 @@ cx_inputs_progress(cx_inputs_t *ins, int done)
 
     consumed = 0;
     for (i = 0; i < ins->n; i++) {
-        consumed += ins->in[i].consumed;
+        consumed += ins->in[i].mapped ? ins->in[i].start
+                                      : ins->in[i].consumed;
     }
 
     fprintf(stderr, "\rcx-report: %llu of %llu MB read",

@@ -24,6 +24,8 @@ typedef struct {
     size_t           start;         /* the next line begins here */
     size_t           end;           /* bytes read into buf */
     int              eof;
+    int              mapped;        /* buf is the file, mapped */
+    size_t           unmapped;      /* bytes of it given back */
     uint64_t         lineno;
     uint64_t         consumed;      /* bytes of the file read so far */
     cx_reader_t      reader;

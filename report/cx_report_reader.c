@@ -14,49 +14,19 @@
 #include "cx_report_reader.h"
 
 
-#define CX_ONES   0x0101010101010101ULL
-#define CX_TOPS   0x8080808080808080ULL
-
-#define cx_has_zero(x)      (((x) - CX_ONES) & ~(x) & CX_TOPS)
-#define cx_has_below(x, n)  (((x) - CX_ONES * (n)) & ~(x) & CX_TOPS)
-
-
-typedef struct {
-    const unsigned char  *p;
-    const unsigned char  *end;
-    unsigned char        *out;          /* next free byte of the scratch */
-    const char           *error;
-} cx_scan_t;
-
-
-/* a decoded string: "lone" when it holds a lone UTF-16 surrogate escape,
- * which no UTF-8 string can carry */
-typedef struct {
-    cx_str_t  s;
-    unsigned  lone:1;
-} cx_scan_str_t;
-
-
-static int cx_scan_ws(cx_scan_t *sc);
-static int cx_scan_string(cx_scan_t *sc, cx_scan_str_t *str, int decode);
-static int cx_scan_utf8(cx_scan_t *sc);
-static int cx_scan_escape(cx_scan_t *sc, unsigned char **o, unsigned *lone);
-static int cx_scan_number(cx_scan_t *sc, int64_t *n, int *integer);
-static int cx_scan_literal(cx_scan_t *sc, const char *word, size_t len);
-static int cx_scan_skip(cx_scan_t *sc, unsigned depth);
-static int cx_scan_member(cx_scan_t *sc, cx_line_t *line, cx_str_t *key,
+static int cx_reader_member(cx_scan_t *sc, cx_line_t *line, cx_str_t *key,
     unsigned *seen);
-static int cx_scan_text(cx_scan_t *sc, cx_str_t *s, unsigned *set);
-static int cx_scan_integer(cx_scan_t *sc, int64_t *n, int64_t min,
+static int cx_reader_text(cx_scan_t *sc, cx_str_t *s, unsigned *set);
+static int cx_reader_integer(cx_scan_t *sc, int64_t *n, int64_t min,
     int64_t max, unsigned *set);
-static int cx_scan_bool(cx_scan_t *sc, unsigned *set);
-static int cx_scan_hex_id(cx_scan_t *sc, uint64_t *id, size_t digits,
+static int cx_reader_bool(cx_scan_t *sc, unsigned *set);
+static int cx_reader_hex_id(cx_scan_t *sc, uint64_t *id, size_t digits,
     unsigned *set);
-static int cx_scan_experiments(cx_scan_t *sc, cx_line_t *line);
-static int cx_scan_string_array(cx_scan_t *sc, cx_line_t *line,
+static int cx_reader_experiments(cx_scan_t *sc, cx_line_t *line);
+static int cx_reader_string_array(cx_scan_t *sc, cx_line_t *line,
     int friction);
-static int cx_scan_feedback(cx_scan_t *sc, cx_line_t *line);
-static int cx_scan_enum(cx_scan_t *sc, const char **names, unsigned n,
+static int cx_reader_feedback(cx_scan_t *sc, cx_line_t *line);
+static int cx_reader_enum(cx_scan_t *sc, const char **names, unsigned n,
     unsigned *index, int nullable);
 static int cx_str_is(cx_str_t *s, const char *word);
 
@@ -78,6 +48,10 @@ static const char *cx_scale_names[] = {
 };
 
 
+/* each byte's value as a lowercase hex digit, 0x10 for any other byte */
+static unsigned char  cx_hex_value[256];
+
+
 /* the bits of "seen": members the line must have */
 #define CX_SEEN_V         0x01
 #define CX_SEEN_TS        0x02
@@ -88,6 +62,13 @@ static const char *cx_scale_names[] = {
 int
 cx_reader_init(cx_reader_t *rd)
 {
+    int  c;
+
+    for (c = 0; c < 256; c++) {
+        cx_hex_value[c] = (c >= '0' && c <= '9') ? c - '0'
+                          : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : 0x10;
+    }
+
     rd->scratch_size = 65536;
     rd->scratch = malloc(rd->scratch_size);
     rd->error = NULL;
@@ -177,11 +158,11 @@ cx_reader_parse(cx_reader_t *rd, const unsigned char *p, size_t len,
 
         if (k.lone) {
             /* a name with a lone surrogate is none the report reads */
-            if (cx_scan_skip(&sc, 1) != 0) {
+            if (cx_scan_skip(&sc, 2) != 0) {
                 goto bad;
             }
 
-        } else if (cx_scan_member(&sc, line, &key, &seen) != 0) {
+        } else if (cx_reader_member(&sc, line, &key, &seen) != 0) {
             goto bad;
         }
 
@@ -241,30 +222,8 @@ bad:
 }
 
 
-/* skips white space; -1 at the end of the line, where a value must come */
 static int
-cx_scan_ws(cx_scan_t *sc)
-{
-    while (sc->p < sc->end) {
-        switch (*sc->p) {
-        case ' ':
-        case '\t':
-        case '\r':
-        case '\n':
-            sc->p++;
-            continue;
-        default:
-            return 0;
-        }
-    }
-
-    sc->error = "the line ends inside the object";
-    return -1;
-}
-
-
-static int
-cx_scan_member(cx_scan_t *sc, cx_line_t *line, cx_str_t *key,
+cx_reader_member(cx_scan_t *sc, cx_line_t *line, cx_str_t *key,
     unsigned *seen)
 {
     int64_t        n;
@@ -275,7 +234,7 @@ cx_scan_member(cx_scan_t *sc, cx_line_t *line, cx_str_t *key,
 
     case 1:
         if (key->data[0] == 'v') {
-            if (cx_scan_integer(sc, &n, 1, 1, &set) != 0 || !set) {
+            if (cx_reader_integer(sc, &n, 1, 1, &set) != 0 || !set) {
                 sc->error = "\"v\" is not 1";
                 return -1;
             }
@@ -303,14 +262,14 @@ cx_scan_member(cx_scan_t *sc, cx_line_t *line, cx_str_t *key,
 
     case 3:
         if (cx_str_is(key, "seq")) {
-            if (cx_scan_integer(sc, &line->seq, 1, INT64_MAX, &set) != 0) {
+            if (cx_reader_integer(sc, &line->seq, 1, INT64_MAX, &set) != 0) {
                 return -1;
             }
             line->has_seq = set;
             return 0;
         }
         if (cx_str_is(key, "bot")) {
-            if (cx_scan_bool(sc, &set) != 0) {
+            if (cx_reader_bool(sc, &set) != 0) {
                 return -1;
             }
             line->bot = set;
@@ -320,14 +279,14 @@ cx_scan_member(cx_scan_t *sc, cx_line_t *line, cx_str_t *key,
 
     case 4:
         if (cx_str_is(key, "host")) {
-            if (cx_scan_text(sc, &line->host, &set) != 0) {
+            if (cx_reader_text(sc, &line->host, &set) != 0) {
                 return -1;
             }
             line->has_host = set;
             return 0;
         }
         if (cx_str_is(key, "goal")) {
-            if (cx_scan_bool(sc, &set) != 0) {
+            if (cx_reader_bool(sc, &set) != 0) {
                 return -1;
             }
             line->goal = set;
@@ -337,7 +296,7 @@ cx_scan_member(cx_scan_t *sc, cx_line_t *line, cx_str_t *key,
 
     case 5:
         if (cx_str_is(key, "event")) {
-            if (cx_scan_enum(sc, cx_event_names, 4, &index, 0) != 0) {
+            if (cx_reader_enum(sc, cx_event_names, 4, &index, 0) != 0) {
                 sc->error = sc->error ? sc->error : "an unknown \"event\"";
                 return -1;
             }
@@ -349,27 +308,27 @@ cx_scan_member(cx_scan_t *sc, cx_line_t *line, cx_str_t *key,
 
     case 6:
         if (cx_str_is(key, "forced")) {
-            return cx_scan_string_array(sc, line, 0);
+            return cx_reader_string_array(sc, line, 0);
         }
         break;
 
     case 7:
         if (cx_str_is(key, "session")) {
-            if (cx_scan_hex_id(sc, &line->session, 16, &set) != 0) {
+            if (cx_reader_hex_id(sc, &line->session, 16, &set) != 0) {
                 return -1;
             }
             line->has_session = set;
             return 0;
         }
         if (cx_str_is(key, "visitor")) {
-            if (cx_scan_hex_id(sc, line->visitor, 32, &set) != 0) {
+            if (cx_reader_hex_id(sc, line->visitor, 32, &set) != 0) {
                 return -1;
             }
             line->has_visitor = set;
             return 0;
         }
         if (cx_str_is(key, "channel")) {
-            if (cx_scan_text(sc, &line->channel, &set) != 0) {
+            if (cx_reader_text(sc, &line->channel, &set) != 0) {
                 return -1;
             }
             line->has_channel = set;
@@ -379,10 +338,10 @@ cx_scan_member(cx_scan_t *sc, cx_line_t *line, cx_str_t *key,
 
     case 8:
         if (cx_str_is(key, "friction")) {
-            return cx_scan_string_array(sc, line, 1);
+            return cx_reader_string_array(sc, line, 1);
         }
         if (cx_str_is(key, "feedback")) {
-            if (cx_scan_feedback(sc, line) != 0) {
+            if (cx_reader_feedback(sc, line) != 0) {
                 return -1;
             }
             *seen |= CX_SEEN_FEEDBACK;
@@ -392,7 +351,7 @@ cx_scan_member(cx_scan_t *sc, cx_line_t *line, cx_str_t *key,
 
     case 10:
         if (cx_str_is(key, "request_ms")) {
-            if (cx_scan_integer(sc, &line->request_ms, 0, INT64_MAX, &set)
+            if (cx_reader_integer(sc, &line->request_ms, 0, INT64_MAX, &set)
                 != 0)
             {
                 return -1;
@@ -401,14 +360,14 @@ cx_scan_member(cx_scan_t *sc, cx_line_t *line, cx_str_t *key,
             return 0;
         }
         if (cx_str_is(key, "touchpoint")) {
-            if (cx_scan_text(sc, &line->touchpoint, &set) != 0) {
+            if (cx_reader_text(sc, &line->touchpoint, &set) != 0) {
                 return -1;
             }
             line->has_touchpoint = set;
             return 0;
         }
         if (cx_str_is(key, "experience")) {
-            if (cx_scan_enum(sc, cx_experience_names, 3, &index, 1) != 0) {
+            if (cx_reader_enum(sc, cx_experience_names, 3, &index, 1) != 0) {
                 sc->error = sc->error ? sc->error
                                       : "an unknown \"experience\"";
                 return -1;
@@ -420,12 +379,12 @@ cx_scan_member(cx_scan_t *sc, cx_line_t *line, cx_str_t *key,
 
     case 11:
         if (cx_str_is(key, "experiments")) {
-            return cx_scan_experiments(sc, line);
+            return cx_reader_experiments(sc, line);
         }
         break;
     }
 
-    return cx_scan_skip(sc, 1);
+    return cx_scan_skip(sc, 2);
 }
 
 
@@ -438,7 +397,7 @@ cx_str_is(cx_str_t *s, const char *word)
 
 /* a string or null: "set" says which */
 static int
-cx_scan_text(cx_scan_t *sc, cx_str_t *s, unsigned *set)
+cx_reader_text(cx_scan_t *sc, cx_str_t *s, unsigned *set)
 {
     cx_scan_str_t  str;
 
@@ -470,13 +429,13 @@ cx_scan_text(cx_scan_t *sc, cx_str_t *s, unsigned *set)
 
 /* one of "names" (index from 1) or, when nullable, null (index 0) */
 static int
-cx_scan_enum(cx_scan_t *sc, const char **names, unsigned n,
+cx_reader_enum(cx_scan_t *sc, const char **names, unsigned n,
     unsigned *index, int nullable)
 {
     unsigned  i, set;
     cx_str_t  s;
 
-    if (cx_scan_text(sc, &s, &set) != 0) {
+    if (cx_reader_text(sc, &s, &set) != 0) {
         return -1;
     }
 
@@ -504,7 +463,7 @@ cx_scan_enum(cx_scan_t *sc, const char **names, unsigned n,
 /* an integer written as one (no fraction, no exponent) within min..max,
  * or null (set 0) */
 static int
-cx_scan_integer(cx_scan_t *sc, int64_t *n, int64_t min, int64_t max,
+cx_reader_integer(cx_scan_t *sc, int64_t *n, int64_t min, int64_t max,
     unsigned *set)
 {
     int  integer;
@@ -531,7 +490,7 @@ cx_scan_integer(cx_scan_t *sc, int64_t *n, int64_t min, int64_t max,
 
 /* true, false or null: "set" is 1 for true only */
 static int
-cx_scan_bool(cx_scan_t *sc, unsigned *set)
+cx_reader_bool(cx_scan_t *sc, unsigned *set)
 {
     *set = 0;
 
@@ -552,14 +511,14 @@ cx_scan_bool(cx_scan_t *sc, unsigned *set)
 
 /* lowercase hex digits, 16 or 32, into one or two 64-bit words; or null */
 static int
-cx_scan_hex_id(cx_scan_t *sc, uint64_t *id, size_t digits, unsigned *set)
+cx_reader_hex_id(cx_scan_t *sc, uint64_t *id, size_t digits, unsigned *set)
 {
     size_t         i;
     uint64_t       w;
     cx_str_t       s;
-    unsigned char  c;
+    unsigned char  c, bad;
 
-    if (cx_scan_text(sc, &s, set) != 0) {
+    if (cx_reader_text(sc, &s, set) != 0) {
         return -1;
     }
 
@@ -573,20 +532,12 @@ cx_scan_hex_id(cx_scan_t *sc, uint64_t *id, size_t digits, unsigned *set)
     }
 
     w = 0;
+    bad = 0;
 
     for (i = 0; i < digits; i++) {
-        c = s.data[i];
-
-        if (c >= '0' && c <= '9') {
-            w = (w << 4) | (uint64_t) (c - '0');
-
-        } else if (c >= 'a' && c <= 'f') {
-            w = (w << 4) | (uint64_t) (c - 'a' + 10);
-
-        } else {
-            sc->error = "an id that is not lowercase hex";
-            return -1;
-        }
+        c = cx_hex_value[s.data[i]];
+        bad |= c;
+        w = (w << 4) | (c & 0x0f);
 
         if (i % 16 == 15) {
             id[i / 16] = w;
@@ -594,12 +545,18 @@ cx_scan_hex_id(cx_scan_t *sc, uint64_t *id, size_t digits, unsigned *set)
         }
     }
 
+    /* a byte that is no lowercase hex digit has 0x10 set */
+    if (bad & 0x10) {
+        sc->error = "an id that is not lowercase hex";
+        return -1;
+    }
+
     return 0;
 }
 
 
 static int
-cx_scan_experiments(cx_scan_t *sc, cx_line_t *line)
+cx_reader_experiments(cx_scan_t *sc, cx_line_t *line)
 {
     unsigned              i;
     cx_scan_str_t         name, variant;
@@ -686,7 +643,7 @@ cx_scan_experiments(cx_scan_t *sc, cx_line_t *line)
 
 /* "forced" (names) or "friction" (kinds, a bit each) */
 static int
-cx_scan_string_array(cx_scan_t *sc, cx_line_t *line, int friction)
+cx_reader_string_array(cx_scan_t *sc, cx_line_t *line, int friction)
 {
     unsigned       i;
     cx_scan_str_t  s;
@@ -766,7 +723,7 @@ cx_scan_string_array(cx_scan_t *sc, cx_line_t *line, int friction)
 
 
 static int
-cx_scan_feedback(cx_scan_t *sc, cx_line_t *line)
+cx_reader_feedback(cx_scan_t *sc, cx_line_t *line)
 {
     unsigned       set, index, have;
     cx_scan_str_t  k;
@@ -803,19 +760,19 @@ cx_scan_feedback(cx_scan_t *sc, cx_line_t *line)
         }
 
         if (k.lone) {
-            if (cx_scan_skip(sc, 2) != 0) {
+            if (cx_scan_skip(sc, 3) != 0) {
                 return -1;
             }
 
         } else if (cx_str_is(&k.s, "score")) {
-            if (cx_scan_integer(sc, &line->score, 0, 10, &set) != 0 || !set) {
+            if (cx_reader_integer(sc, &line->score, 0, 10, &set) != 0 || !set) {
                 sc->error = "a feedback score that is not 0 to 10";
                 return -1;
             }
             have |= 1;
 
         } else if (cx_str_is(&k.s, "scale")) {
-            if (cx_scan_enum(sc, cx_scale_names, 4, &index, 0) != 0) {
+            if (cx_reader_enum(sc, cx_scale_names, 4, &index, 0) != 0) {
                 sc->error = sc->error ? sc->error : "an unknown feedback scale";
                 return -1;
             }
@@ -823,20 +780,20 @@ cx_scan_feedback(cx_scan_t *sc, cx_line_t *line)
             have |= 2;
 
         } else if (cx_str_is(&k.s, "comment")) {
-            if (cx_scan_text(sc, &line->comment, &set) != 0) {
+            if (cx_reader_text(sc, &line->comment, &set) != 0) {
                 return -1;
             }
             line->has_comment = set;
             have |= 4;
 
         } else if (cx_str_is(&k.s, "touchpoint")) {
-            if (cx_scan_text(sc, &line->feedback_touchpoint, &set) != 0) {
+            if (cx_reader_text(sc, &line->feedback_touchpoint, &set) != 0) {
                 return -1;
             }
             line->has_feedback_touchpoint = set;
             have |= 8;
 
-        } else if (cx_scan_skip(sc, 2) != 0) {
+        } else if (cx_scan_skip(sc, 3) != 0) {
             return -1;
         }
 
@@ -864,460 +821,6 @@ check:
         sc->error = "\"feedback\" lacks score, scale, comment or touchpoint";
         return -1;
     }
-
-    return 0;
-}
-
-
-/* any value, checked and passed over */
-static int
-cx_scan_skip(cx_scan_t *sc, unsigned depth)
-{
-    int            integer;
-    int64_t        n;
-    cx_scan_str_t  s;
-    unsigned char  close;
-
-    if (depth > CX_READER_MAX_DEPTH) {
-        sc->error = "nested too deep";
-        return -1;
-    }
-
-    switch (*sc->p) {
-
-    case '"':
-        return cx_scan_string(sc, &s, 0);
-
-    case 't':
-        return cx_scan_literal(sc, "true", 4);
-
-    case 'f':
-        return cx_scan_literal(sc, "false", 5);
-
-    case 'n':
-        return cx_scan_literal(sc, "null", 4);
-
-    case '{':
-    case '[':
-        close = (*sc->p == '{') ? '}' : ']';
-        sc->p++;
-
-        if (cx_scan_ws(sc) != 0) {
-            return -1;
-        }
-
-        if (*sc->p == close) {
-            sc->p++;
-            return 0;
-        }
-
-        for ( ;; ) {
-            if (cx_scan_ws(sc) != 0) {
-                return -1;
-            }
-
-            if (close == '}') {
-                if (*sc->p != '"' || cx_scan_string(sc, &s, 0) != 0
-                    || cx_scan_ws(sc) != 0 || *sc->p++ != ':'
-                    || cx_scan_ws(sc) != 0)
-                {
-                    sc->error = sc->error ? sc->error : "a bad member";
-                    return -1;
-                }
-            }
-
-            if (cx_scan_skip(sc, depth + 1) != 0 || cx_scan_ws(sc) != 0) {
-                return -1;
-            }
-
-            if (*sc->p == ',') {
-                sc->p++;
-                continue;
-            }
-
-            if (*sc->p == close) {
-                sc->p++;
-                return 0;
-            }
-
-            sc->error = "a bad object or array";
-            return -1;
-        }
-
-    default:
-        return cx_scan_number(sc, &n, &integer);
-    }
-}
-
-
-static int
-cx_scan_literal(cx_scan_t *sc, const char *word, size_t len)
-{
-    if ((size_t) (sc->end - sc->p) < len || memcmp(sc->p, word, len) != 0) {
-        sc->error = "not valid JSON";
-        return -1;
-    }
-
-    sc->p += len;
-
-    return 0;
-}
-
-
-/*
- * A JSON number.  "integer" is set when it has neither fraction nor
- * exponent and fits in 63 bits (then *n is its value); any other number
- * is valid JSON but no integer of the report.
- */
-static int
-cx_scan_number(cx_scan_t *sc, int64_t *n, int *integer)
-{
-    int                   neg, overflow;
-    uint64_t              v;
-    const unsigned char  *p;
-
-    p = sc->p;
-    neg = 0;
-    overflow = 0;
-    v = 0;
-    *integer = 1;
-
-    if (p < sc->end && *p == '-') {
-        neg = 1;
-        p++;
-    }
-
-    if (p == sc->end || *p < '0' || *p > '9') {
-        sc->error = "not valid JSON";
-        return -1;
-    }
-
-    if (*p == '0') {
-        p++;
-
-    } else {
-        while (p < sc->end && *p >= '0' && *p <= '9') {
-            if (v > (INT64_MAX - 9) / 10) {
-                overflow = 1;
-            }
-            v = v * 10 + (uint64_t) (*p - '0');
-            p++;
-        }
-    }
-
-    if (p < sc->end && *p == '.') {
-        *integer = 0;
-        p++;
-
-        if (p == sc->end || *p < '0' || *p > '9') {
-            sc->error = "not valid JSON";
-            return -1;
-        }
-
-        while (p < sc->end && *p >= '0' && *p <= '9') {
-            p++;
-        }
-    }
-
-    if (p < sc->end && (*p == 'e' || *p == 'E')) {
-        *integer = 0;
-        p++;
-
-        if (p < sc->end && (*p == '+' || *p == '-')) {
-            p++;
-        }
-
-        if (p == sc->end || *p < '0' || *p > '9') {
-            sc->error = "not valid JSON";
-            return -1;
-        }
-
-        while (p < sc->end && *p >= '0' && *p <= '9') {
-            p++;
-        }
-    }
-
-    if (overflow) {
-        *integer = 0;
-    }
-
-    *n = neg ? -(int64_t) v : (int64_t) v;
-    sc->p = p;
-
-    return 0;
-}
-
-
-/*
- * A string from its opening quote.  With "decode" the value is given:
- * a slice of the line when it has no escape, else decoded into scratch.
- */
-static int
-cx_scan_string(cx_scan_t *sc, cx_scan_str_t *str, int decode)
-{
-    uint64_t              w;
-    unsigned              lone;
-    const unsigned char  *start, *p;
-    unsigned char        *o;
-
-    sc->p++;
-    start = sc->p;
-    lone = 0;
-    o = NULL;
-
-    for ( ;; ) {
-        p = sc->p;
-
-        /* eight plain bytes at a time: no quote, backslash, control or
-         * non-ASCII byte among them */
-        while (sc->end - p >= 8) {
-            memcpy(&w, p, 8);
-            if ((cx_has_zero(w ^ (CX_ONES * '"'))
-                 | cx_has_zero(w ^ (CX_ONES * '\\'))
-                 | cx_has_below(w, 0x20) | (w & CX_TOPS)) != 0)
-            {
-                break;
-            }
-            p += 8;
-        }
-
-        while (p < sc->end && *p >= 0x20 && *p < 0x80 && *p != '"'
-               && *p != '\\')
-        {
-            p++;
-        }
-
-        if (o != NULL) {
-            memcpy(o, sc->p, p - sc->p);
-            o += p - sc->p;
-        }
-
-        sc->p = p;
-
-        if (p == sc->end) {
-            sc->error = "a string is not closed";
-            return -1;
-        }
-
-        if (*p == '"') {
-            break;
-        }
-
-        if (*p < 0x20) {
-            sc->error = "a control character in a string";
-            return -1;
-        }
-
-        if (*p >= 0x80) {
-            if (cx_scan_utf8(sc) != 0) {
-                return -1;
-            }
-
-            if (o != NULL) {
-                memcpy(o, p, sc->p - p);
-                o += sc->p - p;
-            }
-
-            continue;
-        }
-
-        /* a backslash: from here the string is decoded into scratch */
-        if (decode && o == NULL) {
-            o = sc->out;
-            memcpy(o, start, p - start);
-            o += p - start;
-        }
-
-        if (cx_scan_escape(sc, o != NULL ? &o : NULL, &lone) != 0) {
-            return -1;
-        }
-    }
-
-    if (o != NULL) {
-        str->s.data = sc->out;
-        str->s.len = o - sc->out;
-        sc->out = o;
-
-    } else {
-        str->s.data = start;
-        str->s.len = sc->p - start;
-    }
-
-    str->lone = lone;
-    sc->p++;
-
-    return 0;
-}
-
-
-/* one UTF-8 sequence, strict as Unicode says: no overlong form, no
- * surrogate, nothing past U+10FFFF */
-static int
-cx_scan_utf8(cx_scan_t *sc)
-{
-    size_t                n, i;
-    unsigned char         c, lo, hi;
-    const unsigned char  *p;
-
-    p = sc->p;
-    c = *p;
-    lo = 0x80;
-    hi = 0xbf;
-
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 1;
-
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 2;
-        if (c == 0xe0) {
-            lo = 0xa0;
-        } else if (c == 0xed) {
-            hi = 0x9f;
-        }
-
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 3;
-        if (c == 0xf0) {
-            lo = 0x90;
-        } else if (c == 0xf4) {
-            hi = 0x8f;
-        }
-
-    } else {
-        sc->error = "invalid UTF-8";
-        return -1;
-    }
-
-    if ((size_t) (sc->end - p) <= n) {
-        sc->error = "invalid UTF-8";
-        return -1;
-    }
-
-    if (p[1] < lo || p[1] > hi) {
-        sc->error = "invalid UTF-8";
-        return -1;
-    }
-
-    for (i = 2; i <= n; i++) {
-        if (p[i] < 0x80 || p[i] > 0xbf) {
-            sc->error = "invalid UTF-8";
-            return -1;
-        }
-    }
-
-    sc->p = p + n + 1;
-
-    return 0;
-}
-
-
-static int
-cx_scan_hex4(const unsigned char *p, unsigned *v)
-{
-    unsigned  i, d;
-
-    *v = 0;
-
-    for (i = 0; i < 4; i++) {
-        if (p[i] >= '0' && p[i] <= '9') {
-            d = p[i] - '0';
-
-        } else if ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'f') {
-            d = (p[i] | 0x20) - 'a' + 10;
-
-        } else {
-            return -1;
-        }
-
-        *v = (*v << 4) | d;
-    }
-
-    return 0;
-}
-
-
-/* an escape from its backslash; written decoded at *o when o is given */
-static int
-cx_scan_escape(cx_scan_t *sc, unsigned char **o, unsigned *lone)
-{
-    unsigned              cp, lo;
-    unsigned char         c;
-    const unsigned char  *p;
-
-    p = sc->p;
-
-    if (sc->end - p < 2) {
-        sc->error = "a string is not closed";
-        return -1;
-    }
-
-    switch (p[1]) {
-    case '"':  c = '"';  break;
-    case '\\': c = '\\'; break;
-    case '/':  c = '/';  break;
-    case 'b':  c = '\b'; break;
-    case 'f':  c = '\f'; break;
-    case 'n':  c = '\n'; break;
-    case 'r':  c = '\r'; break;
-    case 't':  c = '\t'; break;
-
-    case 'u':
-        if (sc->end - p < 6 || cx_scan_hex4(p + 2, &cp) != 0) {
-            sc->error = "a bad \\u escape";
-            return -1;
-        }
-
-        sc->p = p + 6;
-
-        if (cp >= 0xd800 && cp <= 0xdbff && sc->end - sc->p >= 6
-            && sc->p[0] == '\\' && sc->p[1] == 'u'
-            && cx_scan_hex4(sc->p + 2, &lo) == 0
-            && lo >= 0xdc00 && lo <= 0xdfff)
-        {
-            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-            sc->p += 6;
-
-        } else if (cp >= 0xd800 && cp <= 0xdfff) {
-            /* valid JSON, as Python reads it, but no UTF-8 text */
-            *lone = 1;
-            cp = 0xfffd;
-        }
-
-        if (o == NULL) {
-            return 0;
-        }
-
-        if (cp < 0x80) {
-            *(*o)++ = (unsigned char) cp;
-
-        } else if (cp < 0x800) {
-            *(*o)++ = (unsigned char) (0xc0 | (cp >> 6));
-            *(*o)++ = (unsigned char) (0x80 | (cp & 0x3f));
-
-        } else if (cp < 0x10000) {
-            *(*o)++ = (unsigned char) (0xe0 | (cp >> 12));
-            *(*o)++ = (unsigned char) (0x80 | ((cp >> 6) & 0x3f));
-            *(*o)++ = (unsigned char) (0x80 | (cp & 0x3f));
-
-        } else {
-            *(*o)++ = (unsigned char) (0xf0 | (cp >> 18));
-            *(*o)++ = (unsigned char) (0x80 | ((cp >> 12) & 0x3f));
-            *(*o)++ = (unsigned char) (0x80 | ((cp >> 6) & 0x3f));
-            *(*o)++ = (unsigned char) (0x80 | (cp & 0x3f));
-        }
-
-        return 0;
-
-    default:
-        sc->error = "a bad escape";
-        return -1;
-    }
-
-    if (o != NULL) {
-        *(*o)++ = c;
-    }
-
-    sc->p = p + 2;
 
     return 0;
 }

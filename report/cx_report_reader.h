@@ -16,9 +16,10 @@
 #include <stdint.h>
 
 #include "cx_str.h"
+#include "cx_report_scan.h"
 
 
-#define CX_READER_MAX_DEPTH        256
+#define CX_READER_MAX_DEPTH        CX_SCAN_MAX_DEPTH
 #define CX_READER_MAX_EXPERIMENTS  64
 #define CX_READER_MAX_FORCED       64
 

@@ -12,6 +12,7 @@
 
 static void cx_text_rate(FILE *f, uint64_t num, uint64_t den);
 static void cx_text_name(FILE *f, cx_result_t *res, uint32_t id, int width);
+static void cx_text_safe(FILE *f, const char *s, size_t len);
 
 
 static void
@@ -23,6 +24,18 @@ cx_text_rate(FILE *f, uint64_t num, uint64_t den)
     }
 
     fprintf(f, "%5.1f%%", 100.0 * (double) num / (double) den);
+}
+
+
+/* what a visitor wrote, with no control character to drive the terminal */
+static void
+cx_text_safe(FILE *f, const char *s, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        fputc(((unsigned char) s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i], f);
+    }
 }
 
 
@@ -42,7 +55,7 @@ cx_text_name(FILE *f, cx_result_t *res, uint32_t id, int width)
         cols += ((unsigned char) s[i] & 0xc0) != 0x80;
     }
 
-    fwrite(s, 1, len, f);
+    cx_text_safe(f, s, len);
 
     while (cols++ < width) {
         fputc(' ', f);
@@ -53,7 +66,7 @@ cx_text_name(FILE *f, cx_result_t *res, uint32_t id, int width)
 int
 cx_output_text(FILE *f, cx_result_t *res)
 {
-    size_t                   i, j;
+    size_t                   i, j, k;
     cx_report_t             *rp;
     cx_tp_stat_t            *ts;
     cx_day_stat_t           *ds;
@@ -94,9 +107,10 @@ cx_output_text(FILE *f, cx_result_t *res)
     for (i = 0; i < res->nexperiments; i++) {
         ex = &res->experiments[i];
         if (ex->srm_warning) {
-            fprintf(f, "WARNING: experiment \"%s\" has a sample ratio "
-                    "mismatch (p = %.2g): do not trust its results\n",
-                    ex->name, ex->srm_p);
+            fputs("WARNING: experiment \"", f);
+            cx_text_safe(f, ex->name, strlen(ex->name));
+            fprintf(f, "\" has a sample ratio mismatch (p = %.2g): do not "
+                    "trust its results\n", ex->srm_p);
         }
     }
 
@@ -185,7 +199,8 @@ cx_output_text(FILE *f, cx_result_t *res)
 
     for (i = 0; i < res->nexperiments; i++) {
         ex = &res->experiments[i];
-        fprintf(f, "\n== experiment %s", ex->name);
+        fputs("\n== experiment ", f);
+        cx_text_safe(f, ex->name, strlen(ex->name));
         if (ex->has_srm) {
             fprintf(f, " (SRM p = %.3g%s)", ex->srm_p,
                     ex->srm_warning ? ", MISMATCH" : "");
@@ -195,7 +210,8 @@ cx_output_text(FILE *f, cx_result_t *res)
 
         for (j = 0; j < ex->nvariants; j++) {
             rv = &ex->variants[j];
-            fprintf(f, "%-10s %9llu  %9llu  %5.2f%%", rv->variant,
+            cx_text_safe(f, rv->variant, strlen(rv->variant));
+            fprintf(f, " %9llu  %9llu  %5.2f%%",
                     (unsigned long long) rv->visitors,
                     (unsigned long long) rv->conversions, 100 * rv->rate);
             if (rv->control) {
@@ -236,12 +252,13 @@ cx_output_text(FILE *f, cx_result_t *res)
 
         for (j = 0; j < fs->nlowest; j++) {
             a = fs->lowest[j];
-            fprintf(f, "    %lld: \"%.*s\"", (long long) a->score,
-                    (int) a->comment_len, a->comment);
+            fprintf(f, "    %lld: \"", (long long) a->score);
+            cx_text_safe(f, a->comment, a->comment_len);
+            fputc('"', f);
             if (a->nbefore > 0) {
                 fputs(" after ", f);
             }
-            for (size_t k = 0; k < a->nbefore; k++) {
+            for (k = 0; k < a->nbefore; k++) {
                 fputs(k ? " > " : "", f);
                 cx_text_name(f, res, a->before[k], 0);
             }

@@ -127,5 +127,12 @@ curl -s "$shop/metrics" \
     | grep -E '^cx_(page_views|experience|goals|sessions|feedback)_total' \
     | grep -v ' 0$' | sed 's/^/  /'
 echo
+echo "The journey as a report (build/cx-report, docs/report.md):"
+funnel=home,product,cart,checkout,order_done
+"$root/build/cx-report" --funnel "$funnel" "$log" | sed 's/^/  /'
+"$root/build/cx-report" --format html -o "$prefix/report.html" \
+    --funnel "$funnel" "$log"
+echo "The same as one page with charts: file://$prefix/report.html"
+echo
 echo "nginx is still up at $shop (prefix $prefix);"
 echo "stop it with: make demo-stop"

@@ -7,9 +7,9 @@ set -euo pipefail
 declare -A GROUP_PACKAGES=(
     [build]="gcc make nginx nginx-dev libpcre2-dev libssl-dev zlib1g-dev libmaxminddb-dev"
     [static]="dpkg-dev"
-    [test]="clang libclang-rt-14-dev libcmocka-dev python3 python3-jsonschema curl openssl perl prometheus"
+    [test]="clang libclang-rt-14-dev libcmocka-dev python3 python3-jsonschema curl openssl perl prometheus chromium"
     [demo]="curl jq"
-    [bench]="valgrind wrk goaccess time"
+    [bench]="valgrind wrk goaccess time libjansson-dev"
     [node]="nodejs npm"
 )
 
