@@ -9,14 +9,13 @@ LOG gets the lines, roughly in time order as the module writes them (two
 workers' buffers: lines may be a second out of order), with a few bots,
 feedback and event lines, and invalid lines mixed in.  TRUTH gets a JSON
 object of the figures the generator knows exactly because it built them
-(docs/sql/README.md, "The generated log"): the figures of docs/report.md
+(docs/sql/README.md, "The check"): the figures of docs/report.md
 that need no statistics.  The same seed and size give the same files.
 
 Core Python 3 only.
 """
 
 import argparse
-import bisect
 import datetime
 import json
 import random
