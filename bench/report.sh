@@ -118,11 +118,14 @@ sed 's/^/    /' "$work/same.txt"
 echo "the quick query (bench/report-quick.sql): visitors, sessions, bounce" \
      "rate and channels only, the issue's reference point"
 awk -v c="$cxr_s" -v d="$duck_s" -v g="$ga_s" -v n="$lines" -v a="$access_lines" \
-    -v kb="$cxr_kb" -v q="$quick_s" 'BEGIN {
-    printf "cx-report time / DuckDB time: %.2f (target <= 2)\n", c / d;
-    printf "cx-report time / the quick query'"'"'s time: %.2f\n", c / q;
-    printf "cx-report lines/s / GoAccess lines/s: %.1f (target >= 5)\n", \
-        (n / c) / (a / g);
+    -v kb="$cxr_kb" -v q="$quick_s" -v cc="$cxr_cpu" -v dc="$duck_cpu" \
+    -v qc="$quick_cpu" -v gc="$ga_cpu" 'BEGIN {
+    printf "cx-report time / DuckDB time: %.2f (target <= 2); CPU: %.2f\n", \
+        c / d, cc / dc;
+    printf "cx-report time / the quick query'"'"'s time: %.2f; CPU: %.2f\n", \
+        c / q, cc / qc;
+    printf "cx-report lines/s / GoAccess lines/s: %.1f (target >= 5);" \
+        " by CPU seconds: %.1f\n", (n / c) / (a / g), (n / cc) / (a / gc);
     printf "cx-report peak memory: %d MB (target < 300)\n", kb / 1024;
 }'
 if [[ $differ -ne 0 ]]; then
