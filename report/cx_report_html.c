@@ -139,7 +139,7 @@ cx_html_bars(FILE *f, cx_html_bar_t *bars, size_t n)
     }
 
     /* the note after the longest bar needs room on the right */
-    span = CX_HTML_W - CX_HTML_LABEL - 130;
+    span = CX_HTML_W - CX_HTML_LABEL - 150;
 
     fprintf(f, "<svg viewBox=\"0 0 %d %zu\" role=\"img\">\n", CX_HTML_W,
             n * CX_HTML_ROW + 4);
@@ -370,7 +370,7 @@ int
 cx_output_html(FILE *f, cx_result_t *res)
 {
     char                 buf[64], notes[64][96];
-    size_t               i, j, k, n;
+    size_t               i, j, k, n, top;
     uint64_t             prev;
     cx_report_t         *rp;
     cx_html_bar_t        bars[64];
@@ -495,6 +495,29 @@ cx_output_html(FILE *f, cx_result_t *res)
                  cx_html_pct(buf, sizeof(buf),
                              ts->experience[CX_EXPERIENCE_NEGATIVE],
                              ts->views));
+        bars[i].note = notes[i];
+    }
+    cx_html_bars(f, bars, n);
+
+    fputs("<h3>Friction per touchpoint</h3>\n", f);
+    for (i = 0; i < n; i++) {
+        ts = &rp->tp[res->tps[i]];
+        memset(&bars[i], 0, sizeof(cx_html_bar_t));
+        bars[i].label = names->name[res->tps[i]];
+        bars[i].label_len = names->len[res->tps[i]];
+        top = CX_FRICTION_N;
+        for (j = 0; j < CX_FRICTION_N; j++) {
+            bars[i].value += (double) ts->friction[j];
+            if (ts->friction[j] > 0
+                && (top == CX_FRICTION_N
+                    || ts->friction[j] > ts->friction[top]))
+            {
+                top = j;
+            }
+        }
+        snprintf(notes[i], sizeof(notes[i]), "%.0f%s%s", bars[i].value,
+                 top < CX_FRICTION_N ? ", most " : "",
+                 top < CX_FRICTION_N ? cx_friction_names[top] : "");
         bars[i].note = notes[i];
     }
     cx_html_bars(f, bars, n);

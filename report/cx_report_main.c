@@ -48,6 +48,10 @@ cx_report_funnel(cx_report_conf_t *conf, char *arg)
 {
     char  *step, *next;
 
+    if (arg == NULL) {
+        return -1;
+    }
+
     conf->nfunnel = 0;
     conf->funnel = calloc(CX_REPORT_MAX_STEPS, sizeof(char *));
     if (conf->funnel == NULL) {
@@ -277,6 +281,16 @@ main(int argc, char **argv)
     }
 
     rc = cx_report_run(&conf, out);
+
+    /* the funnel's steps lie in one copy of the option, from its first */
+    if (conf.funnel != NULL) {
+        free(conf.funnel[0]);
+        free(conf.funnel);
+    }
+
+    free(conf.files);
+    free(conf.controls);
+    free(conf.weights);
 
     if (fclose(out) != 0 && rc == 0) {
         fprintf(stderr, "cx-report: cannot write the report: %s\n",
