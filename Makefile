@@ -48,7 +48,7 @@ SOAK_SMOKE_REQUESTS ?= 20000
 .PHONY: all module tool report static growthbook deps-node asan unit fuzz-smoke fuzz test test-dynamic \
         test-static test-asan soak soak-smoke demo demo-stop bench clean \
         deps-build deps-static deps-test deps-demo deps-bench browser \
-        deps-browser
+        deps-browser report-deps report-check bench-report
 
 all: deps-build module tool report
 
@@ -223,8 +223,21 @@ soak-smoke: asan deps-test
 	CX_NGINX=$(ASAN_NGINX) CX_MODULE= CX_SANITIZED=1 \
 	    CX_SOAK_REQUESTS=$(SOAK_SMOKE_REQUESTS) prove t/090-soak.t
 
-test: all static asan unit fuzz-smoke growthbook test-dynamic test-static \
-      test-asan soak-smoke
+test: all static asan unit fuzz-smoke growthbook report-check test-dynamic \
+      test-static test-asan soak-smoke
+
+# cx-report held against the same figures in SQL (docs/sql/, DuckDB from
+# npm under build/duckdb) and a generated log's ground truth
+# (tests/report/check.sh), and on the module's own journeys
+# (t/095-report-journey.t); cx-report is required once report/ exists
+
+report-deps: deps-node
+	tests/report/deps.sh $(BUILD)
+
+report-check: all deps-test report-deps
+	CX_REPORT_OPTIONAL=$(if $(wildcard report/),0,1) \
+	    tests/report/check.sh $(BUILD)
+	CX_NGINX=$(DEBIAN_NGINX) CX_MODULE=$(MODULE) prove t/095-report-journey.t
 
 demo: all deps-demo
 	scripts/demo.sh
@@ -232,8 +245,13 @@ demo: all deps-demo
 demo-stop:
 	scripts/demo.sh stop
 
-bench: all deps-bench
+bench: all deps-bench report-deps
 	bench/run.sh
+	bench/report.sh
+
+# only cx-report against DuckDB and GoAccess (bench/report.sh)
+bench-report: all deps-bench report-deps
+	bench/report.sh
 
 clean:
 	rm -rf $(BUILD)

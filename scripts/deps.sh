@@ -10,7 +10,7 @@ declare -A GROUP_PACKAGES=(
     [test]="clang libclang-rt-14-dev libcmocka-dev python3 python3-jsonschema curl openssl perl prometheus"
     [browser]="chromium"
     [demo]="curl jq"
-    [bench]="valgrind wrk libjansson-dev"
+    [bench]="valgrind wrk goaccess time libjansson-dev"
     [node]="nodejs npm"
 )
 
