@@ -5,6 +5,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
 BUILD := $(CURDIR)/build
+# the one version of the module, the tools and the Debian packages
+VERSION := $(shell cat $(CURDIR)/VERSION)
+VERSION_CFLAGS := -DCX_VERSION='"$(VERSION)"'
 MODULE := $(BUILD)/dynamic/nginx/objs/ngx_http_cx_module.so
 STATIC_NGINX := $(BUILD)/static/nginx/objs/nginx
 ASAN_NGINX := $(BUILD)/asan/nginx/objs/nginx
@@ -50,11 +53,12 @@ module: $(MODULE)
 tool: $(COOKIE_TOOL)
 
 $(COOKIE_TOOL): tools/cx_cookie_tool.c tools/cx_cookie_args.c \
-                tools/cx_cookie_args.h $(CORE_SOURCES) $(CORE_HEADERS)
+                tools/cx_cookie_args.h $(CORE_SOURCES) $(CORE_HEADERS) VERSION
 	@mkdir -p $(@D)
-	gcc -std=c99 -Wall -Wextra -Werror -O2 -g -Ingx_cx_module -Itools \
-	    tools/cx_cookie_tool.c tools/cx_cookie_args.c $(CORE_SOURCES) -lm \
-	    -o $@
+	gcc -std=c99 -Wall -Wextra -Werror -O2 -g $(CPPFLAGS) $(CFLAGS) \
+	    $(VERSION_CFLAGS) -Ingx_cx_module -Itools \
+	    tools/cx_cookie_tool.c tools/cx_cookie_args.c $(CORE_SOURCES) \
+	    $(LDFLAGS) -lm -o $@
 
 $(MODULE): $(MODULE_SOURCES) scripts/build-dynamic.sh
 	scripts/build-dynamic.sh $(BUILD)
@@ -82,6 +86,7 @@ unit: deps-test $(UNIT_TESTS) $(PORTABLE_TESTS) $(COOKIE_TOOL)
 	    echo "== $$test"; $$test || exit 1; \
 	done
 	tests/test_cookie_tool.sh $(COOKIE_TOOL)
+	tests/test_version.sh $(COOKIE_TOOL)
 
 $(BUILD)/tests/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) $(TEST_SUPPORT)
 	@mkdir -p $(@D)
