@@ -43,7 +43,8 @@ SOAK_SMOKE_REQUESTS ?= 20000
 
 .PHONY: all module tool static growthbook deps-node asan unit fuzz-smoke fuzz test test-dynamic \
         test-static test-asan soak soak-smoke demo demo-stop bench clean \
-        deps-build deps-static deps-test deps-demo deps-bench
+        deps-build deps-static deps-test deps-demo deps-bench deb test-deb \
+        deps-deb
 
 all: deps-build module tool
 
@@ -73,7 +74,7 @@ asan: deps-build deps-static $(ASAN_NGINX)
 $(ASAN_NGINX): $(MODULE_SOURCES) scripts/build-static.sh
 	scripts/build-static.sh $(BUILD) asan
 
-deps-build deps-static deps-test deps-demo deps-bench:
+deps-build deps-static deps-test deps-demo deps-bench deps-deb:
 	scripts/deps.sh $(patsubst deps-%,%,$@)
 
 # unit tests: the nginx-free core with cmocka, under ASan and UBSan; the core
@@ -163,8 +164,18 @@ soak-smoke: asan deps-test
 	CX_NGINX=$(ASAN_NGINX) CX_MODULE= CX_SANITIZED=1 \
 	    CX_SOAK_REQUESTS=$(SOAK_SMOKE_REQUESTS) prove t/090-soak.t
 
+# the Debian packages, built out of the tree into build/deb/ (README)
+
+deb: deps-build deps-deb
+	scripts/build-deb.sh $(BUILD)
+
+# installs both packages on the stock nginx, serves a page, purges them
+# (root: apt-get)
+test-deb: deb deps-test
+	CX_DEB_DIR=$(BUILD)/deb prove -v tests/deb/
+
 test: all static asan unit fuzz-smoke growthbook test-dynamic test-static \
-      test-asan soak-smoke
+      test-asan soak-smoke test-deb
 
 demo: all deps-demo
 	scripts/demo.sh

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Installs the Debian packages a make target needs, only those missing.
-# Usage: scripts/deps.sh GROUP...   (build static test demo bench node)
+# Usage: scripts/deps.sh GROUP...   (build static test demo bench node deb)
 
 set -euo pipefail
 
@@ -11,6 +11,7 @@ declare -A GROUP_PACKAGES=(
     [demo]="curl jq"
     [bench]="valgrind wrk"
     [node]="nodejs npm"
+    [deb]="debhelper dpkg-dev fakeroot lintian help2man"
 )
 
 wanted=()
