@@ -139,7 +139,7 @@ ok($ok, 'nginx -t passes') or diag($out);
 
 $t->start($http, %main);
 
-my $dump = `/usr/sbin/nginx -p ${\ $t->prefix}/ -c ${\ $t->prefix}/nginx.conf -T 2>&1`;
+my (undef, $dump) = $t->run_nginx('-T', '-c', $t->prefix . '/nginx.conf');
 my @loads = grep { /cx/ } $dump =~ /^\s*(load_module\s[^;]*;)/mg;
 is_deeply(\@loads, ['load_module modules/ngx_http_cx_module.so;'],
     'the one load_module line of cx is the package\'s');
@@ -165,7 +165,8 @@ is($line->{new_visitor}, JSON::PP::true, 'journey: new visitor');
 like($line->{visitor}, qr/^[0-9a-f]{32}$/, 'journey: visitor id');
 
 # the packaged cx-cookie reads what the packaged module signed
-my $decoded = `/usr/bin/cx-cookie decode --secret ${\ $t->prefix}/cx.key '$cookie'`;
+my $key = $t->prefix . '/cx.key';
+my $decoded = `/usr/bin/cx-cookie decode --secret $key '$cookie'`;
 is($?, 0, 'cx-cookie decodes the cookie');
 my $state = eval { CX::Test->json->decode($decoded) } // {};
 is($state->{valid}, JSON::PP::true, 'cx-cookie: valid');
