@@ -48,7 +48,8 @@ SOAK_SMOKE_REQUESTS ?= 20000
 .PHONY: all module tool report static growthbook deps-node asan unit fuzz-smoke fuzz test test-dynamic \
         test-static test-asan soak soak-smoke demo demo-stop bench clean \
         deps-build deps-static deps-test deps-demo deps-bench browser \
-        deps-browser report-deps report-check bench-report
+        deps-browser report-deps report-check bench-report deb test-deb \
+        deps-deb
 
 all: deps-build module tool report
 
@@ -58,11 +59,12 @@ module: $(MODULE)
 tool: $(COOKIE_TOOL)
 
 $(COOKIE_TOOL): tools/cx_cookie_tool.c tools/cx_cookie_args.c \
-                tools/cx_cookie_args.h $(CORE_SOURCES) $(CORE_HEADERS)
+                tools/cx_cookie_args.h $(CORE_SOURCES) $(CORE_HEADERS) VERSION
 	@mkdir -p $(@D)
-	gcc -std=c99 -Wall -Wextra -Werror -O2 -g -Ingx_cx_module -Itools \
-	    tools/cx_cookie_tool.c tools/cx_cookie_args.c $(CORE_SOURCES) -lm \
-	    -o $@
+	gcc -std=c99 -Wall -Wextra -Werror -O2 -g $(CPPFLAGS) $(CFLAGS) \
+	    $(VERSION_CFLAGS) -Ingx_cx_module -Itools \
+	    tools/cx_cookie_tool.c tools/cx_cookie_args.c $(CORE_SOURCES) \
+	    $(LDFLAGS) -lm -o $@
 
 # cx-report: the journey log turned into answers (docs/report.md)
 report: $(REPORT)
@@ -70,9 +72,10 @@ report: $(REPORT)
 $(REPORT): report/cx_report_main.c $(REPORT_LIB) $(REPORT_HEADERS) \
            $(CORE_SOURCES) $(CORE_HEADERS) VERSION
 	@mkdir -p $(@D)
-	gcc -std=c99 -Wall -Wextra -Werror -O2 -g $(VERSION_CFLAGS) \
-	    -Ingx_cx_module -Ireport report/cx_report_main.c $(REPORT_LIB) \
-	    $(CORE_SOURCES) -lz -lm -o $@
+	gcc -std=c99 -Wall -Wextra -Werror -O2 -g $(CPPFLAGS) $(CFLAGS) \
+	    $(VERSION_CFLAGS) -Ingx_cx_module -Ireport \
+	    report/cx_report_main.c $(REPORT_LIB) $(CORE_SOURCES) \
+	    $(LDFLAGS) -lz -lm -o $@
 
 $(MODULE): $(MODULE_SOURCES) scripts/build-dynamic.sh
 	scripts/build-dynamic.sh $(BUILD)
@@ -87,7 +90,7 @@ asan: deps-build deps-static $(ASAN_NGINX)
 $(ASAN_NGINX): $(MODULE_SOURCES) scripts/build-static.sh
 	scripts/build-static.sh $(BUILD) asan
 
-deps-build deps-static deps-test deps-demo deps-bench deps-browser:
+deps-build deps-static deps-test deps-demo deps-bench deps-browser deps-deb:
 	scripts/deps.sh $(patsubst deps-%,%,$@)
 
 # unit tests: the nginx-free core with cmocka, under ASan and UBSan; the core
@@ -102,6 +105,7 @@ unit: deps-test $(UNIT_TESTS) $(PORTABLE_TESTS) $(COOKIE_TOOL) \
 	done
 	tests/test_cookie_tool.sh $(COOKIE_TOOL)
 	tests/report_reader_check.py $(BUILD)/tests/report_reader_dump
+	tests/test_version.sh $(COOKIE_TOOL) $(REPORT)
 
 $(BUILD)/tests/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) $(TEST_SUPPORT)
 	@mkdir -p $(@D)
@@ -224,7 +228,7 @@ soak-smoke: asan deps-test
 	    CX_SOAK_REQUESTS=$(SOAK_SMOKE_REQUESTS) prove t/090-soak.t
 
 test: all static asan unit fuzz-smoke growthbook report-check test-dynamic \
-      test-static test-asan soak-smoke
+      test-static test-asan soak-smoke test-deb
 
 # cx-report held against the same figures in SQL (docs/sql/, DuckDB from
 # npm under build/duckdb) and a generated log's ground truth
@@ -238,6 +242,16 @@ report-check: all deps-test report-deps
 	CX_REPORT_OPTIONAL=$(if $(wildcard report/),0,1) \
 	    tests/report/check.sh $(BUILD)
 	CX_NGINX=$(DEBIAN_NGINX) CX_MODULE=$(MODULE) prove t/095-report-journey.t
+
+# the Debian packages, built out of the tree into build/deb/ (README)
+
+deb: deps-build deps-deb
+	scripts/build-deb.sh $(BUILD)
+
+# installs both packages on the stock nginx, serves a page, purges them
+# (root: apt-get)
+test-deb: deb deps-test
+	CX_DEB_DIR=$(BUILD)/deb prove -v tests/deb/
 
 demo: all deps-demo
 	scripts/demo.sh

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Installs the Debian packages a make target needs, only those missing.
-# Usage: scripts/deps.sh GROUP...   (build static test browser demo bench node)
+# Usage: scripts/deps.sh GROUP...   (build static test browser demo bench node
+# deb)
 
 set -euo pipefail
 
@@ -12,6 +13,7 @@ declare -A GROUP_PACKAGES=(
     [demo]="curl jq"
     [bench]="valgrind wrk goaccess time libjansson-dev"
     [node]="nodejs npm"
+    [deb]="debhelper dpkg-dev fakeroot lintian help2man"
 )
 
 wanted=()

@@ -6,6 +6,7 @@
  *
  *   cx-cookie decode --secret FILE [--secret FILE...] [--now UNIXMS] COOKIE
  *   cx-cookie mint --secret FILE [--secret FILE...] [options]
+ *   cx-cookie --version
  *
  * Exit status: 0 done, 1 an invalid cookie (decode) or a system failure,
  * 2 bad arguments.
@@ -34,6 +35,11 @@
 
 
 #define TOOL_JSON_SIZE      4096
+
+/* the Makefile passes the one in the file VERSION */
+#ifndef CX_VERSION
+#error "CX_VERSION is not defined: build with make, which reads VERSION"
+#endif
 
 
 static void tool_usage(FILE *out);
@@ -73,6 +79,11 @@ main(int argc, char **argv)
         return 0;
     }
 
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("cx-cookie %s\n", CX_VERSION);
+        return 0;
+    }
+
     if (strcmp(argv[1], "decode") == 0) {
         return tool_decode(&args);
     }
@@ -94,6 +105,7 @@ tool_usage(FILE *out)
           "  cx-cookie decode --secret FILE [--secret FILE...]"
           " [--now UNIXMS] COOKIE\n"
           "  cx-cookie mint --secret FILE [--secret FILE...] [options]\n"
+          "  cx-cookie --version\n"
           "\n"
           "mint options (TIME: unix seconds, \"now\", or -31m, +10m, -30s,"
           " -2h, -1d):\n"
