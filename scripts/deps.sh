@@ -9,7 +9,7 @@ declare -A GROUP_PACKAGES=(
     [static]="dpkg-dev"
     [test]="clang libclang-rt-14-dev libcmocka-dev python3 python3-jsonschema curl openssl perl prometheus"
     [demo]="curl jq"
-    [bench]="valgrind wrk"
+    [bench]="valgrind wrk python3 curl libnginx-mod-http-geoip2 util-linux"
     [node]="nodejs npm"
 )
 
