@@ -12,13 +12,17 @@
 #    configuration taken in turn, medians;
 #  - the cost of each feature added one at a time, as a table and an SVG.
 # Results also go to build/bench/ (results.md, features.svg, wrk runs).
-# Usage: bench/run.sh   (BENCH_REQUESTS=N, BENCH_SECONDS=S, BENCH_RUNS=R)
+# Usage: bench/run.sh
+#   BENCH_REQUESTS=N   callgrind's N (1000)
+#   BENCH_SECONDS=S    each wrk run (3)
+#   BENCH_RUNS=R       wrk runs of each configuration (10; 0: no wrk)
+#   BENCH_MODULE=FILE  another build of ngx_http_cx_module.so
 
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=$(cd "$root/../shared" 2>/dev/null && pwd || echo "$root/../shared")
-module=$root/build/dynamic/nginx/objs/ngx_http_cx_module.so
+module=${BENCH_MODULE:-$root/build/dynamic/nginx/objs/ngx_http_cx_module.so}
 geoip2_module=/usr/lib/nginx/modules/ngx_http_geoip2_module.so
 nginx=/usr/sbin/nginx
 requests=${BENCH_REQUESTS:-1000}
@@ -326,42 +330,45 @@ done
 
 for name in plain stock cx_full; do
     read -r ir mallocs writes per64k < <(per_request "$name" --new-every 5)
-    over=""
-    if [[ $name != plain ]]; then
-        over="+$((ir - instr[plain_new]))"
-    else
+    if [[ $name == plain ]]; then
         instr[plain_new]=$ir
+        over=""
+    else
+        over="+$((ir - instr[plain_new]))"
     fi
     say "| ${label[$name]}, new | $ir | $(ratio "$ir" "${instr[plain_new]}") |" \
         "$over | $mallocs | $writes | $per64k |"
 done
 
-say
-say "Requests per second (wrk -t1 -c32 ${seconds}s, nginx on core 0, wrk on"
-say "core 1, a returning visitor's cookie; medians of $runs runs taken in turn)"
-say
-say "| configuration | return 200 | ratio | 13 KB page | ratio | all runs (return 200 / page) |"
-say "|---|---|---|---|---|---|"
+if (( runs > 0 )); then
+    say
+    say "Requests per second (wrk -t1 -c32 ${seconds}s, nginx on core 0, wrk on"
+    say "core 1, a returning visitor's cookie; medians of $runs runs taken in turn)"
+    say
+    say "| configuration | return 200 | ratio | 13 KB page | ratio | all runs (return 200 / page) |"
+    say "|---|---|---|---|---|---|"
 
-declare -A rps_return rps_page
-wrk_configs=(plain stock cx_minimal cx_full)
+    declare -A rps_return rps_page
+    wrk_configs=(plain stock cx_minimal cx_full)
 
-for run in $(seq "$runs"); do
-    for name in "${wrk_configs[@]}"; do
-        rps_return[$name]+="$(wrk_once "$name" /) "
-        rps_page[$name]+="$(wrk_once "$name" /page.html) "
+    for run in $(seq "$runs"); do
+        for name in "${wrk_configs[@]}"; do
+            rps_return[$name]+="$(wrk_once "$name" /) "
+            rps_page[$name]+="$(wrk_once "$name" /page.html) "
+        done
     done
-done
 
-plain_return=$(echo "${rps_return[plain]}" | median)
-plain_page=$(echo "${rps_page[plain]}" | median)
+    plain_return=$(echo "${rps_return[plain]}" | median)
+    plain_page=$(echo "${rps_page[plain]}" | median)
 
-for name in "${wrk_configs[@]}"; do
-    r=$(echo "${rps_return[$name]}" | median)
-    p=$(echo "${rps_page[$name]}" | median)
-    say "| ${label[$name]} | $r | $(ratio "$r" "$plain_return") | $p |" \
-        "$(ratio "$p" "$plain_page") | ${rps_return[$name]% } / ${rps_page[$name]% } |"
-done
+    for name in "${wrk_configs[@]}"; do
+        r=$(echo "${rps_return[$name]}" | median)
+        p=$(echo "${rps_page[$name]}" | median)
+        say "| ${label[$name]} | $r | $(ratio "$r" "$plain_return") | $p |" \
+            "$(ratio "$p" "$plain_page") | ${rps_return[$name]% } / ${rps_page[$name]% } |"
+    done
+
+fi
 
 python3 "$root/bench/chart.py" "$features" > "$out/features.svg"
 say
