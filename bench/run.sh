@@ -1,82 +1,41 @@
 #!/bin/bash
-# make bench: the module's cost against plain nginx, measured in one run with
-# the same nginx binary (Debian's, the module loaded in both):
-#  - instructions per page view with callgrind: one worker, master_process
-#    off, the difference between N and N+1000 keep-alive requests / 1000;
-#  - requests per second with wrk (one nginx worker, one wrk thread).
-# Usage: bench/run.sh   (BENCH_REQUESTS=N, BENCH_SECONDS=S to change)
+# make bench: the module's cost against plain nginx and against the stock
+# assembly an operator would build instead (nginx's userid, split_clients and
+# map, Debian's geoip2 module, a JSON access_log), measured in one run with
+# the same nginx binary (Debian's):
+#  - instructions, malloc-family calls and log writes per page view with
+#    callgrind: one process (master_process off), the same client
+#    (bench/driver.py) for every configuration, the difference between N and
+#    N + 1000 keep-alive requests / 1000;
+#  - requests per second with wrk: nginx pinned to one core, wrk to the
+#    other, a returning visitor's cookie, BENCH_RUNS runs of each
+#    configuration taken in turn, medians;
+#  - the cost of each feature added one at a time, as a table and an SVG.
+# Results also go to build/bench/ (results.md, features.svg, wrk runs).
+# Usage: bench/run.sh
+#   BENCH_REQUESTS=N   callgrind's N (1000)
+#   BENCH_SECONDS=S    each wrk run (3)
+#   BENCH_RUNS=R       wrk runs of each configuration (10; 0: no wrk)
+#   BENCH_MODULE=FILE  another build of ngx_http_cx_module.so
 
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=$(cd "$root/../shared" 2>/dev/null && pwd || echo "$root/../shared")
-module=$root/build/dynamic/nginx/objs/ngx_http_cx_module.so
+module=${BENCH_MODULE:-$root/build/dynamic/nginx/objs/ngx_http_cx_module.so}
+geoip2_module=/usr/lib/nginx/modules/ngx_http_geoip2_module.so
 nginx=/usr/sbin/nginx
 requests=${BENCH_REQUESTS:-1000}
-seconds=${BENCH_SECONDS:-5}
+seconds=${BENCH_SECONDS:-3}
+runs=${BENCH_RUNS:-10}
+out=$root/build/bench
 work=$(mktemp -d /tmp/cx-bench-XXXXXX)
 chmod 755 "$work"
 trap 'rm -rf "$work"' EXIT
+mkdir -p "$out"
 
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# config NAME MODE DIRECTIVES [proxy]: an nginx.conf answering every request
-# with a small HTML page, itself or (proxy) through proxy_pass to a second
-# server of the same nginx; MODE is "callgrind" (no master, no daemon) or
-# "wrk"
-config() {
-    local name=$1 mode=$2 directives=$3 upstream=${4:-} prefix=$work/$1-$2
-    local port backend page
-    port=$(free_port)
-    backend=$(free_port)
-    mkdir -p "$prefix"/{logs,tmp}
-
-    page='default_type text/html;
-            return 200 "<!doctype html><p>bench</p>\n";'
-
-    if [[ $upstream == proxy ]]; then
-        page="proxy_pass http://127.0.0.1:$backend;"
-    fi
-
-    local process="worker_processes 1;"
-    if [[ $mode == callgrind ]]; then
-        process="master_process off; daemon off;"
-    fi
-
-    cat > "$prefix/nginx.conf" <<CONF
-load_module $module;
-$process
-error_log $prefix/logs/error.log warn;
-pid $prefix/logs/nginx.pid;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
-    client_body_temp_path $prefix/tmp;
-    proxy_temp_path $prefix/tmp;
-    fastcgi_temp_path $prefix/tmp;
-    uwsgi_temp_path $prefix/tmp;
-    scgi_temp_path $prefix/tmp;
-$directives
-    server {
-        listen 127.0.0.1:$port;
-        location / {
-            $page
-        }
-    }
-    server {
-        listen 127.0.0.1:$backend;
-        cx off;
-        location / {
-            default_type text/html;
-            return 200 "<!doctype html><p>bench</p>\n";
-        }
-    }
-}
-CONF
-    echo "$prefix $port"
 }
 
 wait_port() {
@@ -88,143 +47,329 @@ wait_port() {
     return 1
 }
 
-# instructions PREFIX PORT COUNT HEADERS...: callgrind's total for nginx
-# started, sent COUNT requests and stopped
-instructions() {
+# a 13 KB page, as a shop's HTML is
+mkdir -p "$work/www"
+{
+    echo '<!doctype html><html><head><title>Shop</title></head><body>'
+    for i in $(seq 200); do
+        echo "<p class=\"item\">Product $i, in stock, ships tomorrow.</p>"
+    done
+    echo '</body></html>'
+} > "$work/www/page.html"
+
+secret=$work/cx.key
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$secret"
+
+city=$shared/geoip/GeoIP2-City-Test.mmdb
+asn=$shared/geoip/GeoLite2-ASN-Test.mmdb
+
+# the configurations: what they load, and their http{} directives
+
+declare -A load directives
+
+load[plain]=""
+directives[plain]="
+    access_log off;"
+
+load[stock]="load_module $geoip2_module;"
+directives[stock]="
+    set_real_ip_from 127.0.0.1;
+    real_ip_header X-Forwarded-For;
+    geoip2 $city {
+        \$geo_country country iso_code;
+        \$geo_region subdivisions 0 names en;
+        \$geo_city city names en;
+        \$geo_lat location latitude;
+        \$geo_lon location longitude;
+    }
+    geoip2 $asn {
+        \$geo_asn autonomous_system_number;
+    }
+    userid on;
+    userid_name uid;
+    userid_path /;
+    userid_expires 365d;
+    split_clients \"checkout\${uid_got}\${uid_set}\" \$exp_checkout {
+        50% A;
+        * B;
+    }
+    split_clients \"hero\${uid_got}\${uid_set}\" \$exp_hero {
+        33.33% red;
+        33.33% green;
+        * blue;
+    }
+    map \$uri \$touchpoint {
+        / home;
+        ~^/product/ product;
+        ~*^/cart cart;
+        /checkout/done order_done;
+    }
+    map \$http_referer \$channel {
+        \"\" direct;
+        ~^https?://(www\\.)?google\\. search;
+        default referral;
+    }
+    map \$http_user_agent \$device {
+        ~Mobile mobile;
+        default desktop;
+    }
+    log_format journey escape=json '{\"ts\":\"\$time_iso8601\",'
+        '\"visitor\":\"\$uid_got\$uid_set\",\"path\":\"\$request_uri\",'
+        '\"touchpoint\":\"\$touchpoint\",\"status\":\$status,'
+        '\"request_ms\":\$request_time,\"channel\":\"\$channel\",'
+        '\"referrer\":\"\$http_referer\",\"device\":\"\$device\",'
+        '\"agent\":\"\$http_user_agent\",\"country\":\"\$geo_country\",'
+        '\"region\":\"\$geo_region\",\"city\":\"\$geo_city\",'
+        '\"lat\":\"\$geo_lat\",\"lon\":\"\$geo_lon\",\"asn\":\"\$geo_asn\",'
+        '\"variants\":\"checkout=\$exp_checkout; hero=\$exp_hero\"}';
+    access_log $work/stock.log journey buffer=64k;"
+
+cx_minimal="
+    access_log off;
+    cx on;
+    cx_secret $secret;
+    cx_log $work/journey.log buffer=64k;"
+cx_touchpoints="
+    cx_touchpoint / home;
+    cx_touchpoint ~^/product/ product;
+    cx_touchpoint ~*^/cart cart;
+    cx_touchpoint /checkout/done order_done goal;"
+cx_geo="
+    set_real_ip_from 127.0.0.1;
+    real_ip_header X-Forwarded-For;
+    cx_geoip2 $city;
+    cx_geoip2 $asn;"
+cx_experiments="
+    cx_experiment checkout { 50% A; * B; }
+    cx_experiment hero { 33.33% red; 33.33% green; * blue; }"
+cx_metrics="
+    cx_metrics_zone cx 1m;"
+
+load[cx_minimal]="load_module $module;"
+directives[cx_minimal]=$cx_minimal
+load[cx_touchpoints]="load_module $module;"
+directives[cx_touchpoints]=$cx_minimal$cx_touchpoints
+load[cx_geo]="load_module $module;"
+directives[cx_geo]=$cx_minimal$cx_touchpoints$cx_geo
+load[cx_experiments]="load_module $module;"
+directives[cx_experiments]=$cx_minimal$cx_touchpoints$cx_geo$cx_experiments
+load[cx_full]="load_module $module;"
+directives[cx_full]=$cx_minimal$cx_touchpoints$cx_geo$cx_experiments$cx_metrics
+
+declare -A label=(
+    [plain]="plain nginx, return 200"
+    [stock]="stock assembly"
+    [cx_minimal]="cx minimal (cx on, secret, log)"
+    [cx_touchpoints]="+ 4 touchpoints"
+    [cx_geo]="+ 2 geo databases"
+    [cx_experiments]="+ 2 experiments"
+    [cx_full]="+ metrics: cx full"
+)
+
+# config NAME MODE: an nginx.conf; MODE "callgrind" (one process, no
+# daemon) or "wrk"; prints the prefix and the port
+config() {
+    local name=$1 mode=$2 prefix=$work/$1-$2-$RANDOM port process
+    port=$(free_port)
+    mkdir -p "$prefix"/{logs,tmp}
+
+    process="worker_processes 1;"
+    if [[ $mode == callgrind ]]; then
+        process="master_process off; daemon off;"
+    fi
+
+    cat > "$prefix/nginx.conf" <<CONF
+${load[$name]}
+$process
+error_log $prefix/logs/error.log warn;
+pid $prefix/logs/nginx.pid;
+events { worker_connections 1024; }
+http {
+    types { text/html html; }
+    keepalive_requests 1000000;
+    client_body_temp_path $prefix/tmp;
+    proxy_temp_path $prefix/tmp;
+    fastcgi_temp_path $prefix/tmp;
+    uwsgi_temp_path $prefix/tmp;
+    scgi_temp_path $prefix/tmp;
+${directives[$name]}
+    server {
+        listen 127.0.0.1:$port;
+        location / {
+            default_type text/html;
+            return 200 "<!doctype html><p>bench</p>\n";
+        }
+        location = /page.html {
+            root $work/www;
+        }
+    }
+}
+CONF
+    echo "$prefix $port"
+}
+
+# callgrind PREFIX PORT COUNT DRIVER_ARGS...: "instructions mallocs writes
+# log_bytes" for nginx started, sent COUNT requests and stopped
+callgrind() {
     local prefix=$1 port=$2 count=$3
     shift 3
-    local out=$prefix/callgrind.$count
+    local out=$prefix/callgrind.$count pid bytes
 
+    rm -f "$work/journey.log" "$work/stock.log"
     valgrind --tool=callgrind --callgrind-out-file="$out" -q \
         "$nginx" -p "$prefix/" -c "$prefix/nginx.conf" &
-    local pid=$!
+    pid=$!
     wait_port "$port"
-    perl "$root/bench/client.pl" "$port" "$count" / "$@"
+    python3 "$root/bench/driver.py" "$port" "$count" "$@"
     kill -QUIT "$pid"
     wait "$pid" || true
-    awk '/^summary:/ { print $2 }' "$out"
-}
 
-per_request() {
-    local directives=$1 upstream=$2
-    shift 2
-    local prefix port low high
-    read -r prefix port < <(config "s$RANDOM" callgrind "$directives" \
-        "$upstream")
-    low=$(instructions "$prefix" "$port" "$requests" "$@")
-    high=$(instructions "$prefix" "$port" $((requests + 1000)) "$@")
-    echo $(( (high - low) / 1000 ))
-}
-
-throughput() {
-    local directives=$1 upstream=$2
-    shift 2
-    local prefix port args=() rps
-    read -r prefix port < <(config "w$RANDOM" wrk "$directives" "$upstream")
-    "$nginx" -p "$prefix/" -c "$prefix/nginx.conf"
-    wait_port "$port"
-    for header in "$@"; do
-        args+=(-H "$header")
+    bytes=0
+    for log in "$work/journey.log" "$work/stock.log"; do
+        if [[ -f $log ]]; then
+            bytes=$((bytes + $(stat -c %s "$log")))
+        fi
     done
-    args+=(-H "User-Agent: Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0.0.0")
-    wrk -t1 -c32 -d"${seconds}s" "${args[@]}" "http://127.0.0.1:$port/" \
-        > "$prefix/wrk.txt"
+    python3 "$root/bench/calls.py" "$out" malloc calloc realloc \
+            posix_memalign memalign aligned_alloc write \
+        | awk -v bytes="$bytes" '
+            NR == 1 { total = $1; next }
+            /^write=/ { split($0, kv, "="); writes = kv[2]; next }
+            { split($0, kv, "="); mallocs += kv[2] }
+            END { print total, mallocs, writes, bytes }'
+}
+
+# per_request NAME DRIVER_ARGS...: "instructions mallocs writes
+# writes_per_64KiB" per request
+per_request() {
+    local name=$1 prefix port low high
+    shift
+    read -r prefix port < <(config "$name" callgrind)
+    read -r -a low < <(callgrind "$prefix" "$port" "$requests" "$@")
+    read -r -a high < <(callgrind "$prefix" "$port" $((requests + 1000)) "$@")
+    awk -v i0="${low[0]}" -v i1="${high[0]}" -v m0="${low[1]}" \
+        -v m1="${high[1]}" -v w0="${low[2]}" -v w1="${high[2]}" \
+        -v b0="${low[3]}" -v b1="${high[3]}" 'BEGIN {
+            bytes = b1 - b0
+            printf "%d %.2f %.3f %s\n", (i1 - i0) / 1000, (m1 - m0) / 1000,
+                (w1 - w0) / 1000,
+                (bytes > 0) ? sprintf("%.2f", (w1 - w0) / (bytes / 65536)) \
+                            : "-"
+        }'
+}
+
+# wrk_once NAME PATH: requests per second, nginx on core 0, wrk on core 1,
+# with the cookie this configuration gave a first request
+wrk_once() {
+    local name=$1 path=$2 prefix port cookie rps
+    read -r prefix port < <(config "$name" wrk)
+    taskset -c 0 "$nginx" -p "$prefix/" -c "$prefix/nginx.conf"
+    wait_port "$port"
+    cookie=$(curl -s -o /dev/null -D - -H "X-Forwarded-For: 81.2.69.142" \
+                 "http://127.0.0.1:$port/" \
+             | awk 'tolower($1) == "set-cookie:" { sub(/;.*/, "", $2);
+                                                   printf "%s; ", $2 }')
+    taskset -c 1 wrk -t1 -c32 -d"${seconds}s" \
+        -H "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36" \
+        -H "Referer: https://www.google.com/" \
+        -H "X-Forwarded-For: 81.2.69.142" \
+        ${cookie:+-H "Cookie: ${cookie%; }"} \
+        "http://127.0.0.1:$port$path" > "$prefix/wrk.txt"
     "$nginx" -p "$prefix/" -c "$prefix/nginx.conf" -s quit 2>/dev/null
     rps=$(awk '/^Requests\/sec:/ { printf "%d", $2 }' "$prefix/wrk.txt")
     echo "$rps"
+}
+
+median() {
+    tr ' ' '\n' | sed '/^$/d' | sort -n \
+        | awk '{ v[NR] = $1 }
+               END {
+                   if (NR % 2) { print v[(NR + 1) / 2] }
+                   else { print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }
+               }'
 }
 
 ratio() {
     awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'
 }
 
-# the scenarios: a name, the baseline it is measured against ("return" or
-# "proxy"), the http{} directives, request headers
-scenario_names=()
-scenario_baselines=()
-scenario_directives=()
-scenario_headers=()
+results=$out/results.md
+: > "$results"
 
-# scenario NAME BASELINE DIRECTIVES [HEADER...]: headers one per line
-scenario() {
-    scenario_names+=("$1")
-    scenario_baselines+=("$2")
-    scenario_directives+=("$3")
-    shift 3
-    scenario_headers+=("$(printf '%s\n' "$@")")
+say() {
+    echo "$@" | tee -a "$results"
 }
 
-secret=$work/cx.key
-head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$secret"
-cookie=$("$root/build/cx-cookie" mint --secret "$secret" --last-seen -1m \
-    --seq 3 --path /)
+say "ngx_cx_module benchmark, $(date -u +%Y-%m-%d), nginx" \
+    "$("$nginx" -v 2>&1 | sed 's/.*\///'), $(nproc) cores," \
+    "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
+say
+say "Instructions per page view (callgrind, requests $requests..$((requests + 1000)),"
+say "50 returning visitors; \"new\": every 5th page view a new visitor from a new address)"
+say
+say "| configuration | instructions/request | ratio | over plain | malloc calls/request | log writes/request | log writes per 64 KiB |"
+say "|---|---|---|---|---|---|---|"
 
-plain="    cx off;
-    cx_secret $secret;"
-cx="    cx on;
-    cx_secret $secret;
-    cx_log $work/journey.log;"
-touchpoints="    cx_touchpoint / home;
-    cx_touchpoint ~^/product/ product;
-    cx_touchpoint ~*^/cart cart;
-    cx_touchpoint /checkout/done order_done goal;
-    cx_touchpoint ~^/checkout checkout;
-    cx_touchpoint ~^/help/ help;"
-geo="    cx_geoip2 $shared/geoip/GeoIP2-City-Test.mmdb;
-    cx_geoip2 $shared/geoip/GeoLite2-ASN-Test.mmdb;
-    set_real_ip_from 127.0.0.1;
-    real_ip_header X-Forwarded-For;"
-experiments="    cx_experiment checkout { 50% A; * B; }
-    cx_experiment hero { 33.33% red; 33.33% green; * blue; }
-    cx_experiment pricing { 10% low; 20% mid; 30% high; }"
-metrics="    cx_metrics_zone cx 1m;"
+declare -A instr
+features=$out/features.tsv
+: > "$features"
 
-scenario "cx, new visitor" return "$cx"
-scenario "cx, returning visitor" return "$cx" "Cookie: cx=$cookie"
-scenario "+ 6 touchpoints" return "$cx
-$touchpoints" "Cookie: cx=$cookie"
-scenario "+ 2 geo databases" return "$cx
-$touchpoints
-$geo" "Cookie: cx=$cookie" "X-Forwarded-For: 89.160.20.112"
-scenario "+ metrics" return "$cx
-$touchpoints
-$geo
-$metrics" "Cookie: cx=$cookie" "X-Forwarded-For: 89.160.20.112"
-scenario "cx, 3 experiments, headers" proxy "$cx
-$touchpoints
-$experiments" "Cookie: cx=$cookie"
-scenario "+ geo, metrics: everything" proxy "$cx
-$touchpoints
-$experiments
-$geo
-$metrics" "Cookie: cx=$cookie" "X-Forwarded-For: 89.160.20.112"
-
-echo "ngx_cx_module benchmark: nginx $("$nginx" -v 2>&1 | sed 's/.*\///'),"\
-" $(nproc) cores, callgrind over $requests..$((requests + 1000)) requests,"\
-" wrk ${seconds}s"
-echo
-
-row() {
-    printf '%-40s %14s %8s %12s %8s\n' "$@"
-}
-
-# each scenario against plain nginx given the very same requests (headers
-# included: nginx's own parsing of a Cookie header is not the module's cost)
-row scenario "instr/request" ratio "requests/s" ratio
-
-for i in "${!scenario_names[@]}"; do
-    base=${scenario_baselines[$i]}
-    headers=()
-    if [[ -n ${scenario_headers[$i]} ]]; then
-        mapfile -t headers <<< "${scenario_headers[$i]}"
+for name in plain stock cx_minimal cx_touchpoints cx_geo cx_experiments \
+            cx_full; do
+    read -r ir mallocs writes per64k < <(per_request "$name")
+    instr[$name]=$ir
+    over=""
+    if [[ $name != plain ]]; then
+        over="+$((ir - instr[plain]))"
+        printf '%s\t%s\n' "${label[$name]}" "$((ir - instr[plain]))" \
+            >> "$features"
     fi
-    plain_ir=$(per_request "$plain" "$base" "${headers[@]}")
-    plain_rps=$(throughput "$plain" "$base" "${headers[@]}")
-    ir=$(per_request "${scenario_directives[$i]}" "$base" "${headers[@]}")
-    rps=$(throughput "${scenario_directives[$i]}" "$base" "${headers[@]}")
-    row "${scenario_names[$i]}" "$ir" "$(ratio "$ir" "$plain_ir")" \
-        "$rps" "$(ratio "$rps" "$plain_rps")"
-    row "  plain nginx ($base), same requests" "$plain_ir" 1.000 \
-        "$plain_rps" 1.000
-    row "  the module's own cost" "+$((ir - plain_ir))"
+    say "| ${label[$name]} | $ir | $(ratio "$ir" "${instr[plain]}") | $over |" \
+        "$mallocs | $writes | $per64k |"
 done
+
+for name in plain stock cx_full; do
+    read -r ir mallocs writes per64k < <(per_request "$name" --new-every 5)
+    if [[ $name == plain ]]; then
+        instr[plain_new]=$ir
+        over=""
+    else
+        over="+$((ir - instr[plain_new]))"
+    fi
+    say "| ${label[$name]}, new | $ir | $(ratio "$ir" "${instr[plain_new]}") |" \
+        "$over | $mallocs | $writes | $per64k |"
+done
+
+if (( runs > 0 )); then
+    say
+    say "Requests per second (wrk -t1 -c32 ${seconds}s, nginx on core 0, wrk on"
+    say "core 1, a returning visitor's cookie; medians of $runs runs taken in turn)"
+    say
+    say "| configuration | return 200 | ratio | 13 KB page | ratio | all runs (return 200 / page) |"
+    say "|---|---|---|---|---|---|"
+
+    declare -A rps_return rps_page
+    wrk_configs=(plain stock cx_minimal cx_full)
+
+    for run in $(seq "$runs"); do
+        for name in "${wrk_configs[@]}"; do
+            rps_return[$name]+="$(wrk_once "$name" /) "
+            rps_page[$name]+="$(wrk_once "$name" /page.html) "
+        done
+    done
+
+    plain_return=$(echo "${rps_return[plain]}" | median)
+    plain_page=$(echo "${rps_page[plain]}" | median)
+
+    for name in "${wrk_configs[@]}"; do
+        r=$(echo "${rps_return[$name]}" | median)
+        p=$(echo "${rps_page[$name]}" | median)
+        say "| ${label[$name]} | $r | $(ratio "$r" "$plain_return") | $p |" \
+            "$(ratio "$p" "$plain_page") | ${rps_return[$name]% } / ${rps_page[$name]% } |"
+    done
+
+fi
+
+python3 "$root/bench/chart.py" "$features" > "$out/features.svg"
+say
+say "Each feature's cost: $out/features.svg"

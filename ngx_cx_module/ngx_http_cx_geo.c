@@ -33,6 +33,14 @@
 #define NGX_HTTP_CX_GEO_CACHE_SIZE   1024 /* a power of two */
 #define NGX_HTTP_CX_GEO_CACHE_TEXT   192  /* the answer's strings */
 
+/*
+ * A new address mostly falls in a network whose record was read before
+ * (one city's record serves thousands of addresses): each database's
+ * records are kept by their offset, so a new address costs the tree walk,
+ * not the walk through the record's maps.
+ */
+#define NGX_HTTP_CX_GEO_RECORDS      256  /* per database, a power of two */
+
 
 typedef struct {
     u_char                    addr[16];   /* IPv4 as IPv4-mapped IPv6 */
@@ -40,6 +48,15 @@ typedef struct {
     ngx_http_cx_geo_t         geo;
     u_char                    text[NGX_HTTP_CX_GEO_CACHE_TEXT];
 } ngx_http_cx_geo_cached_t;
+
+
+/* one database's fields of one record */
+typedef struct {
+    uint32_t                  offset;     /* the entry's, plus one */
+    ngx_uint_t                generation; /* 0: empty */
+    ngx_http_cx_geo_t         geo;
+    u_char                    text[NGX_HTTP_CX_GEO_CACHE_TEXT];
+} ngx_http_cx_geo_record_t;
 
 
 struct ngx_http_cx_geoip_s {
@@ -55,6 +72,8 @@ struct ngx_http_cx_geoip_s {
     off_t                     size;
 
     time_t                    error_logged;
+
+    ngx_http_cx_geo_record_t *records;    /* the worker's, or NULL */
 };
 
 
@@ -62,10 +81,16 @@ static ngx_uint_t ngx_http_cx_geo_answered(ngx_http_cx_geo_t *geo,
     ngx_http_cx_geoip_t *db);
 static void ngx_http_cx_geo_lookup_db(ngx_http_request_t *r,
     ngx_http_cx_geoip_t *db, ngx_http_cx_geo_t *geo);
-static void ngx_http_cx_geo_location(ngx_http_request_t *r,
+static ngx_int_t ngx_http_cx_geo_record(ngx_http_request_t *r,
+    ngx_http_cx_geoip_t *db, MMDB_entry_s *entry, ngx_http_cx_geo_t *record);
+static void ngx_http_cx_geo_merge(ngx_http_request_t *r,
+    ngx_http_cx_geoip_t *db, ngx_http_cx_geo_t *geo,
+    ngx_http_cx_geo_t *record);
+static ngx_int_t ngx_http_cx_geo_location(ngx_http_request_t *r,
     ngx_http_cx_geoip_t *db, MMDB_entry_s *entry, ngx_http_cx_geo_t *geo);
-static ngx_str_t ngx_http_cx_geo_string(ngx_http_request_t *r,
-    ngx_http_cx_geoip_t *db, MMDB_entry_s *entry, const char *const *path);
+static ngx_int_t ngx_http_cx_geo_string(ngx_http_request_t *r,
+    ngx_http_cx_geoip_t *db, MMDB_entry_s *entry, const char *const *path,
+    ngx_str_t *s);
 static ngx_int_t ngx_http_cx_geo_value(ngx_http_request_t *r,
     ngx_http_cx_geoip_t *db, MMDB_entry_s *entry, const char *const *path,
     uint32_t type, MMDB_entry_data_s *data);
@@ -86,6 +111,8 @@ static void ngx_http_cx_geo_cache_put(ngx_http_cx_geo_cached_t *slot,
     ngx_http_cx_geo_t *geo);
 static u_char *ngx_http_cx_geo_copy(u_char *p, ngx_str_t *dst,
     ngx_str_t *src);
+static ngx_int_t ngx_http_cx_geo_pool_copy(ngx_http_request_t *r,
+    ngx_str_t *dst, ngx_str_t *src);
 
 
 static ngx_http_cx_geo_cached_t  *ngx_http_cx_geo_cache;
@@ -300,7 +327,9 @@ ngx_http_cx_geo_copy(u_char *p, ngx_str_t *dst, ngx_str_t *src)
 ngx_int_t
 ngx_http_cx_geo_init_process(ngx_cycle_t *cycle)
 {
-    ngx_http_cx_main_conf_t  *mcf;
+    ngx_uint_t                 i;
+    ngx_http_cx_geoip_t      **db;
+    ngx_http_cx_main_conf_t   *mcf;
 
     mcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_cx_module);
 
@@ -312,7 +341,23 @@ ngx_http_cx_geo_init_process(ngx_cycle_t *cycle)
                                        * sizeof(ngx_http_cx_geo_cached_t),
                                        cycle->log);
 
-    return ngx_http_cx_geo_cache ? NGX_OK : NGX_ERROR;
+    if (ngx_http_cx_geo_cache == NULL) {
+        return NGX_ERROR;
+    }
+
+    db = mcf->geoip->elts;
+
+    for (i = 0; i < mcf->geoip->nelts; i++) {
+        db[i]->records = ngx_calloc(NGX_HTTP_CX_GEO_RECORDS
+                                    * sizeof(ngx_http_cx_geo_record_t),
+                                    cycle->log);
+
+        if (db[i]->records == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
 }
 
 
@@ -330,17 +375,21 @@ ngx_http_cx_geo_answered(ngx_http_cx_geo_t *geo, ngx_http_cx_geoip_t *db)
 
 
 /*
- * One tree lookup; from its entry, the fields no database before this one
- * had.  Fields that belong together come from one entry or not at all:
+ * One tree lookup; from its record, the fields no database before this one
+ * had.  Fields that belong together come from one record or not at all:
  * lat with lon, as_org with its asn.
  */
 static void
 ngx_http_cx_geo_lookup_db(ngx_http_request_t *r, ngx_http_cx_geoip_t *db,
     ngx_http_cx_geo_t *geo)
 {
-    int                    status;
-    MMDB_entry_data_s      data;
-    MMDB_lookup_result_s   result;
+    int                        status;
+    u_char                    *p;
+    uint32_t                   offset;
+    ngx_int_t                  rc;
+    ngx_http_cx_geo_t          record;
+    MMDB_lookup_result_s       result;
+    ngx_http_cx_geo_record_t  *slot;
 
     result = MMDB_lookup_sockaddr(db->mmdb, r->connection->sockaddr, &status);
 
@@ -359,63 +408,158 @@ ngx_http_cx_geo_lookup_db(ngx_http_request_t *r, ngx_http_cx_geoip_t *db,
         return;
     }
 
+    offset = result.entry.offset + 1;
+    slot = NULL;
+
+    if (db->records) {
+        slot = &db->records[(offset * 2654435761u)
+                            & (NGX_HTTP_CX_GEO_RECORDS - 1)];
+
+        if (slot->generation == ngx_http_cx_geo_generation
+            && slot->offset == offset)
+        {
+            ngx_http_cx_geo_merge(r, db, geo, &slot->geo);
+            return;
+        }
+    }
+
+    rc = ngx_http_cx_geo_record(r, db, &result.entry, &record);
+
+    ngx_http_cx_geo_merge(r, db, geo, &record);
+
+    /* a record with an error is read again next time, and said again */
+
+    if (rc != NGX_OK || slot == NULL
+        || record.country.len + record.region.len + record.city.len
+           + record.as_org.len > NGX_HTTP_CX_GEO_CACHE_TEXT)
+    {
+        return;
+    }
+
+    slot->offset = offset;
+    slot->generation = ngx_http_cx_geo_generation;
+    slot->geo = record;
+
+    p = slot->text;
+    p = ngx_http_cx_geo_copy(p, &slot->geo.country, &record.country);
+    p = ngx_http_cx_geo_copy(p, &slot->geo.region, &record.region);
+    p = ngx_http_cx_geo_copy(p, &slot->geo.city, &record.city);
+    (void) ngx_http_cx_geo_copy(p, &slot->geo.as_org, &record.as_org);
+}
+
+
+/*
+ * Every field a database of this kind can give, from one record; the
+ * strings point into the database, valid until the next auto_reload.
+ * NGX_ERROR when the database failed to give one.
+ */
+static ngx_int_t
+ngx_http_cx_geo_record(ngx_http_request_t *r, ngx_http_cx_geoip_t *db,
+    MMDB_entry_s *entry, ngx_http_cx_geo_t *record)
+{
+    ngx_int_t          rc;
+    ngx_uint_t         failed;
+    MMDB_entry_data_s  data;
+
+    ngx_memzero(record, sizeof(ngx_http_cx_geo_t));
+    record->asn = CX_NONE;
+
     if (db->kind == NGX_HTTP_CX_GEO_ASN) {
 
-        if (ngx_http_cx_geo_value(r, db, &result.entry, ngx_http_cx_geo_asn,
-                                  MMDB_DATA_TYPE_UINT32, &data)
-            == NGX_OK)
+        rc = ngx_http_cx_geo_value(r, db, entry, ngx_http_cx_geo_asn,
+                                   MMDB_DATA_TYPE_UINT32, &data);
+
+        if (rc != NGX_OK) {
+            return rc == NGX_ERROR ? NGX_ERROR : NGX_OK;
+        }
+
+        record->asn = data.uint32;
+
+        return ngx_http_cx_geo_string(r, db, entry, ngx_http_cx_geo_as_org,
+                                      &record->as_org)
+               == NGX_ERROR ? NGX_ERROR : NGX_OK;
+    }
+
+    /* a field the database fails to give does not take the others */
+
+    failed = ngx_http_cx_geo_string(r, db, entry, ngx_http_cx_geo_country,
+                                    &record->country) == NGX_ERROR;
+    failed |= ngx_http_cx_geo_string(r, db, entry, ngx_http_cx_geo_region,
+                                     &record->region) == NGX_ERROR;
+    failed |= ngx_http_cx_geo_string(r, db, entry, ngx_http_cx_geo_city,
+                                     &record->city) == NGX_ERROR;
+    failed |= ngx_http_cx_geo_location(r, db, entry, record) == NGX_ERROR;
+
+    return failed ? NGX_ERROR : NGX_OK;
+}
+
+
+/*
+ * A database's record into the request's geo, for what no database before
+ * it gave; strings are copied to the request's pool, as an auto_reload may
+ * unmap the database and another request reuse the cache before this one
+ * is logged.
+ */
+static void
+ngx_http_cx_geo_merge(ngx_http_request_t *r, ngx_http_cx_geoip_t *db,
+    ngx_http_cx_geo_t *geo, ngx_http_cx_geo_t *record)
+{
+    if (db->kind == NGX_HTTP_CX_GEO_ASN) {
+
+        if (geo->asn == CX_NONE && record->asn != CX_NONE
+            && ngx_http_cx_geo_pool_copy(r, &geo->as_org, &record->as_org)
+               == NGX_OK)
         {
-            geo->asn = data.uint32;
-            geo->as_org = ngx_http_cx_geo_string(r, db, &result.entry,
-                                                 ngx_http_cx_geo_as_org);
+            geo->asn = record->asn;
         }
 
         return;
     }
 
     if (geo->country.len == 0) {
-        geo->country = ngx_http_cx_geo_string(r, db, &result.entry,
-                                              ngx_http_cx_geo_country);
+        (void) ngx_http_cx_geo_pool_copy(r, &geo->country, &record->country);
     }
 
     if (geo->region.len == 0) {
-        geo->region = ngx_http_cx_geo_string(r, db, &result.entry,
-                                             ngx_http_cx_geo_region);
+        (void) ngx_http_cx_geo_pool_copy(r, &geo->region, &record->region);
     }
 
     if (geo->city.len == 0) {
-        geo->city = ngx_http_cx_geo_string(r, db, &result.entry,
-                                           ngx_http_cx_geo_city);
+        (void) ngx_http_cx_geo_pool_copy(r, &geo->city, &record->city);
     }
 
-    if (!geo->has_location) {
-        ngx_http_cx_geo_location(r, db, &result.entry, geo);
+    if (!geo->has_location && record->has_location) {
+        geo->lat = record->lat;
+        geo->lon = record->lon;
+        geo->has_location = 1;
     }
 }
 
 
-/* lat and lon of one entry, both on the globe, or neither */
-static void
+/*
+ * lat and lon of one entry, both on the globe, or neither; NGX_ERROR when
+ * the database failed to give them
+ */
+static ngx_int_t
 ngx_http_cx_geo_location(ngx_http_request_t *r, ngx_http_cx_geoip_t *db,
     MMDB_entry_s *entry, ngx_http_cx_geo_t *geo)
 {
     double             lat, lon;
+    ngx_int_t          rc;
     MMDB_entry_data_s  data;
 
-    if (ngx_http_cx_geo_value(r, db, entry, ngx_http_cx_geo_latitude,
-                              MMDB_DATA_TYPE_DOUBLE, &data)
-        != NGX_OK)
-    {
-        return;
+    rc = ngx_http_cx_geo_value(r, db, entry, ngx_http_cx_geo_latitude,
+                               MMDB_DATA_TYPE_DOUBLE, &data);
+    if (rc != NGX_OK) {
+        return rc;
     }
 
     lat = data.double_value;
 
-    if (ngx_http_cx_geo_value(r, db, entry, ngx_http_cx_geo_longitude,
-                              MMDB_DATA_TYPE_DOUBLE, &data)
-        != NGX_OK)
-    {
-        return;
+    rc = ngx_http_cx_geo_value(r, db, entry, ngx_http_cx_geo_longitude,
+                               MMDB_DATA_TYPE_DOUBLE, &data);
+    if (rc != NGX_OK) {
+        return rc;
     }
 
     lon = data.double_value;
@@ -423,45 +567,60 @@ ngx_http_cx_geo_location(ngx_http_request_t *r, ngx_http_cx_geoip_t *db,
     /* written this way round, NaN is refused too */
 
     if (!(lat >= -90.0 && lat <= 90.0 && lon >= -180.0 && lon <= 180.0)) {
-        return;
+        return NGX_DECLINED;
     }
 
     geo->lat = lat;
     geo->lon = lon;
     geo->has_location = 1;
+
+    return NGX_OK;
 }
 
 
-/*
- * A string of the entry, copied to the request's pool: an auto_reload may
- * unmap the database before the request ends.
- */
-static ngx_str_t
+/* a string of the entry, in the database's memory; empty when none */
+static ngx_int_t
 ngx_http_cx_geo_string(ngx_http_request_t *r, ngx_http_cx_geoip_t *db,
-    MMDB_entry_s *entry, const char *const *path)
+    MMDB_entry_s *entry, const char *const *path, ngx_str_t *s)
 {
-    ngx_str_t          s;
+    ngx_int_t          rc;
     MMDB_entry_data_s  data;
 
-    ngx_str_null(&s);
+    ngx_str_null(s);
 
-    if (ngx_http_cx_geo_value(r, db, entry, path, MMDB_DATA_TYPE_UTF8_STRING,
-                              &data)
-        != NGX_OK
-        || data.data_size == 0)
-    {
-        return s;
+    rc = ngx_http_cx_geo_value(r, db, entry, path, MMDB_DATA_TYPE_UTF8_STRING,
+                               &data);
+    if (rc != NGX_OK) {
+        return rc;
     }
 
-    s.data = ngx_pnalloc(r->pool, data.data_size);
-    if (s.data == NULL) {
-        return s;
+    s->data = (u_char *) data.utf8_string;
+    s->len = data.data_size;
+
+    return NGX_OK;
+}
+
+
+/* src, if any, into the request's pool as dst */
+static ngx_int_t
+ngx_http_cx_geo_pool_copy(ngx_http_request_t *r, ngx_str_t *dst,
+    ngx_str_t *src)
+{
+    if (src->len == 0) {
+        ngx_str_null(dst);
+        return NGX_OK;
     }
 
-    ngx_memcpy(s.data, data.utf8_string, data.data_size);
-    s.len = data.data_size;
+    dst->data = ngx_pnalloc(r->pool, src->len);
+    if (dst->data == NULL) {
+        dst->len = 0;
+        return NGX_ERROR;
+    }
 
-    return s;
+    ngx_memcpy(dst->data, src->data, src->len);
+    dst->len = src->len;
+
+    return NGX_OK;
 }
 
 

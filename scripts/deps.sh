@@ -11,7 +11,7 @@ declare -A GROUP_PACKAGES=(
     [test]="clang libclang-rt-14-dev libcmocka-dev python3 python3-jsonschema curl openssl perl prometheus"
     [browser]="chromium"
     [demo]="curl jq"
-    [bench]="valgrind wrk goaccess time libjansson-dev"
+    [bench]="valgrind wrk goaccess time libjansson-dev python3 curl libnginx-mod-http-geoip2 util-linux"
     [node]="nodejs npm"
     [deb]="debhelper dpkg-dev fakeroot lintian help2man"
 )

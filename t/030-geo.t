@@ -128,14 +128,22 @@ $t->stop;
 # Several databases: each field from the most specific one that has it (City
 # before Country; asn and as_org from ASN ones only), lat with lon from one
 # entry or neither, whatever the order of the directives.  Each address is
-# asked twice: the second answer comes from the worker's cache.
+# asked twice: the second answer comes from the worker's cache.  The
+# addresses sorted after a neighbour of theirs fall in a record the
+# neighbour's lookup read: their first answer comes from the records kept.
 my %merged = (
     '81.2.69.142'   => ['GB', 'ENG', 'London', 51.5142, -0.0931, undef, undef],
     '2.125.160.216' => ['GB', 'ENG', 'Boxford', 51.75, -1.25, undef, undef],
     '89.160.20.112' => ['SE', 'E', 'Linköping', 58.4167, 15.6167, 29518,
                         'Bredband2 AB'],
+    '89.160.20.121' => ['SE', 'E', 'Linköping', 58.4167, 15.6167, 29518,
+                        'Bredband2 AB'],
     '216.160.83.56' => ['US', 'WA', 'Milton', 47.2513, -122.3149, 209, undef],
+    '216.160.83.60' => ['US', 'WA', 'Milton', 47.2513, -122.3149, 209, undef],
+    '216.160.83.70' => ['US', 'WA', undef, 47.7511, -120.7401, 209, undef],
+    '81.2.69.143'   => ['GB', 'ENG', 'London', 51.5142, -0.0931, undef, undef],
     '2001:218::1'   => ['JP', undef, undef, 35.68536, 139.75309, undef, undef],
+    '2001:218::2'   => ['JP', undef, undef, 35.68536, 139.75309, undef, undef],
     '217.65.48.1'   => ['GI', (undef) x 6],    # in Country, not in City
     '127.0.0.1'     => [(undef) x 7],
 );
@@ -211,7 +219,11 @@ subtest 'lat and lon come from one entry or not at all' => sub {
         '216.160.83.56' => ['US', undef, 'Milton', undef, undef, undef,
                             undef],
         '2001:218::1'   => ['JP', undef, undef, undef, undef, undef, undef],
+        '216.160.83.70' => [(undef) x 7],
     );
+    $half{$_->[0]} = $half{$_->[1]} for ['81.2.69.143', '81.2.69.142'],
+        ['89.160.20.121', '89.160.20.112'], ['216.160.83.60', '216.160.83.56'],
+        ['2001:218::2', '2001:218::1'];
     merged_answers([qw(GeoIP2-City-Test-Broken-Double-Format)], \%half);
 
     # with the Country database, which has no location: the same
