@@ -326,11 +326,7 @@ check('the navigation after a refused prefetch', 'GET', '/refuse/page.html',
 
 # the metrics count what was fetched ahead
 
-my %m;
-for (split /\n/, $t->get('/metrics')->{content} // '') {
-    my ($series, $value) = /^(\S+) (\S+)$/ or next;
-    $m{$series} = $value;
-}
+my %m = $t->metrics;
 
 for my $kind (qw(prefetch prerender)) {
     is($m{"cx_speculative_requests_total{kind=\"$kind\",outcome=\"served\"}"},

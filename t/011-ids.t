@@ -102,16 +102,6 @@ sub decode {
     return eval { $t->json->decode($json) } // {};
 }
 
-sub metrics {
-    my %v;
-    for (split /\n/, $t->get('/metrics')->{content} // '') {
-        next if /^#/;
-        my ($series, $value) = /^(\S+) (\S+)$/ or next;
-        $v{$series} = $value;
-    }
-    return %v;
-}
-
 my $lines = 0;
 
 # the page view lines written since the last call, $n of them
@@ -236,7 +226,7 @@ subtest 'two cookies of our name: the first that verifies wins' => sub {
           Cookie => "cx=$sibling", Cookie => "cx=$good" ],
     );
 
-    my %before = metrics();
+    my %before = $t->metrics;
     my $log_before = () = ($t->read_file('logs/error.log') // '')
         =~ /cx: cookie "cx" rejected/g;
 
@@ -251,7 +241,7 @@ subtest 'two cookies of our name: the first that verifies wins' => sub {
             "$name: re-issued");
     }
 
-    my %after = metrics();
+    my %after = $t->metrics;
     my $rejected = 'cx_cookie_rejected_total{reason="bad_length"}';
     is($after{$rejected} - $before{$rejected}, 0,
         'no rejection counted where one verified');
@@ -264,7 +254,7 @@ subtest 'two cookies of our name: the first that verifies wins' => sub {
     isnt($line->{visitor}, '11' x 16, 'a visitor of its own');
     ok(decode(CX::Test::cookie_value($r))->{valid}, 'a fresh cookie');
 
-    %after = metrics();
+    %after = $t->metrics;
     is($after{'cx_cookie_rejected_total{reason="bad_tag"}'}
         - $before{'cx_cookie_rejected_total{reason="bad_tag"}'}, 1,
         'bad_tag, the first one\'s reason, counted once');
@@ -283,7 +273,7 @@ subtest 'two cookies of our name: the first that verifies wins' => sub {
 subtest 'a cookie from a node 5 minutes ahead keeps its visitor' => sub {
     my $ahead = mint('--visitor', '33' x 16, '--session', '34' x 8,
         '--session-index', 2, '--seq', 6, '--last-seen', '+5m');
-    my %before = metrics();
+    my %before = $t->metrics;
 
     ok(!exists $before{'cx_cookie_rejected_total{reason="future"}'},
         'no "future" rejection series: such a cookie is not refused');
@@ -314,7 +304,7 @@ subtest 'a cookie from a node 5 minutes ahead keeps its visitor' => sub {
     is($next->{session}, $line->{session}, 'and the session goes on');
     is($next->{seq}, 2, 'seq 2');
 
-    my %after = metrics();
+    my %after = $t->metrics;
     is($after{cx_cookie_clock_ahead_total} - $before{cx_cookie_clock_ahead_total},
         1, 'cx_cookie_clock_ahead_total counts it once, for the page view');
 

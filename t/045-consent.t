@@ -73,17 +73,6 @@ sub line_of {
     return $lines[0] // {};
 }
 
-sub metrics {
-    my ($t) = @_;
-    my %v;
-    for (split /\n/, $t->get('/metrics')->{content} // '') {
-        next if /^#/;
-        my ($series, $value) = /^(\S+) (\S+)$/ or next;
-        $v{$series} = $value;
-    }
-    return %v;
-}
-
 my $t = CX::Test->new;
 $t->echo_backend;
 $t->start(site('', '        cx_consent $cookie_analytics;'));
@@ -250,7 +239,7 @@ subtest 'metrics: page views by consent' => sub {
     $m->get('/', 'User-Agent' => $BOT, Cookie => 'analytics=1');
     $m->request('GET', '/', port => 'plain') for 1 .. 2;
 
-    my %v = metrics($m);
+    my %v = $m->metrics;
     is($v{'cx_consent_page_views_total{consent="given"}'}, 4,
         'given: 3, and the DNT visitor who consented');
     is($v{'cx_consent_page_views_total{consent="refused"}'}, 3,

@@ -194,7 +194,7 @@ CONF
     my $r = $m->get('/metrics');
     is($r->{headers}{'content-type'}, 'text/plain; version=0.0.4',
         'Content-Type of the exposition format 0.0.4');
-    my %v = parse_metrics($r->{content});
+    my %v = $m->metrics;
     my $cx_log = $m->prefix . '/logs/cx.log';
 
     my %expect = (
@@ -247,7 +247,7 @@ CONF
 
     $m->get('/');
     $m->journey(9);
-    %v = parse_metrics($m->get('/metrics')->{content});
+    %v = $m->metrics;
     is($v{'cx_page_views_total{touchpoint="home"}'}, 5,
         'after nginx -s reload: 4 + 1');
     is($v{'cx_visitors_new_total'}, 8, 'visitors kept and counted on');
@@ -258,7 +258,7 @@ CONF
     $m->get('/', DNT => 1, Referer => $site);
     $m->get('/', DNT => 1, Referer => $site);
     $m->journey(12);
-    %v = parse_metrics($m->get('/metrics')->{content});
+    %v = $m->metrics;
     is($v{'cx_sessions_total{channel="direct"}'}, 9,
         'DNT: one more session, not three');
     is($v{'cx_sessions_total{channel="internal"}'}, 0,
@@ -281,13 +281,3 @@ subtest 'alerting rules' => sub {
 
 done_testing();
 
-sub parse_metrics {
-    my ($text) = @_;
-    my %v;
-    for (split /\n/, $text) {
-        next if /^#/;
-        my ($series, $value) = /^(\S+) (\S+)$/ or next;
-        $v{$series} = $value;
-    }
-    return %v;
-}

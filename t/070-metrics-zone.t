@@ -45,17 +45,6 @@ $touchpoints
 CONF
 }
 
-sub metrics {
-    my ($t) = @_;
-    my %v;
-    for (split /\n/, $t->get('/metrics')->{content} // '') {
-        next if /^#/;
-        my ($series, $value) = /^(\S+) (\S+)$/ or next;
-        $v{$series} = $value;
-    }
-    return %v;
-}
-
 sub touchpoints_of {
     my (%v) = @_;
     my %seen = map { /touchpoint="([^"]+)"/ ? ($1 => 1) : () } keys %v;
@@ -66,7 +55,7 @@ subtest '20 reloads renaming touchpoints in a small zone' => sub {
     my $t = CX::Test->new;
     $t->start(http(generation => 0));
 
-    my %v = metrics($t);
+    my %v = $t->metrics;
     my $series = keys %v;
 
     # the zone holds fewer series than the 21 generations have in all
@@ -95,7 +84,7 @@ subtest '20 reloads renaming touchpoints in a small zone' => sub {
         last if $log =~ /\[emerg\]/;
     }
 
-    %v = metrics($t);
+    %v = $t->metrics;
     my $log = $t->read_file('logs/error.log');
     unlike($log, qr/\[emerg\].*/, 'no reload failed');
     my @started = $log =~ /start worker process \d+/g;
@@ -111,7 +100,7 @@ subtest '20 reloads renaming touchpoints in a small zone' => sub {
 
     $t->get('/p1');
     $t->journey($lines + 1);
-    %v = metrics($t);
+    %v = $t->metrics;
     is($v{'cx_page_views_total{touchpoint="g20_p1"}'}, 1, 'and counts on');
     is($v{'cx_request_duration_seconds_count{touchpoint="g20_p1"}'}, 1,
         'in every family');
@@ -146,7 +135,7 @@ subtest 'a zone too small: nginx -t and reload say the same' => sub {
     $message =~ s/test\.conf/nginx.conf/ if defined $message;
     is($reloaded, $message, 'the reload fails with the message nginx -t gave');
 
-    my %v = metrics($t);
+    my %v = $t->metrics;
     is($v{'cx_page_views_total{touchpoint="home"}'}, 1,
         'the running configuration goes on, its counters kept');
     $t->stop;
@@ -172,7 +161,7 @@ subtest 'a reload that fails on a busy port changes no counter' => sub {
 
     $t->get('/p1') for 1 .. 2;
     $t->journey(5);
-    my %v = metrics($t);
+    my %v = $t->metrics;
     is($v{'cx_page_views_total{touchpoint="g0_p1"}'}, 5,
         'the running configuration counts on');
 
@@ -182,7 +171,7 @@ subtest 'a reload that fails on a busy port changes no counter' => sub {
             =~ /worker process \d+ exited with code 0/;
     }, 'the good reload to replace the workers');
 
-    %v = metrics($t);
+    %v = $t->metrics;
     is($v{'cx_page_views_total{touchpoint="g0_p1"}'}, 5,
         'its counter kept through the failed reload and the good one');
     is_deeply(touchpoints_of(%v), [sort 'home', 'other', 'g0_p1', 'g0_p2'],

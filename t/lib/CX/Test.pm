@@ -441,6 +441,19 @@ sub get {
     return $self->request('GET', $path, headers => \@headers);
 }
 
+# the series of a cx_metrics location ("/metrics" unless named), by their
+# text with labels: {'cx_page_views_total{...}' => value}
+sub metrics {
+    my ($self, $path) = @_;
+    my %v;
+    for (split /\n/, $self->get($path // '/metrics')->{content} // '') {
+        next if /^#/;
+        my ($series, $value) = /^(\S+) (\S+)$/ or next;
+        $v{$series} = $value;
+    }
+    return %v;
+}
+
 sub parse_response {
     my ($raw, $method) = @_;
 
