@@ -20,6 +20,8 @@ static void ngx_http_cx_record_beacon(ngx_http_cx_ctx_t *ctx,
     cx_record_t *rec);
 static void ngx_http_cx_record_speculation(ngx_http_cx_ctx_t *ctx,
     cx_record_t *rec);
+static void ngx_http_cx_record_as_read(ngx_http_cx_ctx_t *ctx,
+    cx_record_t *rec);
 
 
 ngx_int_t
@@ -183,25 +185,9 @@ ngx_http_cx_record_beacon(ngx_http_cx_ctx_t *ctx, cx_record_t *rec)
     rec->event = (b->kind == CX_BEACON_FEEDBACK) ? CX_EVENT_FEEDBACK
                                                  : CX_EVENT_EVENT;
 
-    rec->new_visitor = CX_UNKNOWN;
-    rec->new_session = CX_UNKNOWN;
-    rec->landing = CX_UNKNOWN;
-    rec->goal = 0;
+    ngx_http_cx_record_as_read(ctx, rec);
     rec->prev_touchpoint.data = NULL;
     rec->prev_touchpoint.len = 0;
-    rec->since_prev_ms = ctx->session.since_prev_ms;
-
-    if (!ctx->has_prev) {
-        rec->visitor.data = NULL;
-        rec->visitor.len = 0;
-        rec->session_index = CX_NONE;
-        rec->seq = CX_NONE;
-
-        if (!ctx->cookieless) {
-            rec->session.data = NULL;
-            rec->session.len = 0;
-        }
-    }
 
     if (rec->event == CX_EVENT_FEEDBACK) {
         rec->score = b->score;
@@ -231,22 +217,35 @@ ngx_http_cx_record_speculation(ngx_http_cx_ctx_t *ctx, cx_record_t *rec)
     rec->event = CX_EVENT_PREFETCH;
     rec->speculation = cx_fetch_name(ctx->fetch);
 
+    ngx_http_cx_record_as_read(ctx, rec);
+}
+
+
+/*
+ * A line of the session as the cookie tells it, nothing advanced: a
+ * beacon's, a prefetch's.  Without a valid cookie, of no one.
+ */
+static void
+ngx_http_cx_record_as_read(ngx_http_cx_ctx_t *ctx, cx_record_t *rec)
+{
     rec->new_visitor = CX_UNKNOWN;
     rec->new_session = CX_UNKNOWN;
     rec->landing = CX_UNKNOWN;
     rec->goal = 0;
     rec->since_prev_ms = ctx->session.since_prev_ms;
 
-    if (!ctx->has_prev && !ctx->bot) {
-        rec->visitor.data = NULL;
-        rec->visitor.len = 0;
-        rec->session_index = CX_NONE;
-        rec->seq = CX_NONE;
+    if (ctx->has_prev) {
+        return;
+    }
 
-        if (!ctx->cookieless) {
-            rec->session.data = NULL;
-            rec->session.len = 0;
-        }
+    rec->visitor.data = NULL;
+    rec->visitor.len = 0;
+    rec->session_index = CX_NONE;
+    rec->seq = CX_NONE;
+
+    if (!ctx->cookieless) {
+        rec->session.data = NULL;
+        rec->session.len = 0;
     }
 }
 
