@@ -8,7 +8,7 @@ declare -A GROUP_PACKAGES=(
     [build]="gcc make nginx nginx-dev libpcre2-dev libssl-dev zlib1g-dev libmaxminddb-dev"
     [static]="dpkg-dev"
     [test]="clang libclang-rt-14-dev libcmocka-dev python3 python3-jsonschema curl openssl perl prometheus"
-    [demo]="curl jq"
+    [demo]="curl jq python3"
     [bench]="valgrind wrk"
     [node]="nodejs npm"
 )
