@@ -20,6 +20,8 @@
 #define NGX_HTTP_CX_SAMESITE_NONE    2
 
 
+static ngx_table_elt_t *ngx_http_cx_cookie_header(ngx_http_request_t *r,
+    ngx_uint_t i);
 static ngx_int_t ngx_http_cx_cookie_push(ngx_http_request_t *r,
     u_char *value, size_t len);
 static ngx_int_t ngx_http_cx_cookie_name_valid(ngx_str_t *name);
@@ -73,18 +75,49 @@ ngx_http_cx_cookie_read(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
 }
 
 
+/*
+ * The request's i-th Cookie header, NULL past the last: nginx keeps them in
+ * an array before 1.23 and in a list since.
+ */
+static ngx_table_elt_t *
+ngx_http_cx_cookie_header(ngx_http_request_t *r, ngx_uint_t i)
+{
+#if (nginx_version >= 1023000)
+
+    ngx_table_elt_t  *h;
+
+    for (h = r->headers_in.cookie; h != NULL && i > 0; h = h->next) {
+        i--;
+    }
+
+    return h;
+
+#else
+
+    ngx_table_elt_t  **h;
+
+    if (i >= r->headers_in.cookies.nelts) {
+        return NULL;
+    }
+
+    h = r->headers_in.cookies.elts;
+
+    return h[i];
+
+#endif
+}
+
+
 /* our cookie among the request's Cookie headers: the first one wins */
 ngx_int_t
 ngx_http_cx_cookie_value(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
     cx_str_t *value)
 {
-    ngx_uint_t         i;
-    ngx_table_elt_t  **h;
+    ngx_uint_t        i;
+    ngx_table_elt_t  *h;
 
-    h = r->headers_in.cookies.elts;
-
-    for (i = 0; i < r->headers_in.cookies.nelts; i++) {
-        if (cx_cookie_find(ngx_http_cx_str(h[i]->value),
+    for (i = 0; (h = ngx_http_cx_cookie_header(r, i)) != NULL; i++) {
+        if (cx_cookie_find(ngx_http_cx_str(h->value),
                            ngx_http_cx_str(lcf->cookie_name), value))
         {
             return NGX_OK;
@@ -171,6 +204,9 @@ ngx_http_cx_cookie_push(ngx_http_request_t *r, u_char *value, size_t len)
     ngx_str_set(&h->key, "Set-Cookie");
     h->value.data = value;
     h->value.len = len;
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
 
     return NGX_OK;
 }
