@@ -6,7 +6,12 @@ SHELL := /bin/bash
 
 BUILD := $(CURDIR)/build
 MODULE := $(BUILD)/dynamic/nginx/objs/ngx_http_cx_module.so
-STATIC_NGINX := $(BUILD)/static/nginx/objs/nginx
+# the nginx `make static` builds: Debian 12's 1.22, or Debian 13's 1.26 with
+# NGINX=1.26 (`make static-1.26` and `make test-static-1.26` build that one)
+NGINX ?= 1.22
+STATIC_DIR := static$(if $(filter-out 1.22,$(NGINX)),-$(NGINX))
+STATIC_NGINX := $(BUILD)/$(STATIC_DIR)/nginx/objs/nginx
+STATIC_1_26_NGINX := $(BUILD)/static-1.26/nginx/objs/nginx
 ASAN_NGINX := $(BUILD)/asan/nginx/objs/nginx
 DEBIAN_NGINX := /usr/sbin/nginx
 COOKIE_TOOL := $(BUILD)/cx-cookie
@@ -40,6 +45,7 @@ SOAK_SMOKE_REQUESTS ?= 20000
 
 .PHONY: all module tool static growthbook deps-node asan unit fuzz-smoke fuzz test test-dynamic \
         test-static test-asan soak soak-smoke demo demo-stop bench clean \
+        static-1.26 test-static-1.26 \
         deps-build deps-static deps-test deps-demo deps-bench
 
 all: deps-build module tool
@@ -61,8 +67,12 @@ $(MODULE): $(MODULE_SOURCES) scripts/build-dynamic.sh
 
 static: deps-build deps-static $(STATIC_NGINX)
 
-$(STATIC_NGINX): $(MODULE_SOURCES) scripts/build-static.sh
-	scripts/build-static.sh $(BUILD) static
+$(STATIC_NGINX): $(MODULE_SOURCES) scripts/build-static.sh \
+                 scripts/nginx-source.sh
+	scripts/build-static.sh $(BUILD) static $(NGINX)
+
+static-1.26:
+	$(MAKE) static NGINX=1.26
 
 asan: deps-build deps-static $(ASAN_NGINX)
 
@@ -145,6 +155,9 @@ test-dynamic: all deps-test $(GROWTHBOOK_SDK)
 test-static: static deps-test $(GROWTHBOOK_SDK)
 	CX_NGINX=$(STATIC_NGINX) CX_MODULE= $(PROVE)
 
+test-static-1.26: static-1.26 deps-test $(GROWTHBOOK_SDK)
+	CX_NGINX=$(STATIC_1_26_NGINX) CX_MODULE= $(PROVE)
+
 test-asan: asan deps-test $(GROWTHBOOK_SDK)
 	CX_NGINX=$(ASAN_NGINX) CX_MODULE= CX_SANITIZED=1 $(PROVE)
 
@@ -159,7 +172,7 @@ soak-smoke: asan deps-test
 	    CX_SOAK_REQUESTS=$(SOAK_SMOKE_REQUESTS) prove t/090-soak.t
 
 test: all static asan unit fuzz-smoke growthbook test-dynamic test-static \
-      test-asan soak-smoke
+      test-static-1.26 test-asan soak-smoke
 
 demo: all deps-demo
 	scripts/demo.sh
