@@ -3,8 +3,8 @@
 # tarball of Debian 12 (nginx 1.22) or Debian 13 (nginx 1.26), checked
 # against the archive's signed index, and for 1.26 the configure flags of
 # Debian 13's nginx (conf_flags, from its nginx-dev package).  apt reads a
-# private list of sources under DIR/apt: the machine's own apt configuration
-# is neither read for this nor changed.
+# list of sources of its own under DIR/apt (the machine's Debian mirror, the
+# release's main suite): the machine's apt configuration is left unchanged.
 #
 # Only the orig tarball is fetched, never the whole source package: a mirror
 # may lack the .dsc and .debian.tar.xz of a security revision (apt-get source
