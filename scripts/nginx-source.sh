@@ -115,7 +115,9 @@ fi
 
 echo "nginx-source.sh: nginx $release for the static builds:" \
      "$tarball, Debian $debian's upstream tarball (its hash checked" \
-     "against the archive's index), without Debian's patches"
+     "against the archive's index), without Debian's patches: they fix" \
+     "packaging and security problems, not the module API, and the" \
+     "dynamic build runs the module in Debian's own patched nginx"
 
 if [[ ! -f $src/configure ]]; then
     rm -rf "$src"
