@@ -9,7 +9,12 @@ BUILD := $(CURDIR)/build
 VERSION := $(shell cat $(CURDIR)/VERSION)
 VERSION_CFLAGS := -DCX_VERSION='"$(VERSION)"'
 MODULE := $(BUILD)/dynamic/nginx/objs/ngx_http_cx_module.so
-STATIC_NGINX := $(BUILD)/static/nginx/objs/nginx
+# the nginx `make static` builds: Debian 12's 1.22, or Debian 13's 1.26 with
+# NGINX=1.26 (`make static-1.26` and `make test-static-1.26` build that one)
+NGINX ?= 1.22
+STATIC_DIR := static$(if $(filter-out 1.22,$(NGINX)),-$(NGINX))
+STATIC_NGINX := $(BUILD)/$(STATIC_DIR)/nginx/objs/nginx
+STATIC_1_26_NGINX := $(BUILD)/static-1.26/nginx/objs/nginx
 ASAN_NGINX := $(BUILD)/asan/nginx/objs/nginx
 DEBIAN_NGINX := /usr/sbin/nginx
 COOKIE_TOOL := $(BUILD)/cx-cookie
@@ -48,8 +53,9 @@ SOAK_SMOKE_REQUESTS ?= 20000
 .PHONY: all module tool report static growthbook deps-node asan unit fuzz-smoke fuzz test test-dynamic \
         test-static test-asan soak soak-smoke demo demo-stop bench clean \
         deps-build deps-static deps-test deps-demo deps-bench browser \
-        deps-browser report-deps report-check bench-report deb test-deb \
-        deps-deb
+        browser-if-reachable deps-browser report-deps report-check \
+        bench-report deb test-deb deps-deb static-1.26 test-static-1.26 \
+        test-growthbook
 
 all: deps-build module tool report
 
@@ -82,8 +88,12 @@ $(MODULE): $(MODULE_SOURCES) scripts/build-dynamic.sh
 
 static: deps-build deps-static $(STATIC_NGINX)
 
-$(STATIC_NGINX): $(MODULE_SOURCES) scripts/build-static.sh
-	scripts/build-static.sh $(BUILD) static
+$(STATIC_NGINX): $(MODULE_SOURCES) scripts/build-static.sh \
+                 scripts/nginx-source.sh
+	scripts/build-static.sh $(BUILD) static $(NGINX)
+
+static-1.26:
+	$(MAKE) static NGINX=1.26
 
 asan: deps-build deps-static $(ASAN_NGINX)
 
@@ -100,12 +110,15 @@ deps-build deps-static deps-test deps-demo deps-bench deps-browser deps-deb:
 unit: deps-test $(UNIT_TESTS) $(PORTABLE_TESTS) $(COOKIE_TOOL) \
       $(BUILD)/tests/report_reader_dump
 	gcc $(CORE_CFLAGS) -fsyntax-only $(CORE_SOURCES)
-	@for test in $(UNIT_TESTS) $(PORTABLE_TESTS); do \
-	    echo "== $$test"; $$test || exit 1; \
-	done
-	tests/test_cookie_tool.sh $(COOKIE_TOOL)
-	tests/report_reader_check.py $(BUILD)/tests/report_reader_dump
-	tests/test_version.sh $(COOKIE_TOOL) $(REPORT)
+	@failed=0; \
+	for test in $(UNIT_TESTS) $(PORTABLE_TESTS); do \
+	    echo "== $$test"; $$test || failed=1; \
+	done; \
+	tests/test_cookie_tool.sh $(COOKIE_TOOL) || failed=1; \
+	tests/report_reader_check.py $(BUILD)/tests/report_reader_dump \
+	    || failed=1; \
+	tests/test_version.sh $(COOKIE_TOOL) $(REPORT) || failed=1; \
+	exit $$failed
 
 $(BUILD)/tests/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) $(TEST_SUPPORT)
 	@mkdir -p $(@D)
@@ -159,14 +172,18 @@ $(BUILD)/fuzz/fuzz_report_reader: tests/fuzz/fuzz_report_reader.c \
 	    report/cx_report_reader.c report/cx_report_scan.c -o $@
 
 fuzz-smoke: deps-test $(FUZZERS)
-	@for fuzzer in $(FUZZERS); do \
+	@passed=0; failed=0; \
+	for fuzzer in $(FUZZERS); do \
 	    echo "== $$fuzzer: $(FUZZ_RUNS) runs"; \
 	    corpus=$(BUILD)/fuzz/corpus/$$(basename $$fuzzer); \
 	    mkdir -p $$corpus; \
 	    $$fuzzer -runs=$(FUZZ_RUNS) -seed=1 -max_len=4096 \
 	        -artifact_prefix=$(BUILD)/fuzz/ $$corpus 2>&1 | tail -1; \
-	    test $${PIPESTATUS[0]} -eq 0 || exit 1; \
-	done
+	    if [ $${PIPESTATUS[0]} -eq 0 ]; then passed=$$((passed + 1)); \
+	    else failed=$$((failed + 1)); fi; \
+	done; \
+	echo "fuzz targets: $$passed passed, $$failed failed"; \
+	test $$failed -eq 0
 
 fuzz: deps-test $(FUZZERS)
 	@for fuzzer in $(FUZZERS); do \
@@ -178,15 +195,16 @@ fuzz: deps-test $(FUZZERS)
 	done
 
 # GrowthBook's JS SDK, pinned, under build/growthbook: compares the core's
-# assignments with the SDK's, and serves the integration tests' comparisons
-
-GROWTHBOOK_SDK := $(BUILD)/growthbook/node_modules/@growthbook/growthbook
+# assignments with the SDK's, and with it t/040 compares nginx's.  It needs
+# the npm registry, so `make test` runs it last, on its own: the integration
+# tests skip t/040's comparisons while the SDK is not installed.
 
 growthbook: deps-test deps-node
 	tests/growthbook/run.sh $(BUILD)
 
-$(GROWTHBOOK_SDK): tests/growthbook/package.json
-	$(MAKE) growthbook
+test-growthbook: growthbook all
+	CX_NGINX=$(DEBIAN_NGINX) CX_MODULE=$(MODULE) CX_GROWTHBOOK_REQUIRED=1 \
+	    prove t/040-experiments.t
 
 deps-node:
 	@command -v node >/dev/null && command -v npm >/dev/null \
@@ -206,15 +224,23 @@ $(PLAYWRIGHT): t/browser/package.json t/browser/package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error --prefix $(BUILD)/browser
 	touch $@
 
+# the integration tests run without the npm registry too: then only the
+# Chromium walk fails, saying `make browser` did not install it
+browser-if-reachable:
+	-$(MAKE) --no-print-directory browser
+
 # integration tests: the same t/ suite against each build
 
-test-dynamic: all deps-test browser $(GROWTHBOOK_SDK)
+test-dynamic: all deps-test browser-if-reachable
 	CX_NGINX=$(DEBIAN_NGINX) CX_MODULE=$(MODULE) $(PROVE)
 
-test-static: static deps-test browser $(GROWTHBOOK_SDK)
+test-static: static deps-test browser-if-reachable
 	CX_NGINX=$(STATIC_NGINX) CX_MODULE= $(PROVE)
 
-test-asan: asan deps-test browser $(GROWTHBOOK_SDK)
+test-static-1.26: static-1.26 deps-test browser-if-reachable
+	CX_NGINX=$(STATIC_1_26_NGINX) CX_MODULE= $(PROVE)
+
+test-asan: asan deps-test browser-if-reachable
 	CX_NGINX=$(ASAN_NGINX) CX_MODULE= CX_SANITIZED=1 $(PROVE)
 
 # the soak against the ASan build: hostile requests, reloads and reopens
@@ -227,8 +253,10 @@ soak-smoke: asan deps-test
 	CX_NGINX=$(ASAN_NGINX) CX_MODULE= CX_SANITIZED=1 \
 	    CX_SOAK_REQUESTS=$(SOAK_SMOKE_REQUESTS) prove t/090-soak.t
 
-test: all static asan unit fuzz-smoke growthbook report-check test-dynamic \
-      test-static test-asan soak-smoke test-deb
+# every suite, each to its end even when one before failed, then a summary
+# of the whole run (build/test-summary); fails when any suite failed
+test:
+	MAKE='$(MAKE)' scripts/test-all.sh $(BUILD)
 
 # cx-report held against the same figures in SQL (docs/sql/, DuckDB from
 # npm under build/duckdb) and a generated log's ground truth

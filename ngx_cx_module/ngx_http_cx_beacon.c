@@ -263,6 +263,9 @@ ngx_http_cx_beacon_accept(ngx_http_request_t *r, ngx_str_t *form)
         r->headers_out.location->value.data =
                                          (u_char *) ctx->beacon.redirect.data;
         r->headers_out.location->value.len = ctx->beacon.redirect.len;
+#if (nginx_version >= 1023000)
+        r->headers_out.location->next = NULL;
+#endif
 
         r->headers_out.status = NGX_HTTP_SEE_OTHER;
         r->headers_out.content_length_n = 0;

@@ -29,6 +29,8 @@ typedef struct {
 
 static ngx_int_t ngx_http_cx_cookie_next(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_cookie_iterator_t *it);
+static ngx_table_elt_t *ngx_http_cx_cookie_header(ngx_http_request_t *r,
+    ngx_uint_t i);
 static ngx_int_t ngx_http_cx_cookie_push(ngx_http_request_t *r,
     u_char *value, size_t len);
 static ngx_int_t ngx_http_cx_cookie_name_valid(ngx_str_t *name);
@@ -112,6 +114,39 @@ ngx_http_cx_cookie_read(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
 }
 
 
+/*
+ * The request's i-th Cookie header, NULL past the last: nginx keeps them in
+ * an array before 1.23 and in a list since.
+ */
+static ngx_table_elt_t *
+ngx_http_cx_cookie_header(ngx_http_request_t *r, ngx_uint_t i)
+{
+#if (nginx_version >= 1023000)
+
+    ngx_table_elt_t  *h;
+
+    for (h = r->headers_in.cookie; h != NULL && i > 0; h = h->next) {
+        i--;
+    }
+
+    return h;
+
+#else
+
+    ngx_table_elt_t  **h;
+
+    if (i >= r->headers_in.cookies.nelts) {
+        return NULL;
+    }
+
+    h = r->headers_in.cookies.elts;
+
+    return h[i];
+
+#endif
+}
+
+
 /* the first cookie of ours among the request's Cookie headers */
 ngx_int_t
 ngx_http_cx_cookie_value(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
@@ -140,16 +175,16 @@ static ngx_int_t
 ngx_http_cx_cookie_next(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
     ngx_http_cx_cookie_iterator_t *it)
 {
-    cx_str_t           header, name;
-    ngx_table_elt_t  **h;
+    cx_str_t          header, name;
+    ngx_table_elt_t  *h;
 
-    h = r->headers_in.cookies.elts;
     name = ngx_http_cx_str(lcf->cookie_name);
 
-    for ( /* void */ ; it->header < r->headers_in.cookies.nelts;
+    for ( /* void */ ;
+         (h = ngx_http_cx_cookie_header(r, it->header)) != NULL;
          it->header++)
     {
-        header = ngx_http_cx_str(h[it->header]->value);
+        header = ngx_http_cx_str(h->value);
 
         if (it->value.data == NULL
             ? cx_cookie_find(header, name, &it->value)
@@ -247,6 +282,9 @@ ngx_http_cx_cookie_push(ngx_http_request_t *r, u_char *value, size_t len)
     ngx_str_set(&h->key, "Set-Cookie");
     h->value.data = value;
     h->value.len = len;
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
 
     return NGX_OK;
 }

@@ -1,15 +1,26 @@
 #!/bin/bash
 # Builds nginx from Debian's source with the module compiled in
 # (--add-module), either plain ("static") or with AddressSanitizer and UBSan
-# ("asan", every pool allocation a malloc of its own so ASan sees overflows).
-# Usage: scripts/build-static.sh BUILD_DIR static|asan
+# ("asan", every pool allocation a malloc of its own so ASan sees overflows),
+# from Debian 12's nginx 1.22 (the default) or Debian 13's 1.26, configured
+# as Debian configures each (see scripts/nginx-source.sh).
+# Usage: scripts/build-static.sh BUILD_DIR static|asan [1.22|1.26]
 
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$1
 kind=$2
-work=$build/$kind/nginx
+release=${3:-1.22}
+if [[ $release == 1.22 ]]; then
+    work=$build/$kind/nginx
+    src=$build/source/nginx
+    flags=/usr/share/nginx/src/conf_flags
+else
+    work=$build/$kind-$release/nginx
+    src=$build/source/nginx-$release
+    flags=$build/source/conf_flags-$release
+fi
 
 case $kind in
 static)
@@ -28,16 +39,16 @@ asan)
     ;;
 esac
 
-"$root/scripts/nginx-source.sh" "$build/source"
+"$root/scripts/nginx-source.sh" "$build/source" "$release"
 
 if [[ ! -f $work/objs/Makefile || $root/config -nt $work/objs/Makefile ]]; then
     rm -rf "$work"
     mkdir -p "$work"
-    cp -r "$build/source/nginx/." "$work"
+    cp -r "$src/." "$work"
     cd "$work"
     # the same modules as Debian's nginx, so one test suite fits every build
-    # shellcheck disable=SC1091
-    source /usr/share/nginx/src/conf_flags
+    # shellcheck disable=SC1090
+    source "$flags"
     ./configure "${NGX_CONF_FLAGS[@]}" \
         --with-cc-opt="$cc_opt" --with-ld-opt="$ld_opt" \
         --add-module="$root" > configure.log 2>&1 \

@@ -35,6 +35,22 @@ fi
 stop_demo
 
 prefix=$(mktemp -d /tmp/cx-demo-XXXXXX)
+
+# a demo that fails on its way leaves no nginx and no prefix behind
+cleanup_failed() {
+    if [[ -f $prefix/logs/nginx.pid ]]; then
+        "$nginx" -p "$prefix/" -c "$prefix/nginx.conf" -s quit 2>/dev/null \
+            || true
+        for _ in $(seq 100); do
+            [[ -f $prefix/logs/nginx.pid ]] || break
+            sleep 0.05
+        done
+    fi
+    rm -f "$state"
+    rm -rf "$prefix"
+    echo "demo failed: nginx stopped, $prefix removed" >&2
+}
+trap cleanup_failed EXIT
 chmod 755 "$prefix"
 mkdir -p "$prefix"/{logs,tmp}
 cp -r "$root/examples/site" "$prefix/site"
@@ -64,20 +80,22 @@ browser='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) 
 jar=$prefix/cookies.txt
 
 visit() {
-    local path=$1 referrer=${2:-}
+    local path=$1 referrer=${2:-} body=${3:-/dev/null}
     local status
-    status=$(curl -s -o /dev/null -w '%{http_code}' -A "$browser" \
+    status=$(curl -s -o "$body" -w '%{http_code}' -A "$browser" \
         -b "$jar" -c "$jar" ${referrer:+-e "$referrer"} "$shop$path")
     printf '  %-45s %s\n' "$path" "$status"
 }
 
-# the forms of the confirmation and help pages, as a browser posts them
+# the forms of the confirmation and help pages, as a browser posts them: the
+# form on a line of its own, whole
 feedback() {
     local form=$1 referrer=$2
     local status
     status=$(curl -s -o /dev/null -w '%{http_code}' -A "$browser" \
         -b "$jar" -e "$referrer" --data "$form" "$shop/cx/feedback")
-    printf '  %-45s %s\n' "POST /cx/feedback  $form" "$status" | cut -c1-80
+    printf '  %-45s %s\n' "POST /cx/feedback" "$status"
+    printf '      %s\n' "$form"
 }
 
 echo "A visitor walks through the shop at $shop:"
@@ -93,11 +111,14 @@ feedback 'score=5&scale=csat&comment=Quick+and+easy&redirect=/thanks.html' \
 visit /help/ "$shop/thanks.html"
 feedback 'score=1&scale=thumbs&redirect=/help/' "$shop/help/"
 visit /no-such-page "$shop/help/"
+# a page the application server makes, kept to show below
+page=$prefix/recommendations.html
+visit /recommendations "$shop/no-such-page" "$page"
 
 echo
-echo "The application server saw the visitor through the module's headers:"
-curl -s -A "$browser" -b "$jar" "$shop/recommendations" | sed -n '/<p>/,/<\/p>/p' \
-    | sed 's/<[^>]*>//g; s/^/  /'
+echo "The application server saw the visitor through the module's headers" \
+     "(the last page):"
+sed -n '/<p>/,/<\/p>/p' "$page" | sed 's/<[^>]*>//g; s/^/  /'
 
 # the lines are buffered per worker for up to a second (flush=1s)
 log=$prefix/logs/journey.log
@@ -136,3 +157,4 @@ echo "The same as one page with charts: file://$prefix/report.html"
 echo
 echo "nginx is still up at $shop (prefix $prefix);"
 echo "stop it with: make demo-stop"
+trap - EXIT

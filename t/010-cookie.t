@@ -464,6 +464,24 @@ subtest 'a quoted cookie value (RFC 6265) is the same cookie' => sub {
     $q->stop;
 };
 
+# nginx 1.23 and later keep the Cookie headers in a list, 1.22 in an array
+subtest 'the cookie in the third of three Cookie headers' => sub {
+    my $q = CX::Test->new;
+    $q->start(site());
+
+    my $value = CX::Test::cookie_value(page($q, '/first'));
+    my ($first) = $q->journey(1);
+
+    my $r = page($q, '/third', Cookie => 'a=1', Cookie => 'b=2; c=3',
+        Cookie => "d=4; cx=$value");
+    my ($third) = ($q->journey(2))[1];
+    is($third->{visitor}, $first->{visitor}, 'the same visitor');
+    is($third->{seq}, 2, 'the next page of its session');
+    is($r->{headers}{'x-seq'}, 2, '$cx_seq too');
+
+    $q->stop;
+};
+
 subtest 'a refused cookie counts once, on the page view that replaces it'
     => sub {
     my $m = CX::Test->new;

@@ -168,7 +168,8 @@ subtest '10,000 visitors: GrowthBook\'s variants, shares within 1.5 points' => s
     my @responses = $t->pipeline([map { ['/', Cookie => "cx=$_"] } @cookies]);
     is(scalar(grep { $_->{status} == 200 } @responses), 10000, 'all served');
 
-    my $sdk = $t->growthbook(\@EXPERIMENTS, \@visitors);
+    my $missing = CX::Test->growthbook_missing;
+    my $sdk = $missing ? {} : $t->growthbook(\@EXPERIMENTS, \@visitors);
 
     for my $e (@EXPERIMENTS) {
         my $name = $e->{name};
@@ -182,7 +183,10 @@ subtest '10,000 visitors: GrowthBook\'s variants, shares within 1.5 points' => s
             $count{$ours // '-'}++;
         }
 
-        is($mismatches // 0, 0, "$name: every assignment is the SDK's");
+        SKIP: {
+            skip $missing, 1 if $missing;
+            is($mismatches // 0, 0, "$name: every assignment is the SDK's");
+        }
 
         my @weights = split /,/, $e->{weights};
         my $given = 0;
@@ -366,11 +370,16 @@ subtest 'segments: new, returning, loyal' => sub {
 };
 
 subtest 'caching pages that differ by variant' => sub {
-    my $checkout = $t->growthbook([$EXPERIMENTS[0]], \@visitors)->{checkout};
+    # a visitor in A and one in B, as nginx assigns them (the SDK's
+    # assignment, the first subtest shows)
     my (@a, @b);
-    for my $i (0 .. $#visitors) {
-        push @a, $visitors[$i] if $checkout->[$i] eq 'A' && @a < 2;
-        push @b, $visitors[$i] if $checkout->[$i] eq 'B' && @b < 1;
+    for my $visitor (@visitors) {
+        last if @a && @b;
+        my $cookie = mint($t, '--visitor', $visitor, '--last-seen', '-1m');
+        my $checkout = variants_of($t->get('/', Cookie => "cx=$cookie")
+            ->{headers}{'x-variants'})->{checkout} // '-';
+        push @a, $visitor if $checkout eq 'A' && !@a;
+        push @b, $visitor if $checkout eq 'B' && !@b;
     }
 
     my $all = join '; ', map { "$_->{name}=%s" } @EXPERIMENTS;
@@ -405,17 +414,23 @@ subtest 'sticky: another node and a restart agree' => sub {
     my @again = $two->pipeline([map { ['/', Cookie => "cx=$_"] } @cookies]);
     $two->stop;
 
-    my $sdk = $two->growthbook(\@EXPERIMENTS, [@visitors[0 .. 199]]);
     my $same = grep {
         ($first[$_]{headers}{'x-variants'} // '')
             eq ($again[$_]{headers}{'x-variants'} // '')
     } 0 .. 199;
     is($same, 200, 'the same 200 assignments after a restart');
-    my $agree = grep {
-        (variants_of($first[$_]{headers}{'x-variants'})->{checkout} // '-')
-            eq ($sdk->{checkout}[$_] // '-')
-    } 0 .. 199;
-    is($agree, 200, 'and on another node, as the SDK says');
+
+    SKIP: {
+        my $missing = CX::Test->growthbook_missing;
+        skip $missing, 1 if $missing;
+
+        my $sdk = $two->growthbook(\@EXPERIMENTS, [@visitors[0 .. 199]]);
+        my $agree = grep {
+            (variants_of($first[$_]{headers}{'x-variants'})->{checkout}
+                // '-') eq ($sdk->{checkout}[$_] // '-')
+        } 0 .. 199;
+        is($agree, 200, 'and on another node, as the SDK says');
+    }
 };
 
 subtest 'nginx -t errors' => sub {

@@ -856,6 +856,20 @@ sub json { $JSON }
 
 # What GrowthBook's JS SDK assigns each visitor: { experiment => [variant
 # or undef, ...] }.  The SDK is the one `make growthbook` installs.
+# Why GrowthBook's SDK cannot answer (undef when it can): `make growthbook`
+# installs it from the npm registry, and `make test` runs that after the
+# integration tests, so they pass without the registry.  With
+# CX_GROWTHBOOK_REQUIRED set (`make test-growthbook`), a missing SDK is no
+# reason to skip: growthbook() then fails.
+sub growthbook_missing {
+    my $sdk = $ENV{CX_GROWTHBOOK} // "$ROOT/build/growthbook";
+
+    return undef if $ENV{CX_GROWTHBOOK_REQUIRED}
+        || -d "$sdk/node_modules/\@growthbook/growthbook";
+    return "GrowthBook's SDK is not installed: make test-growthbook "
+        . 'compares with it';
+}
+
 sub growthbook {
     my ($self, $experiments, $visitors) = @_;
 
