@@ -4,8 +4,8 @@
  */
 
 
-#ifndef _NGX_HTTP_CX_MODULE_H_INCLUDED_
-#define _NGX_HTTP_CX_MODULE_H_INCLUDED_
+#ifndef _NGX_HTTP_CX_COMMON_H_INCLUDED_
+#define _NGX_HTTP_CX_COMMON_H_INCLUDED_
 
 
 #include <ngx_config.h>
@@ -468,4 +468,4 @@ void ngx_http_cx_log_flush(ngx_open_file_t *file, ngx_log_t *log);
 void ngx_http_cx_log_flush_handler(ngx_event_t *ev);
 
 
-#endif /* _NGX_HTTP_CX_MODULE_H_INCLUDED_ */
+#endif /* _NGX_HTTP_CX_COMMON_H_INCLUDED_ */
