@@ -397,6 +397,7 @@ ngx_str_t *ngx_http_cx_experiment_variants(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx);
 
 /* ngx_http_cx_headers.c */
+ngx_int_t ngx_http_cx_access_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_cx_headers_drop(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
 ngx_int_t ngx_http_cx_headers_take_back(ngx_http_request_t *r,
