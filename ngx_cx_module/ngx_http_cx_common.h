@@ -317,6 +317,7 @@ typedef struct {
 
 
 extern ngx_module_t  ngx_http_cx_module;
+extern ngx_http_output_header_filter_pt  ngx_http_cx_next_header_filter;
 
 
 /* ngx_http_cx_module.c */
@@ -358,6 +359,7 @@ ngx_int_t ngx_http_cx_cookie_set(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
 ngx_int_t ngx_http_cx_cookie_expire(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf);
+ngx_int_t ngx_http_cx_header_filter(ngx_http_request_t *r);
 
 /* ngx_http_cx_regex.c */
 ngx_regex_t *ngx_http_cx_regex_compile(ngx_conf_t *cf, ngx_str_t *pattern,

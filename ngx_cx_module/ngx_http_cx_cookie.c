@@ -30,6 +30,9 @@ static char *ngx_http_cx_cookie_build(ngx_conf_t *cf,
     ngx_http_cx_loc_conf_t *conf);
 
 
+ngx_http_output_header_filter_pt  ngx_http_cx_next_header_filter;
+
+
 static ngx_str_t  ngx_http_cx_samesite_names[] = {
     ngx_string("Lax"),
     ngx_string("Strict"),
@@ -578,4 +581,55 @@ ngx_http_cx_cookie_build(ngx_conf_t *cf, ngx_http_cx_loc_conf_t *conf)
     conf->cookie_expired.len = p - conf->cookie_expired.data;
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * The header filter: a page view's Set-Cookie, with the page's rating of
+ * the experience in it for the next page's backend.
+ */
+ngx_int_t
+ngx_http_cx_header_filter(ngx_http_request_t *r)
+{
+    ngx_http_cx_ctx_t       *ctx;
+    ngx_http_cx_loc_conf_t  *lcf;
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+
+    if (!lcf->enable || !ngx_http_cx_is_page_view(r, lcf)) {
+        return ngx_http_cx_next_header_filter(r);
+    }
+
+    /* a location answering in the rewrite phase never saw the access one */
+
+    ctx = ngx_http_cx_resolve(r);
+
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    ctx->page_view = 1;
+
+    /* bots get no cookie: they count nowhere as visitors */
+
+    if (ctx->bot) {
+        return ngx_http_cx_next_header_filter(r);
+    }
+
+    /* the cookie carries this page's rating to the next page's backend */
+
+    ngx_http_cx_experience_judge(r, ctx);
+    ctx->state.experience = cx_experience_push(ctx->state.experience,
+                                               ctx->experience);
+
+    if (ctx->cookieless) {
+        if (ctx->sent_cookie && ngx_http_cx_cookie_expire(r, lcf) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+    } else if (ngx_http_cx_cookie_set(r, lcf, ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_cx_next_header_filter(r);
 }

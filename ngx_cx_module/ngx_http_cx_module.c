@@ -13,7 +13,6 @@
     "(proxy_pass, fastcgi_pass, cx_beacon, cx_metrics, ...)"
 
 
-static ngx_int_t ngx_http_cx_header_filter(ngx_http_request_t *r);
 static ngx_int_t ngx_http_cx_log_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_cx_preconfiguration(ngx_conf_t *cf);
 static void *ngx_http_cx_create_main_conf(ngx_conf_t *cf);
@@ -222,56 +221,6 @@ ngx_module_t  ngx_http_cx_module = {
     NULL,                                  /* exit master */
     NGX_MODULE_V1_PADDING
 };
-
-
-static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
-
-
-static ngx_int_t
-ngx_http_cx_header_filter(ngx_http_request_t *r)
-{
-    ngx_http_cx_ctx_t       *ctx;
-    ngx_http_cx_loc_conf_t  *lcf;
-
-    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
-
-    if (!lcf->enable || !ngx_http_cx_is_page_view(r, lcf)) {
-        return ngx_http_next_header_filter(r);
-    }
-
-    /* a location answering in the rewrite phase never saw the access one */
-
-    ctx = ngx_http_cx_resolve(r);
-
-    if (ctx == NULL) {
-        return NGX_ERROR;
-    }
-
-    ctx->page_view = 1;
-
-    /* bots get no cookie: they count nowhere as visitors */
-
-    if (ctx->bot) {
-        return ngx_http_next_header_filter(r);
-    }
-
-    /* the cookie carries this page's rating to the next page's backend */
-
-    ngx_http_cx_experience_judge(r, ctx);
-    ctx->state.experience = cx_experience_push(ctx->state.experience,
-                                               ctx->experience);
-
-    if (ctx->cookieless) {
-        if (ctx->sent_cookie && ngx_http_cx_cookie_expire(r, lcf) != NGX_OK) {
-            return NGX_ERROR;
-        }
-
-    } else if (ngx_http_cx_cookie_set(r, lcf, ctx) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    return ngx_http_next_header_filter(r);
-}
 
 
 static ngx_int_t
@@ -520,7 +469,7 @@ ngx_http_cx_init(ngx_conf_t *cf)
 
     *h = ngx_http_cx_log_handler;
 
-    ngx_http_next_header_filter = ngx_http_top_header_filter;
+    ngx_http_cx_next_header_filter = ngx_http_top_header_filter;
     ngx_http_top_header_filter = ngx_http_cx_header_filter;
 
     if (ngx_http_cx_log_postconfiguration(cf) != NGX_OK) {
