@@ -455,6 +455,7 @@ ngx_int_t ngx_http_cx_geo_init_process(ngx_cycle_t *cycle);
 ngx_int_t ngx_http_cx_add_variables(ngx_conf_t *cf);
 
 /* ngx_http_cx_record.c */
+ngx_int_t ngx_http_cx_log_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_cx_record_line(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx, ngx_str_t *line);
 

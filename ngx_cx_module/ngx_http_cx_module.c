@@ -1,7 +1,10 @@
 
 /*
  * ngx_cx_module: directives, configuration and where the module plugs into
- * the request: the access phase, the header filter and the log phase.
+ * the request, in the order a request takes: the access phase
+ * (ngx_http_cx_headers.c), the header filter (ngx_http_cx_cookie.c) and the
+ * log phase (ngx_http_cx_record.c).  What the glue files share is in
+ * ngx_http_cx_common.h.
  */
 
 
@@ -13,7 +16,6 @@
     "(proxy_pass, fastcgi_pass, cx_beacon, cx_metrics, ...)"
 
 
-static ngx_int_t ngx_http_cx_log_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_cx_preconfiguration(ngx_conf_t *cf);
 static void *ngx_http_cx_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_cx_create_loc_conf(ngx_conf_t *cf);
@@ -221,46 +223,6 @@ ngx_module_t  ngx_http_cx_module = {
     NULL,                                  /* exit master */
     NGX_MODULE_V1_PADDING
 };
-
-
-static ngx_int_t
-ngx_http_cx_log_handler(ngx_http_request_t *r)
-{
-    ngx_str_t                line;
-    ngx_http_cx_ctx_t       *ctx;
-    ngx_http_cx_loc_conf_t  *lcf;
-
-    /* a subrequest (SSI, log_subrequest on) is part of its page view */
-
-    if (r != r->main) {
-        return NGX_OK;
-    }
-
-    ctx = ngx_http_cx_get_ctx(r);
-
-    if (ctx == NULL || !(ctx->page_view || ctx->beacon_ok)) {
-        return NGX_OK;
-    }
-
-    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
-
-    if (ctx->page_view) {
-        ngx_http_cx_experience_judge(r, ctx);
-        ngx_http_cx_metrics_page_view(r, ctx);
-    }
-
-    if (lcf->logs == NULL || lcf->logs_off || (ctx->bot && !lcf->log_bots)) {
-        return NGX_OK;
-    }
-
-    if (ngx_http_cx_record_line(r, ctx, &line) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    ngx_http_cx_log_write(r, lcf->logs, &line);
-
-    return NGX_OK;
-}
 
 
 static ngx_int_t
