@@ -5,7 +5,7 @@
  */
 
 
-#include "ngx_http_cx_module.h"
+#include "ngx_http_cx_common.h"
 
 
 /*

@@ -8,7 +8,7 @@
  */
 
 
-#include "ngx_http_cx_module.h"
+#include "ngx_http_cx_common.h"
 
 
 static void ngx_http_cx_beacon_body(ngx_http_request_t *r);

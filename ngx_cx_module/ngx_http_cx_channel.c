@@ -6,7 +6,7 @@
  */
 
 
-#include "ngx_http_cx_module.h"
+#include "ngx_http_cx_common.h"
 
 
 static ngx_int_t ngx_http_cx_channel_host(ngx_conf_t *cf, ngx_str_t *value,

@@ -6,7 +6,7 @@
  */
 
 
-#include "ngx_http_cx_module.h"
+#include "ngx_http_cx_common.h"
 
 
 #define NGX_HTTP_CX_SECRET_MIN       16
@@ -37,6 +37,9 @@ static ngx_int_t ngx_http_cx_cookie_name_valid(ngx_str_t *name);
 static ngx_int_t ngx_http_cx_cookie_attribute_valid(ngx_str_t *value);
 static char *ngx_http_cx_cookie_build(ngx_conf_t *cf,
     ngx_http_cx_loc_conf_t *conf);
+
+
+ngx_http_output_header_filter_pt  ngx_http_cx_next_header_filter;
 
 
 static ngx_str_t  ngx_http_cx_samesite_names[] = {
@@ -662,4 +665,99 @@ ngx_http_cx_cookie_build(ngx_conf_t *cf, ngx_http_cx_loc_conf_t *conf)
     conf->cookie_expired.len = p - conf->cookie_expired.data;
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * The header filter: a page view's Set-Cookie, with the page's rating of
+ * the experience in it for the next page's backend.
+ */
+ngx_int_t
+ngx_http_cx_header_filter(ngx_http_request_t *r)
+{
+    cx_fetch_e               fetch;
+    ngx_uint_t               again;
+    ngx_table_elt_t         *h;
+    ngx_http_cx_ctx_t       *ctx;
+    ngx_http_cx_loc_conf_t  *lcf;
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+
+    if (!lcf->enable) {
+        return ngx_http_cx_next_header_filter(r);
+    }
+
+    /* a refused speculation must not be kept for the click that follows */
+
+    ctx = (r == r->main) ? ngx_http_cx_get_ctx(r) : NULL;
+
+    if (ctx && ctx->refused) {
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "Cache-Control");
+        ngx_str_set(&h->value, "no-store");
+
+        return ngx_http_cx_next_header_filter(r);
+    }
+
+    fetch = ngx_http_cx_page(r, lcf);
+
+    if (fetch == CX_FETCH_OTHER) {
+        return ngx_http_cx_next_header_filter(r);
+    }
+
+    /* a location answering in the rewrite phase never saw the access one */
+
+    ctx = ngx_http_cx_resolve(r);
+
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* fetched ahead: a line, but no page view, no seq, no cookie */
+
+    if (fetch != CX_FETCH_NAVIGATION) {
+        ctx->speculative = 1;
+        return ngx_http_cx_next_header_filter(r);
+    }
+
+    /*
+     * A filter after this one may replace the response (not_modified's
+     * 412): the page is rated again, in its place in the cookie's history,
+     * and its cookie set again.
+     */
+
+    again = ctx->page_view;
+    ctx->page_view = 1;
+
+    /*
+     * Bots get no cookie: they count nowhere as visitors.  Nor does a
+     * request without a visitor, which no navigation may be.
+     */
+
+    if (ctx->bot || ctx->anonymous) {
+        return ngx_http_cx_next_header_filter(r);
+    }
+
+    /* the cookie carries this page's rating to the next page's backend */
+
+    ngx_http_cx_experience_judge(r, ctx);
+    ctx->state.experience = again
+        ? cx_experience_replace(ctx->state.experience, ctx->experience)
+        : cx_experience_push(ctx->state.experience, ctx->experience);
+
+    if (ctx->cookieless) {
+        if (ctx->sent_cookie && ngx_http_cx_cookie_expire(r, lcf) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+    } else if (ngx_http_cx_cookie_set(r, lcf, ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_cx_next_header_filter(r);
 }

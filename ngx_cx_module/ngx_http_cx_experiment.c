@@ -7,7 +7,7 @@
  */
 
 
-#include "ngx_http_cx_module.h"
+#include "ngx_http_cx_common.h"
 #include "cx_experiment.h"
 #include "cx_hash.h"
 #include "cx_query.h"

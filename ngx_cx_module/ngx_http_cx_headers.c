@@ -7,7 +7,7 @@
  */
 
 
-#include "ngx_http_cx_module.h"
+#include "ngx_http_cx_common.h"
 #include "cx_header.h"
 
 
@@ -469,4 +469,61 @@ ngx_http_cx_header_prefix_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     lcf->header_prefix = value[1];
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * The client's own headers with our prefix go first, whatever the location:
+ * subrequests (SSI, auth_request, mirror) copy the request's headers to
+ * their upstreams, and an internal redirect comes here again, in a location
+ * that may have another prefix.  A location with a content handler
+ * (proxy_pass, fastcgi_pass, ...) then learns who the visitor is, before its
+ * upstream request is built; static files wait for the header filter, and
+ * assets never pay for it.
+ */
+ngx_int_t
+ngx_http_cx_access_handler(ngx_http_request_t *r)
+{
+    ngx_http_cx_ctx_t         *ctx;
+    ngx_http_cx_loc_conf_t    *lcf;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (r != r->main) {
+        return NGX_DECLINED;
+    }
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+
+    if (!lcf->enable) {
+
+        /* an internal redirect from a location where cx is on */
+
+        ctx = ngx_http_cx_get_ctx(r);
+
+        if (ctx && ngx_http_cx_headers_take_back(r, ctx) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_http_cx_create_ctx(r);
+
+    if (ctx == NULL || ngx_http_cx_headers_drop(r, lcf, ctx) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    if (clcf->handler == NULL || lcf->beacon || !lcf->headers) {
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_http_cx_resolve(r);
+
+    if (ctx == NULL || ngx_http_cx_headers_set(r, lcf, ctx) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return NGX_DECLINED;
 }

@@ -7,7 +7,7 @@
  */
 
 
-#include "ngx_http_cx_module.h"
+#include "ngx_http_cx_common.h"
 
 
 /* an error message per destination at most this often (ms) */

@@ -5,7 +5,7 @@
  */
 
 
-#include "ngx_http_cx_module.h"
+#include "ngx_http_cx_common.h"
 
 
 #define NGX_HTTP_CX_LOG_BUFFER  65536

@@ -10,7 +10,7 @@
 #define _NGX_HTTP_CX_METRICS_H_INCLUDED_
 
 
-#include "ngx_http_cx_module.h"
+#include "ngx_http_cx_common.h"
 
 
 #define NGX_HTTP_CX_SERIES_COUNTER  0

@@ -1,11 +1,15 @@
 
 /*
  * ngx_cx_module: directives, configuration and where the module plugs into
- * the request: the access phase, the header filter and the log phase.
+ * the request, in the order a request takes: the rewrite phase's refusal of
+ * speculative requests (ngx_http_cx_request.c), the access phase
+ * (ngx_http_cx_headers.c), the header filter (ngx_http_cx_cookie.c) and the
+ * log phase (ngx_http_cx_record.c).  What the glue files share is in
+ * ngx_http_cx_common.h.
  */
 
 
-#include "ngx_http_cx_module.h"
+#include "ngx_http_cx_common.h"
 
 
 #define NGX_HTTP_CX_CONTENT_ALONE                                            \
@@ -13,10 +17,6 @@
     "(proxy_pass, fastcgi_pass, cx_beacon, cx_metrics, ...)"
 
 
-static ngx_int_t ngx_http_cx_speculation_handler(ngx_http_request_t *r);
-static ngx_int_t ngx_http_cx_access_handler(ngx_http_request_t *r);
-static ngx_int_t ngx_http_cx_header_filter(ngx_http_request_t *r);
-static ngx_int_t ngx_http_cx_log_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_cx_preconfiguration(ngx_conf_t *cf);
 static void *ngx_http_cx_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_cx_create_loc_conf(ngx_conf_t *cf);
@@ -242,247 +242,6 @@ ngx_module_t  ngx_http_cx_module = {
 };
 
 
-static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
-
-
-/*
- * cx_speculation refuse: a page fetched ahead is answered 503 before the
- * location's rewrites and content, so the browser drops it and the click
- * that follows comes as a real navigation.  The rewrite phase, not the
- * access one: a location's "return" answers in it.
- */
-static ngx_int_t
-ngx_http_cx_speculation_handler(ngx_http_request_t *r)
-{
-    ngx_http_cx_ctx_t       *ctx;
-    ngx_http_cx_loc_conf_t  *lcf;
-
-    if (r != r->main) {
-        return NGX_DECLINED;
-    }
-
-    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
-
-    if (!lcf->enable || lcf->speculation != NGX_HTTP_CX_SPECULATION_REFUSE
-        || lcf->beacon || lcf->metrics)
-    {
-        return NGX_DECLINED;
-    }
-
-    ctx = ngx_http_cx_create_ctx(r);
-
-    if (ctx == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    /* the 503's own error_page, if any, is served */
-
-    if (ctx->refused
-        || (ctx->fetch != CX_FETCH_PREFETCH
-            && ctx->fetch != CX_FETCH_PRERENDER))
-    {
-        return NGX_DECLINED;
-    }
-
-    ctx->refused = 1;
-    ngx_http_cx_metrics_speculative(r, ctx->fetch, 1);
-
-    return NGX_HTTP_SERVICE_UNAVAILABLE;
-}
-
-
-/*
- * The client's own headers with our prefix go first, whatever the location:
- * subrequests (SSI, auth_request, mirror) copy the request's headers to
- * their upstreams, and an internal redirect comes here again, in a location
- * that may have another prefix.  A location with a content handler
- * (proxy_pass, fastcgi_pass, ...) then learns who the visitor is, before its
- * upstream request is built; static files wait for the header filter, and
- * assets never pay for it.
- */
-static ngx_int_t
-ngx_http_cx_access_handler(ngx_http_request_t *r)
-{
-    ngx_http_cx_ctx_t         *ctx;
-    ngx_http_cx_loc_conf_t    *lcf;
-    ngx_http_core_loc_conf_t  *clcf;
-
-    if (r != r->main) {
-        return NGX_DECLINED;
-    }
-
-    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
-
-    if (!lcf->enable) {
-
-        /* an internal redirect from a location where cx is on */
-
-        ctx = ngx_http_cx_get_ctx(r);
-
-        if (ctx && ngx_http_cx_headers_take_back(r, ctx) != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        return NGX_DECLINED;
-    }
-
-    ctx = ngx_http_cx_create_ctx(r);
-
-    if (ctx == NULL || ngx_http_cx_headers_drop(r, lcf, ctx) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
-
-    if (clcf->handler == NULL || lcf->beacon || !lcf->headers) {
-        return NGX_DECLINED;
-    }
-
-    ctx = ngx_http_cx_resolve(r);
-
-    if (ctx == NULL || ngx_http_cx_headers_set(r, lcf, ctx) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return NGX_DECLINED;
-}
-
-
-static ngx_int_t
-ngx_http_cx_header_filter(ngx_http_request_t *r)
-{
-    cx_fetch_e               fetch;
-    ngx_uint_t               again;
-    ngx_table_elt_t         *h;
-    ngx_http_cx_ctx_t       *ctx;
-    ngx_http_cx_loc_conf_t  *lcf;
-
-    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
-
-    if (!lcf->enable) {
-        return ngx_http_next_header_filter(r);
-    }
-
-    /* a refused speculation must not be kept for the click that follows */
-
-    ctx = (r == r->main) ? ngx_http_cx_get_ctx(r) : NULL;
-
-    if (ctx && ctx->refused) {
-        h = ngx_list_push(&r->headers_out.headers);
-        if (h == NULL) {
-            return NGX_ERROR;
-        }
-
-        h->hash = 1;
-        ngx_str_set(&h->key, "Cache-Control");
-        ngx_str_set(&h->value, "no-store");
-
-        return ngx_http_next_header_filter(r);
-    }
-
-    fetch = ngx_http_cx_page(r, lcf);
-
-    if (fetch == CX_FETCH_OTHER) {
-        return ngx_http_next_header_filter(r);
-    }
-
-    /* a location answering in the rewrite phase never saw the access one */
-
-    ctx = ngx_http_cx_resolve(r);
-
-    if (ctx == NULL) {
-        return NGX_ERROR;
-    }
-
-    /* fetched ahead: a line, but no page view, no seq, no cookie */
-
-    if (fetch != CX_FETCH_NAVIGATION) {
-        ctx->speculative = 1;
-        return ngx_http_next_header_filter(r);
-    }
-
-    /*
-     * A filter after this one may replace the response (not_modified's
-     * 412): the page is rated again, in its place in the cookie's history,
-     * and its cookie set again.
-     */
-
-    again = ctx->page_view;
-    ctx->page_view = 1;
-
-    /*
-     * Bots get no cookie: they count nowhere as visitors.  Nor does a
-     * request without a visitor, which no navigation may be.
-     */
-
-    if (ctx->bot || ctx->anonymous) {
-        return ngx_http_next_header_filter(r);
-    }
-
-    /* the cookie carries this page's rating to the next page's backend */
-
-    ngx_http_cx_experience_judge(r, ctx);
-    ctx->state.experience = again
-        ? cx_experience_replace(ctx->state.experience, ctx->experience)
-        : cx_experience_push(ctx->state.experience, ctx->experience);
-
-    if (ctx->cookieless) {
-        if (ctx->sent_cookie && ngx_http_cx_cookie_expire(r, lcf) != NGX_OK) {
-            return NGX_ERROR;
-        }
-
-    } else if (ngx_http_cx_cookie_set(r, lcf, ctx) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    return ngx_http_next_header_filter(r);
-}
-
-
-static ngx_int_t
-ngx_http_cx_log_handler(ngx_http_request_t *r)
-{
-    ngx_str_t                line;
-    ngx_http_cx_ctx_t       *ctx;
-    ngx_http_cx_loc_conf_t  *lcf;
-
-    /* a subrequest (SSI, log_subrequest on) is part of its page view */
-
-    if (r != r->main) {
-        return NGX_OK;
-    }
-
-    ctx = ngx_http_cx_get_ctx(r);
-
-    if (ctx == NULL || !(ctx->page_view || ctx->beacon_ok || ctx->speculative))
-    {
-        return NGX_OK;
-    }
-
-    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
-
-    if (ctx->page_view) {
-        ngx_http_cx_experience_judge(r, ctx);
-        ngx_http_cx_metrics_page_view(r, ctx);
-
-    } else if (ctx->speculative) {
-        ngx_http_cx_metrics_speculative(r, ctx->fetch, 0);
-    }
-
-    if (lcf->logs == NULL || lcf->logs_off || (ctx->bot && !lcf->log_bots)) {
-        return NGX_OK;
-    }
-
-    if (ngx_http_cx_record_line(r, ctx, &line) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    ngx_http_cx_log_write(r, lcf->logs, &line);
-
-    return NGX_OK;
-}
-
-
 static ngx_int_t
 ngx_http_cx_preconfiguration(ngx_conf_t *cf)
 {
@@ -701,7 +460,7 @@ ngx_http_cx_init(ngx_conf_t *cf)
 
     *h = ngx_http_cx_log_handler;
 
-    ngx_http_next_header_filter = ngx_http_top_header_filter;
+    ngx_http_cx_next_header_filter = ngx_http_top_header_filter;
     ngx_http_top_header_filter = ngx_http_cx_header_filter;
 
     if (ngx_http_cx_log_postconfiguration(cf) != NGX_OK) {

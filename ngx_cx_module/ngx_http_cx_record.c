@@ -4,7 +4,7 @@
  */
 
 
-#include "ngx_http_cx_module.h"
+#include "ngx_http_cx_common.h"
 #include "cx_record.h"
 
 
@@ -317,4 +317,48 @@ ngx_http_cx_body_bytes(ngx_http_request_t *r)
     length = r->connection->sent - r->header_size;
 
     return length > 0 ? length : 0;
+}
+
+
+ngx_int_t
+ngx_http_cx_log_handler(ngx_http_request_t *r)
+{
+    ngx_str_t                line;
+    ngx_http_cx_ctx_t       *ctx;
+    ngx_http_cx_loc_conf_t  *lcf;
+
+    /* a subrequest (SSI, log_subrequest on) is part of its page view */
+
+    if (r != r->main) {
+        return NGX_OK;
+    }
+
+    ctx = ngx_http_cx_get_ctx(r);
+
+    if (ctx == NULL || !(ctx->page_view || ctx->beacon_ok || ctx->speculative))
+    {
+        return NGX_OK;
+    }
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+
+    if (ctx->page_view) {
+        ngx_http_cx_experience_judge(r, ctx);
+        ngx_http_cx_metrics_page_view(r, ctx);
+
+    } else if (ctx->speculative) {
+        ngx_http_cx_metrics_speculative(r, ctx->fetch, 0);
+    }
+
+    if (lcf->logs == NULL || lcf->logs_off || (ctx->bot && !lcf->log_bots)) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_cx_record_line(r, ctx, &line) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_http_cx_log_write(r, lcf->logs, &line);
+
+    return NGX_OK;
 }

@@ -6,7 +6,7 @@
  */
 
 
-#include "ngx_http_cx_module.h"
+#include "ngx_http_cx_common.h"
 
 
 /* NULL after a message naming the directive, the pattern and where it fails */

@@ -6,7 +6,7 @@
  */
 
 
-#include "ngx_http_cx_module.h"
+#include "ngx_http_cx_common.h"
 #include "cx_url.h"
 
 
@@ -429,4 +429,50 @@ ngx_http_cx_send_text(ngx_http_request_t *r, ngx_uint_t status,
     out.next = NULL;
 
     return ngx_http_output_filter(r, &out);
+}
+
+
+/*
+ * cx_speculation refuse: a page fetched ahead is answered 503 before the
+ * location's rewrites and content, so the browser drops it and the click
+ * that follows comes as a real navigation.  The rewrite phase, not the
+ * access one: a location's "return" answers in it.
+ */
+ngx_int_t
+ngx_http_cx_speculation_handler(ngx_http_request_t *r)
+{
+    ngx_http_cx_ctx_t       *ctx;
+    ngx_http_cx_loc_conf_t  *lcf;
+
+    if (r != r->main) {
+        return NGX_DECLINED;
+    }
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+
+    if (!lcf->enable || lcf->speculation != NGX_HTTP_CX_SPECULATION_REFUSE
+        || lcf->beacon || lcf->metrics)
+    {
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_http_cx_create_ctx(r);
+
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* the 503's own error_page, if any, is served */
+
+    if (ctx->refused
+        || (ctx->fetch != CX_FETCH_PREFETCH
+            && ctx->fetch != CX_FETCH_PRERENDER))
+    {
+        return NGX_DECLINED;
+    }
+
+    ctx->refused = 1;
+    ngx_http_cx_metrics_speculative(r, ctx->fetch, 1);
+
+    return NGX_HTTP_SERVICE_UNAVAILABLE;
 }

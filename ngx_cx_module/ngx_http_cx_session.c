@@ -8,7 +8,7 @@
  */
 
 
-#include "ngx_http_cx_module.h"
+#include "ngx_http_cx_common.h"
 #include "cx_hash.h"
 #include "cx_query.h"
 #include "cx_siphash.h"

@@ -4,8 +4,8 @@
  */
 
 
-#ifndef _NGX_HTTP_CX_MODULE_H_INCLUDED_
-#define _NGX_HTTP_CX_MODULE_H_INCLUDED_
+#ifndef _NGX_HTTP_CX_COMMON_H_INCLUDED_
+#define _NGX_HTTP_CX_COMMON_H_INCLUDED_
 
 
 #include <ngx_config.h>
@@ -350,6 +350,7 @@ typedef struct {
 
 
 extern ngx_module_t  ngx_http_cx_module;
+extern ngx_http_output_header_filter_pt  ngx_http_cx_next_header_filter;
 
 
 /* ngx_http_cx_module.c */
@@ -370,6 +371,7 @@ cx_fetch_e ngx_http_cx_page(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf);
 ngx_int_t ngx_http_cx_send_text(ngx_http_request_t *r, ngx_uint_t status,
     const char *type, ngx_buf_t *b);
+ngx_int_t ngx_http_cx_speculation_handler(ngx_http_request_t *r);
 
 
 /* ngx_http_cx_session.c */
@@ -399,6 +401,7 @@ ngx_int_t ngx_http_cx_cookie_set(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
 ngx_int_t ngx_http_cx_cookie_expire(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf);
+ngx_int_t ngx_http_cx_header_filter(ngx_http_request_t *r);
 
 /* ngx_http_cx_regex.c */
 ngx_regex_t *ngx_http_cx_regex_compile(ngx_conf_t *cf, ngx_str_t *pattern,
@@ -438,6 +441,7 @@ ngx_str_t *ngx_http_cx_experiment_variants(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx);
 
 /* ngx_http_cx_headers.c */
+ngx_int_t ngx_http_cx_access_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_cx_headers_drop(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
 ngx_int_t ngx_http_cx_headers_take_back(ngx_http_request_t *r,
@@ -496,6 +500,7 @@ ngx_int_t ngx_http_cx_geo_init_process(ngx_cycle_t *cycle);
 ngx_int_t ngx_http_cx_add_variables(ngx_conf_t *cf);
 
 /* ngx_http_cx_record.c */
+ngx_int_t ngx_http_cx_log_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_cx_record_line(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx, ngx_str_t *line);
 
@@ -512,4 +517,4 @@ void ngx_http_cx_log_flush(ngx_open_file_t *file, ngx_log_t *log);
 void ngx_http_cx_log_flush_handler(ngx_event_t *ev);
 
 
-#endif /* _NGX_HTTP_CX_MODULE_H_INCLUDED_ */
+#endif /* _NGX_HTTP_CX_COMMON_H_INCLUDED_ */
