@@ -250,6 +250,10 @@ cx_reader_member(cx_scan_t *sc, cx_line_t *line, cx_str_t *key,
                 return -1;
             }
             line->ts_ms = s.lone ? -1 : cx_reader_ts_ms(s.s.data, s.s.len);
+            if (line->ts_ms == CX_READER_TS_IMPOSSIBLE) {
+                sc->error = "\"ts\" is not a real date and time";
+                return -1;
+            }
             if (line->ts_ms < 0) {
                 sc->error = "\"ts\" is not a log timestamp";
                 return -1;
@@ -832,7 +836,9 @@ cx_reader_ts_ms(const unsigned char *p, size_t len)
     int64_t  y, m, d, hh, mm, ss, ms, era, yoe, doy, doe, days;
     size_t   i;
 
-    static const char  shape[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+    static const char     shape[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+    static const int64_t  mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+                                      31, 30, 31 };
 
     if (len != sizeof(shape) - 1) {
         return -1;
@@ -857,8 +863,17 @@ cx_reader_ts_ms(const unsigned char *p, size_t len)
 
 #undef cx_digits2
 
-    /* days from 1970-01-01 of the proleptic Gregorian date (any digits the
-     * pattern allows give some number; the log's give the right one) */
+    /* a date the calendar has and a time of day (no leap second: the
+     * module's clock has none), as DuckDB's cast in docs/sql checks */
+    if (m < 1 || m > 12 || d < 1
+        || d > mdays[m - 1] + (m == 2 && y % 4 == 0
+                              && (y % 100 != 0 || y % 400 == 0))
+        || hh > 23 || mm > 59 || ss > 59)
+    {
+        return CX_READER_TS_IMPOSSIBLE;
+    }
+
+    /* days from 1970-01-01 of the proleptic Gregorian date */
     y -= (m <= 2);
     era = y / 400;
     yoe = y - era * 400;
@@ -866,5 +881,7 @@ cx_reader_ts_ms(const unsigned char *p, size_t len)
     doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     days = era * 146097 + doe - 719468;
 
-    return ((days * 24 + hh) * 60 + mm) * 60000 + ss * 1000 + ms;
+    ms += ((days * 24 + hh) * 60 + mm) * 60000 + ss * 1000;
+
+    return ms < 0 ? -1 : ms;
 }
