@@ -15,13 +15,13 @@
 #include <cmocka.h>
 
 #include "cx_report_reader.h"
+#include "report_test.h"
 
 
 #define HEAD  "{\"v\":1,\"ts\":\"2026-12-01T06:47:12.123Z\","
 
 
-static cx_reader_t  rd;
-static cx_line_t    line;
+static cx_line_t  line;
 
 
 static int
@@ -36,21 +36,6 @@ assert_str(cx_str_t s, const char *want)
 {
     assert_int_equal(s.len, strlen(want));
     assert_memory_equal(s.data, want, s.len);
-}
-
-
-static int
-setup(void **state)
-{
-    return cx_reader_init(&rd);
-}
-
-
-static int
-teardown(void **state)
-{
-    cx_reader_free(&rd);
-    return 0;
 }
 
 
