@@ -5,8 +5,9 @@
 //
 // Counts and strings must be equal; numbers that are not integers equal
 // within 1e-9 relative (docs/report.schema.json), a p-value of 1e-38 as
-// much as any other; arrays item by item, with the same length.  With --subset only the keys EXPECTED has are compared
-// (a ground truth that knows some figures); --skip leaves a key out
+// much as any other; arrays item by item, with the same length.  With
+// --subset only the keys EXPECTED has are compared (a ground truth that
+// knows some figures); --skip leaves a key out
 // wherever it is (e.g. version).  Prints each difference with its path and
 // exits 1 when there is one.
 
