@@ -128,7 +128,8 @@ $(BUILD)/tests/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) $(TEST_SUPPORT)
 # cx-report's tests: its parts too (the shorter stem wins over the rule
 # above)
 $(BUILD)/tests/test_report_%: tests/test_report_%.c $(CORE_SOURCES) \
-                              $(CORE_HEADERS) $(REPORT_LIB) $(REPORT_HEADERS)
+                              $(CORE_HEADERS) $(REPORT_LIB) $(REPORT_HEADERS) \
+                              tests/report_test.h
 	@mkdir -p $(@D)
 	gcc $(CORE_CFLAGS) -Ireport -Wno-unused-parameter $(SANITIZE) $< \
 	    $(CORE_SOURCES) $(REPORT_LIB) -lcmocka -lz -lm -o $@
@@ -148,7 +149,8 @@ $(BUILD)/tests-portable/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) \
 
 $(BUILD)/tests-portable/test_report_%: tests/test_report_%.c \
                                        $(CORE_SOURCES) $(CORE_HEADERS) \
-                                       $(REPORT_LIB) $(REPORT_HEADERS)
+                                       $(REPORT_LIB) $(REPORT_HEADERS) \
+                                       tests/report_test.h
 	@mkdir -p $(@D)
 	gcc $(CORE_CFLAGS) -Ireport -U__BYTE_ORDER__ -Wno-unused-parameter \
 	    $(SANITIZE) $< $(CORE_SOURCES) $(REPORT_LIB) -lcmocka -lz -lm -o $@

@@ -28,6 +28,7 @@
 
 
 static int cx_input_open(cx_input_t *in, const char *name);
+static int cx_input_gz(cx_input_t *in, int fd);
 static int cx_input_next(cx_input_t *in, cx_inputs_t *ins, cx_report_t *rp);
 static ssize_t cx_input_fill(cx_input_t *in);
 static void cx_input_unmap(cx_input_t *in);
@@ -104,14 +105,7 @@ cx_input_open(cx_input_t *in, const char *name)
     /* a pipe cannot be rewound: zlib reads it, and itself tells gzip
      * from plain by the first bytes, passing plain bytes through */
     if (lseek(fd, 0, SEEK_CUR) == -1) {
-        in->gz = gzdopen(dup(fd), "rb");
-        if (in->gz == NULL) {
-            fprintf(stderr, "cx-report: out of memory\n");
-            return -1;
-        }
-
-        gzbuffer(in->gz, 1 << 18);
-        return 0;
+        return cx_input_gz(in, fd);
     }
 
     /* the first bytes tell gzip from plain; they stay in the buffer, or,
@@ -131,14 +125,7 @@ cx_input_open(cx_input_t *in, const char *name)
             return -1;
         }
 
-        in->gz = gzdopen(dup(fd), "rb");
-        if (in->gz == NULL) {
-            fprintf(stderr, "cx-report: out of memory\n");
-            return -1;
-        }
-
-        gzbuffer(in->gz, 1 << 18);
-        return 0;
+        return cx_input_gz(in, fd);
     }
 
     /* a plain file is read where it lies in the page cache: no copy */
@@ -202,6 +189,22 @@ cx_inputs_close(cx_inputs_t *ins)
     free(ins->in);
     ins->in = NULL;
     ins->n = 0;
+}
+
+
+/* zlib reads "fd" from where it is, telling gzip from plain bytes itself */
+static int
+cx_input_gz(cx_input_t *in, int fd)
+{
+    in->gz = gzdopen(dup(fd), "rb");
+    if (in->gz == NULL) {
+        fprintf(stderr, "cx-report: out of memory\n");
+        return -1;
+    }
+
+    gzbuffer(in->gz, 1 << 18);
+
+    return 0;
 }
 
 

@@ -76,6 +76,21 @@ cx_out_name(FILE *f, cx_result_t *res, uint32_t id)
 }
 
 
+/* the i-th item of days or channels: its name, two counts and a rate */
+static void
+cx_out_row(FILE *f, cx_result_t *res, size_t i, const char *key,
+    uint32_t name, const char *count1, uint64_t n1, const char *count2,
+    uint64_t n2, const char *rate, uint64_t num, uint64_t den)
+{
+    fprintf(f, "%s{\"%s\":", i ? "," : "", key);
+    cx_out_name(f, res, name);
+    fprintf(f, ",\"%s\":%llu,\"%s\":%llu,\"%s\":", count1,
+            (unsigned long long) n1, count2, (unsigned long long) n2, rate);
+    cx_out_rate(f, num, den);
+    fputc('}', f);
+}
+
+
 static void
 cx_out_stat(FILE *f, int has, double v)
 {
@@ -139,26 +154,18 @@ cx_output_json(FILE *f, cx_result_t *res)
 
     for (i = 0; i < res->ndays; i++) {
         ds = &rp->day[res->days[i]];
-        fprintf(f, "%s{\"date\":", i ? "," : "");
-        cx_out_name(f, res, res->days[i]);
-        fprintf(f, ",\"page_views\":%llu,\"sessions\":%llu,"
-                "\"negative_share\":", (unsigned long long) ds->page_views,
-                (unsigned long long) ds->sessions);
-        cx_out_rate(f, ds->negative, ds->page_views);
-        fputc('}', f);
+        cx_out_row(f, res, i, "date", res->days[i],
+                   "page_views", ds->page_views, "sessions", ds->sessions,
+                   "negative_share", ds->negative, ds->page_views);
     }
 
     fputs("]},\"channels\":[", f);
 
     for (i = 0; i < res->nchannels; i++) {
         cs = &rp->channel[res->channels[i]];
-        fprintf(f, "%s{\"channel\":", i ? "," : "");
-        cx_out_name(f, res, res->channels[i]);
-        fprintf(f, ",\"sessions\":%llu,\"conversions\":%llu,"
-                "\"bounce_rate\":", (unsigned long long) cs->sessions,
-                (unsigned long long) cs->conversions);
-        cx_out_rate(f, cs->bounces, cs->sessions);
-        fputc('}', f);
+        cx_out_row(f, res, i, "channel", res->channels[i],
+                   "sessions", cs->sessions, "conversions", cs->conversions,
+                   "bounce_rate", cs->bounces, cs->sessions);
     }
 
     fputs("],\"touchpoints\":[", f);

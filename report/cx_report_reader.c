@@ -89,6 +89,7 @@ int
 cx_reader_parse(cx_reader_t *rd, const unsigned char *p, size_t len,
     cx_line_t *line)
 {
+    int             rc;
     unsigned        seen;
     cx_str_t        key;
     cx_scan_t       sc;
@@ -166,22 +167,14 @@ cx_reader_parse(cx_reader_t *rd, const unsigned char *p, size_t len,
             goto bad;
         }
 
-        if (cx_scan_ws(&sc) != 0) {
+        rc = cx_scan_next(&sc, '}', "\",\" or \"}\" expected");
+        if (rc < 0) {
             goto bad;
         }
 
-        if (*sc.p == ',') {
-            sc.p++;
-            continue;
-        }
-
-        if (*sc.p == '}') {
-            sc.p++;
+        if (rc == 0) {
             break;
         }
-
-        sc.error = "\",\" or \"}\" expected";
-        goto bad;
     }
 
 done:
@@ -250,6 +243,10 @@ cx_reader_member(cx_scan_t *sc, cx_line_t *line, cx_str_t *key,
                 return -1;
             }
             line->ts_ms = s.lone ? -1 : cx_reader_ts_ms(s.s.data, s.s.len);
+            if (line->ts_ms == CX_READER_TS_IMPOSSIBLE) {
+                sc->error = "\"ts\" is not a real date and time";
+                return -1;
+            }
             if (line->ts_ms < 0) {
                 sc->error = "\"ts\" is not a log timestamp";
                 return -1;
@@ -492,20 +489,7 @@ cx_reader_integer(cx_scan_t *sc, int64_t *n, int64_t min, int64_t max,
 static int
 cx_reader_bool(cx_scan_t *sc, unsigned *set)
 {
-    *set = 0;
-
-    switch (*sc->p) {
-    case 't':
-        *set = 1;
-        return cx_scan_literal(sc, "true", 4);
-    case 'f':
-        return cx_scan_literal(sc, "false", 5);
-    case 'n':
-        return cx_scan_literal(sc, "null", 4);
-    default:
-        sc->error = "true, false or null expected";
-        return -1;
-    }
+    return cx_scan_keyword(sc, set);
 }
 
 
@@ -558,35 +542,22 @@ cx_reader_hex_id(cx_scan_t *sc, uint64_t *id, size_t digits, unsigned *set)
 static int
 cx_reader_experiments(cx_scan_t *sc, cx_line_t *line)
 {
+    int                   rc;
     unsigned              i;
     cx_scan_str_t         name, variant;
     cx_line_experiment_t *e;
 
     line->nexperiments = 0;
 
-    if (*sc->p != '{') {
-        sc->error = "\"experiments\" is not an object";
-        return -1;
-    }
-
-    sc->p++;
-
-    if (cx_scan_ws(sc) != 0) {
-        return -1;
-    }
-
-    if (*sc->p == '}') {
-        sc->p++;
-        return 0;
+    rc = cx_scan_open(sc, '{', '}', "\"experiments\" is not an object");
+    if (rc != 0) {
+        return rc > 0 ? 0 : -1;
     }
 
     for ( ;; ) {
-        if (cx_scan_ws(sc) != 0 || *sc->p != '"'
-            || cx_scan_string(sc, &name, 1) != 0
-            || cx_scan_ws(sc) != 0 || *sc->p++ != ':'
+        if (cx_scan_name(sc, &name, 1, "a bad \"experiments\"") != 0
             || cx_scan_ws(sc) != 0)
         {
-            sc->error = sc->error ? sc->error : "a bad \"experiments\"";
             return -1;
         }
 
@@ -621,22 +592,10 @@ cx_reader_experiments(cx_scan_t *sc, cx_line_t *line)
             line->nexperiments++;
         }
 
-        if (cx_scan_ws(sc) != 0) {
-            return -1;
+        rc = cx_scan_next(sc, '}', "a bad \"experiments\"");
+        if (rc <= 0) {
+            return rc;
         }
-
-        if (*sc->p == ',') {
-            sc->p++;
-            continue;
-        }
-
-        if (*sc->p == '}') {
-            sc->p++;
-            return 0;
-        }
-
-        sc->error = "a bad \"experiments\"";
-        return -1;
     }
 }
 
@@ -645,6 +604,7 @@ cx_reader_experiments(cx_scan_t *sc, cx_line_t *line)
 static int
 cx_reader_string_array(cx_scan_t *sc, cx_line_t *line, int friction)
 {
+    int            rc;
     unsigned       i;
     cx_scan_str_t  s;
 
@@ -655,20 +615,9 @@ cx_reader_string_array(cx_scan_t *sc, cx_line_t *line, int friction)
         line->nforced = 0;
     }
 
-    if (*sc->p != '[') {
-        sc->error = "an array of strings expected";
-        return -1;
-    }
-
-    sc->p++;
-
-    if (cx_scan_ws(sc) != 0) {
-        return -1;
-    }
-
-    if (*sc->p == ']') {
-        sc->p++;
-        return 0;
+    rc = cx_scan_open(sc, '[', ']', "an array of strings expected");
+    if (rc != 0) {
+        return rc > 0 ? 0 : -1;
     }
 
     for ( ;; ) {
@@ -702,22 +651,10 @@ cx_reader_string_array(cx_scan_t *sc, cx_line_t *line, int friction)
             line->forced[line->nforced++] = s.s;
         }
 
-        if (cx_scan_ws(sc) != 0) {
-            return -1;
+        rc = cx_scan_next(sc, ']', "\",\" or \"]\" expected");
+        if (rc <= 0) {
+            return rc;
         }
-
-        if (*sc->p == ',') {
-            sc->p++;
-            continue;
-        }
-
-        if (*sc->p == ']') {
-            sc->p++;
-            return 0;
-        }
-
-        sc->error = "\",\" or \"]\" expected";
-        return -1;
     }
 }
 
@@ -725,6 +662,7 @@ cx_reader_string_array(cx_scan_t *sc, cx_line_t *line, int friction)
 static int
 cx_reader_feedback(cx_scan_t *sc, cx_line_t *line)
 {
+    int            rc, more;
     unsigned       set, index, have;
     cx_scan_str_t  k;
 
@@ -733,29 +671,15 @@ cx_reader_feedback(cx_scan_t *sc, cx_line_t *line)
     line->has_comment = 0;
     line->has_feedback_touchpoint = 0;
 
-    if (*sc->p != '{') {
-        sc->error = "\"feedback\" is not an object";
+    rc = cx_scan_open(sc, '{', '}', "\"feedback\" is not an object");
+    if (rc < 0) {
         return -1;
     }
 
-    sc->p++;
-
-    if (cx_scan_ws(sc) != 0) {
-        return -1;
-    }
-
-    if (*sc->p == '}') {
-        sc->p++;
-        goto check;
-    }
-
-    for ( ;; ) {
-        if (cx_scan_ws(sc) != 0 || *sc->p != '"'
-            || cx_scan_string(sc, &k, 1) != 0
-            || cx_scan_ws(sc) != 0 || *sc->p++ != ':'
+    for (more = (rc == 0); more; /* the item says */) {
+        if (cx_scan_name(sc, &k, 1, "a bad \"feedback\"") != 0
             || cx_scan_ws(sc) != 0)
         {
-            sc->error = sc->error ? sc->error : "a bad \"feedback\"";
             return -1;
         }
 
@@ -797,25 +721,11 @@ cx_reader_feedback(cx_scan_t *sc, cx_line_t *line)
             return -1;
         }
 
-        if (cx_scan_ws(sc) != 0) {
+        more = cx_scan_next(sc, '}', "a bad \"feedback\"");
+        if (more < 0) {
             return -1;
         }
-
-        if (*sc->p == ',') {
-            sc->p++;
-            continue;
-        }
-
-        if (*sc->p == '}') {
-            sc->p++;
-            break;
-        }
-
-        sc->error = "a bad \"feedback\"";
-        return -1;
     }
-
-check:
 
     if (have != 15) {
         sc->error = "\"feedback\" lacks score, scale, comment or touchpoint";
@@ -832,7 +742,9 @@ cx_reader_ts_ms(const unsigned char *p, size_t len)
     int64_t  y, m, d, hh, mm, ss, ms, era, yoe, doy, doe, days;
     size_t   i;
 
-    static const char  shape[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+    static const char     shape[] = "dddd-dd-ddTdd:dd:dd.dddZ";
+    static const int64_t  mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+                                      31, 30, 31 };
 
     if (len != sizeof(shape) - 1) {
         return -1;
@@ -857,8 +769,17 @@ cx_reader_ts_ms(const unsigned char *p, size_t len)
 
 #undef cx_digits2
 
-    /* days from 1970-01-01 of the proleptic Gregorian date (any digits the
-     * pattern allows give some number; the log's give the right one) */
+    /* a date the calendar has and a time of day (no leap second: the
+     * module's clock has none), as DuckDB's cast in docs/sql checks */
+    if (m < 1 || m > 12 || d < 1
+        || d > mdays[m - 1] + (m == 2 && y % 4 == 0
+                              && (y % 100 != 0 || y % 400 == 0))
+        || hh > 23 || mm > 59 || ss > 59)
+    {
+        return CX_READER_TS_IMPOSSIBLE;
+    }
+
+    /* days from 1970-01-01 of the proleptic Gregorian date */
     y -= (m <= 2);
     era = y / 400;
     yoe = y - era * 400;
@@ -866,5 +787,7 @@ cx_reader_ts_ms(const unsigned char *p, size_t len)
     doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     days = era * 146097 + doe - 719468;
 
-    return ((days * 24 + hh) * 60 + mm) * 60000 + ss * 1000 + ms;
+    ms += ((days * 24 + hh) * 60 + mm) * 60000 + ss * 1000;
+
+    return ms < 0 ? -1 : ms;
 }

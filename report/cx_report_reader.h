@@ -120,7 +120,11 @@ void cx_reader_free(cx_reader_t *rd);
 int cx_reader_parse(cx_reader_t *rd, const unsigned char *p, size_t len,
     cx_line_t *line);
 
-/* milliseconds since 1970 of a log timestamp, -1 when it is not one */
+/* milliseconds since 1970 of a log timestamp; -1 when it is not one (not
+ * its shape, or before 1970), CX_READER_TS_IMPOSSIBLE when it has its shape
+ * but a date or time that does not exist (month 13, February 30, 24:00) */
+#define CX_READER_TS_IMPOSSIBLE  -2
+
 int64_t cx_reader_ts_ms(const unsigned char *p, size_t len);
 
 

@@ -51,7 +51,7 @@ cx_scan_ws(cx_scan_t *sc)
 int
 cx_scan_skip(cx_scan_t *sc, unsigned depth)
 {
-    int            integer;
+    int            integer, rc;
     int64_t        n;
     cx_scan_str_t  s;
     unsigned char  close;
@@ -67,63 +67,120 @@ cx_scan_skip(cx_scan_t *sc, unsigned depth)
         return cx_scan_string(sc, &s, 0);
 
     case 't':
-        return cx_scan_literal(sc, "true", 4);
-
     case 'f':
-        return cx_scan_literal(sc, "false", 5);
-
     case 'n':
-        return cx_scan_literal(sc, "null", 4);
+        return cx_scan_keyword(sc, NULL);
 
     case '{':
     case '[':
         close = (*sc->p == '{') ? '}' : ']';
-        sc->p++;
 
-        if (cx_scan_ws(sc) != 0) {
-            return -1;
-        }
-
-        if (*sc->p == close) {
-            sc->p++;
-            return 0;
+        rc = cx_scan_open(sc, *sc->p, close, NULL);
+        if (rc != 0) {
+            return rc > 0 ? 0 : -1;
         }
 
         for ( ;; ) {
-            if (cx_scan_ws(sc) != 0) {
+            if (close == '}' && cx_scan_name(sc, &s, 0, "a bad member") != 0)
+            {
                 return -1;
             }
 
-            if (close == '}') {
-                if (*sc->p != '"' || cx_scan_string(sc, &s, 0) != 0
-                    || cx_scan_ws(sc) != 0 || *sc->p++ != ':'
-                    || cx_scan_ws(sc) != 0)
-                {
-                    sc->error = sc->error ? sc->error : "a bad member";
-                    return -1;
-                }
-            }
-
-            if (cx_scan_skip(sc, depth + 1) != 0 || cx_scan_ws(sc) != 0) {
+            if (cx_scan_ws(sc) != 0 || cx_scan_skip(sc, depth + 1) != 0) {
                 return -1;
             }
 
-            if (*sc->p == ',') {
-                sc->p++;
-                continue;
+            rc = cx_scan_next(sc, close, "a bad object or array");
+            if (rc <= 0) {
+                return rc;
             }
-
-            if (*sc->p == close) {
-                sc->p++;
-                return 0;
-            }
-
-            sc->error = "a bad object or array";
-            return -1;
         }
 
     default:
         return cx_scan_number(sc, &n, &integer);
+    }
+}
+
+
+int
+cx_scan_open(cx_scan_t *sc, unsigned char open, unsigned char close,
+    const char *error)
+{
+    if (*sc->p != open) {
+        sc->error = error;
+        return -1;
+    }
+
+    sc->p++;
+
+    if (cx_scan_ws(sc) != 0) {
+        return -1;
+    }
+
+    if (*sc->p == close) {
+        sc->p++;
+        return 1;
+    }
+
+    return 0;
+}
+
+
+int
+cx_scan_name(cx_scan_t *sc, cx_scan_str_t *name, int decode,
+    const char *error)
+{
+    if (cx_scan_ws(sc) != 0 || *sc->p != '"'
+        || cx_scan_string(sc, name, decode) != 0
+        || cx_scan_ws(sc) != 0 || *sc->p++ != ':')
+    {
+        sc->error = sc->error ? sc->error : error;
+        return -1;
+    }
+
+    return 0;
+}
+
+
+int
+cx_scan_next(cx_scan_t *sc, unsigned char close, const char *error)
+{
+    if (cx_scan_ws(sc) != 0) {
+        return -1;
+    }
+
+    if (*sc->p == ',') {
+        sc->p++;
+        return 1;
+    }
+
+    if (*sc->p == close) {
+        sc->p++;
+        return 0;
+    }
+
+    sc->error = error;
+    return -1;
+}
+
+
+int
+cx_scan_keyword(cx_scan_t *sc, unsigned *truth)
+{
+    if (truth != NULL) {
+        *truth = (*sc->p == 't');
+    }
+
+    switch (*sc->p) {
+    case 't':
+        return cx_scan_literal(sc, "true", 4);
+    case 'f':
+        return cx_scan_literal(sc, "false", 5);
+    case 'n':
+        return cx_scan_literal(sc, "null", 4);
+    default:
+        sc->error = "true, false or null expected";
+        return -1;
     }
 }
 
@@ -139,6 +196,22 @@ cx_scan_literal(cx_scan_t *sc, const char *word, size_t len)
     sc->p += len;
 
     return 0;
+}
+
+
+/* past one digit or more, NULL when there is none */
+static const unsigned char *
+cx_scan_digits(const unsigned char *p, const unsigned char *end)
+{
+    if (p == end || *p < '0' || *p > '9') {
+        return NULL;
+    }
+
+    while (p < end && *p >= '0' && *p <= '9') {
+        p++;
+    }
+
+    return p;
 }
 
 
@@ -185,15 +258,11 @@ cx_scan_number(cx_scan_t *sc, int64_t *n, int *integer)
 
     if (p < sc->end && *p == '.') {
         *integer = 0;
-        p++;
 
-        if (p == sc->end || *p < '0' || *p > '9') {
+        p = cx_scan_digits(p + 1, sc->end);
+        if (p == NULL) {
             sc->error = "not valid JSON";
             return -1;
-        }
-
-        while (p < sc->end && *p >= '0' && *p <= '9') {
-            p++;
         }
     }
 
@@ -205,13 +274,10 @@ cx_scan_number(cx_scan_t *sc, int64_t *n, int *integer)
             p++;
         }
 
-        if (p == sc->end || *p < '0' || *p > '9') {
+        p = cx_scan_digits(p, sc->end);
+        if (p == NULL) {
             sc->error = "not valid JSON";
             return -1;
-        }
-
-        while (p < sc->end && *p >= '0' && *p <= '9') {
-            p++;
         }
     }
 

@@ -18,6 +18,7 @@
 #define CX_STATS_ITERS  1000
 
 
+static double cx_stats_lentz(double an, double bn, double *c, double *d);
 static double cx_stats_beta_fraction(double a, double b, double x);
 static double cx_stats_incomplete_beta(double a, double b, double x);
 
@@ -26,6 +27,28 @@ double
 cx_stats_normal_cdf(double z)
 {
     return 0.5 * erfc(-z / sqrt(2.0));
+}
+
+
+/* one step of Lentz's method for a continued fraction b0 + a1/(b1 + a2/(b2
+ * + ...)): the new C and D from the step's a and b, and the factor the
+ * value is multiplied by */
+static double
+cx_stats_lentz(double an, double bn, double *c, double *d)
+{
+    *d = bn + an * *d;
+    if (fabs(*d) < CX_STATS_TINY) {
+        *d = CX_STATS_TINY;
+    }
+
+    *c = bn + an / *c;
+    if (fabs(*c) < CX_STATS_TINY) {
+        *c = CX_STATS_TINY;
+    }
+
+    *d = 1.0 / *d;
+
+    return *d * *c;
 }
 
 
@@ -48,28 +71,10 @@ cx_stats_beta_fraction(double a, double b, double x)
         m2 = 2.0 * m;
 
         aa = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
-        d = 1.0 + aa * d;
-        if (fabs(d) < CX_STATS_TINY) {
-            d = CX_STATS_TINY;
-        }
-        c = 1.0 + aa / c;
-        if (fabs(c) < CX_STATS_TINY) {
-            c = CX_STATS_TINY;
-        }
-        d = 1.0 / d;
-        h *= d * c;
+        h *= cx_stats_lentz(aa, 1.0, &c, &d);
 
         aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0));
-        d = 1.0 + aa * d;
-        if (fabs(d) < CX_STATS_TINY) {
-            d = CX_STATS_TINY;
-        }
-        c = 1.0 + aa / c;
-        if (fabs(c) < CX_STATS_TINY) {
-            c = CX_STATS_TINY;
-        }
-        d = 1.0 / d;
-        del = d * c;
+        del = cx_stats_lentz(aa, 1.0, &c, &d);
         h *= del;
 
         if (fabs(del - 1.0) < CX_STATS_EPS) {
@@ -107,18 +112,30 @@ cx_stats_incomplete_beta(double a, double b, double x)
 }
 
 
+/*
+ * The tail beyond |t| is I_x(df/2, 1/2) / 2 with x = df / (df + t^2), which
+ * the fraction computes directly: a tiny upper tail keeps its digits where
+ * 1 - cdf would round it to 0.
+ */
 double
-cx_stats_t_cdf(double t, double df)
+cx_stats_t_sf(double t, double df)
 {
     double  tail;
 
     if (isinf(t)) {
-        return t > 0 ? 1.0 : 0.0;
+        return t > 0 ? 0.0 : 1.0;
     }
 
     tail = 0.5 * cx_stats_incomplete_beta(df / 2.0, 0.5, df / (df + t * t));
 
-    return t > 0 ? 1.0 - tail : tail;
+    return t > 0 ? tail : 1.0 - tail;
+}
+
+
+double
+cx_stats_t_cdf(double t, double df)
+{
+    return cx_stats_t_sf(-t, df);
 }
 
 
@@ -148,7 +165,9 @@ cx_stats_t_quantile(double p, double df)
 
 
 /* the regularized upper incomplete gamma Q(a, x): series below a + 1,
- * continued fraction above */
+ * continued fraction above; the series gives 1 - P, which is no loss there
+ * since Q(a, x) > 0.08 for a >= 1/2 and x < a + 1, and the fraction
+ * gives a small Q directly */
 static double
 cx_stats_gamma_q(double a, double x)
 {
@@ -184,16 +203,7 @@ cx_stats_gamma_q(double a, double x)
     for (n = 1; n <= CX_STATS_ITERS; n++) {
         an = -n * (n - a);
         b += 2.0;
-        d = an * d + b;
-        if (fabs(d) < CX_STATS_TINY) {
-            d = CX_STATS_TINY;
-        }
-        c = b + an / c;
-        if (fabs(c) < CX_STATS_TINY) {
-            c = CX_STATS_TINY;
-        }
-        d = 1.0 / d;
-        del = d * c;
+        del = cx_stats_lentz(an, b, &c, &d);
         h *= del;
         if (fabs(del - 1.0) < CX_STATS_EPS) {
             break;
@@ -241,7 +251,7 @@ cx_stats_ttest(double mean_c, double var_c, double n_c, double mean,
         return -1;
     }
 
-    r->p_value = 2.0 * (1.0 - cx_stats_t_cdf(fabs(r->uplift / r->se), r->df));
+    r->p_value = 2.0 * cx_stats_t_sf(fabs(r->uplift / r->se), r->df);
     if (r->p_value > 1.0) {
         r->p_value = 1.0;
     }

@@ -26,6 +26,8 @@ typedef struct {
 
 double cx_stats_normal_cdf(double z);
 double cx_stats_t_cdf(double t, double df);
+/* the upper tail P(T > t), precise when it is tiny */
+double cx_stats_t_sf(double t, double df);
 double cx_stats_t_quantile(double p, double df);
 double cx_stats_chi2_sf(double x, double k);
 

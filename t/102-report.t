@@ -251,6 +251,19 @@ like($err, qr{\A\Qcx-report: $p/bad.log:1: \E[^\n]+\n\Qcx-report: $p/bad.log:7: 
     'named on stderr with file and line');
 is(scalar(() = $err =~ /\n/g), 5, 'the first five only');
 
+# a timestamp of the log's shape but no real date or time: invalid, said so
+$t->write_file('dates.log', join('', map { "$_\n" } @lines,
+    '{"v":1,"ts":"2026-13-01T00:00:00.000Z","event":"event"}',
+    '{"v":1,"ts":"2026-02-30T00:00:00.000Z","event":"event"}'));
+($rc, my $dates, $err) = run_report('--format', 'json', @funnel,
+                                    "$p/dates.log");
+is($rc, 0, 'impossible timestamps: still exit 0');
+is($t->json->decode($dates)->{lines}{invalid}, 2,
+   'month 13 and 30 February are invalid lines');
+is($err, join('', map { "cx-report: $p/dates.log:$_: \"ts\" is not a real "
+                        . "date and time: skipped\n" } 11, 12),
+   'each named on stderr with its reason');
+
 # bad options and files: one line, exit 2
 for my $case (
     [ [ '--format', 'xml', $log ], qr/^cx-report: unknown --format "xml"/ ],
@@ -258,6 +271,7 @@ for my $case (
     [ [ '--funnel', '', $log ], qr/^cx-report: invalid --funnel/ ],
     [ [ '--path-steps', '0', $log ], qr/^cx-report: invalid --path-steps/ ],
     [ [ '--since', 'yesterday', $log ], qr/^cx-report: invalid time/ ],
+    [ [ '--until', '2026-02-30', $log ], qr/^cx-report: invalid time/ ],
     [ [ '--weights', 'checkout=50,x', $log ], qr/^cx-report: invalid --weights/ ],
     [ [ '--bogus', $log ], qr/^cx-report: unknown option "--bogus"/ ],
     [ [ "$p/missing.log" ], qr/^cx-report: cannot open "\Q$p\E\/missing.log"/ ],

@@ -9,6 +9,7 @@ Python's json module and the rules of docs/report.md give.
     tests/report_reader_check.py BUILD/tests/report_reader_dump [N]
 """
 
+import datetime
 import json
 import random
 import re
@@ -75,6 +76,12 @@ def ts(v):
     if not isinstance(v, str) or not TS.match(v):
         raise Invalid
     y, m, d = int(v[0:4]), int(v[5:7]), int(v[8:10])
+    # a real date and time of day: Python's own calendar says which
+    try:
+        datetime.datetime(max(y, 1), m, d, int(v[11:13]), int(v[14:16]),
+                          int(v[17:19]))
+    except ValueError:
+        raise Invalid
     y -= m <= 2
     era = y // 400 if y >= 0 else (y - 399) // 400
     era = int(y / 400)              # C division truncates
@@ -238,6 +245,9 @@ PIECES = [
     b'"\\u0073eq":7,', b'"experiments":{"e":"A","e":"B"},',
     b'"friction":["loop","loop"],', b'"feedback":{"score":3,"scale":"ces",'
     b'"comment":null,"touchpoint":"t"},', b'"ts":"1969-12-31T23:59:59.999Z",',
+    b'"ts":"2026-13-01T00:00:00.000Z",', b'"ts":"2026-02-30T00:00:00.000Z",',
+    b'"ts":"2100-02-29T00:00:00.000Z",', b'"ts":"2024-02-29T00:00:00.000Z",',
+    b'"ts":"2026-12-01T24:00:00.000Z",', b'"ts":"2026-12-01T23:59:60.000Z",',
 ]
 
 

@@ -9,18 +9,19 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "cx_report_reader.h"
+#include "report_test.h"
 
 
 #define HEAD  "{\"v\":1,\"ts\":\"2026-12-01T06:47:12.123Z\","
 
 
-static cx_reader_t  rd;
-static cx_line_t    line;
+static cx_line_t  line;
 
 
 static int
@@ -35,21 +36,6 @@ assert_str(cx_str_t s, const char *want)
 {
     assert_int_equal(s.len, strlen(want));
     assert_memory_equal(s.data, want, s.len);
-}
-
-
-static int
-setup(void **state)
-{
-    return cx_reader_init(&rd);
-}
-
-
-static int
-teardown(void **state)
-{
-    cx_reader_free(&rd);
-    return 0;
 }
 
 
@@ -249,6 +235,57 @@ test_timestamps(void **state)
                      "1970-01-01T00:00:00.000Z", 24), 0);
     assert_int_equal(cx_reader_ts_ms((const unsigned char *)
                      "2026-12-01T06:47:12.123", 23), -1);
+    assert_int_equal(cx_reader_ts_ms((const unsigned char *)
+                     "1969-12-31T23:59:59.999Z", 24), -1);
+
+    /* the last moment of each month's last day, leap years by the
+     * Gregorian rule; 2024-03-01 is 19783 days after 1970-01-01 */
+    assert_int_equal(cx_reader_ts_ms((const unsigned char *)
+                     "2024-02-29T23:59:59.999Z", 24),
+                     19783LL * 86400000 - 1);
+    assert_int_equal(cx_reader_ts_ms((const unsigned char *)
+                     "2026-04-30T00:00:00.000Z", 24), 20573LL * 86400000);
+    assert_int_equal(cx_reader_ts_ms((const unsigned char *)
+                     "2026-12-31T00:00:00.000Z", 24), 20818LL * 86400000);
+}
+
+
+static void
+test_impossible_timestamps(void **state)
+{
+    const char  **p;
+    char          buf[128];
+
+    static const char  *bad[] = {
+        "2026-13-01T00:00:00.000Z", "2026-00-10T00:00:00.000Z",
+        "2026-01-00T00:00:00.000Z", "2026-01-32T00:00:00.000Z",
+        "2026-02-30T00:00:00.000Z", "2026-02-29T00:00:00.000Z",
+        "2100-02-29T00:00:00.000Z", "2026-04-31T00:00:00.000Z",
+        "2026-06-31T00:00:00.000Z", "2026-09-31T00:00:00.000Z",
+        "2026-11-31T00:00:00.000Z", "2026-12-01T24:00:00.000Z",
+        "2026-12-01T23:60:00.000Z", "2026-12-01T23:59:60.000Z",
+        "2026-12-01T99:99:99.999Z", NULL
+    };
+
+    for (p = bad; *p != NULL; p++) {
+        if (cx_reader_ts_ms((const unsigned char *) *p, 24)
+            != CX_READER_TS_IMPOSSIBLE)
+        {
+            fail_msg("accepted: %s", *p);
+        }
+
+        /* a line with it is invalid, and says why */
+        snprintf(buf, sizeof(buf),
+                 "{\"v\":1,\"ts\":\"%s\",\"event\":\"event\"}", *p);
+        assert_int_equal(parse(buf), -1);
+        assert_string_equal(rd.error, "\"ts\" is not a real date and time");
+    }
+
+    /* 2000 is a leap year, 2024 too */
+    assert_true(cx_reader_ts_ms((const unsigned char *)
+                "2000-02-29T00:00:00.000Z", 24) > 0);
+    assert_true(cx_reader_ts_ms((const unsigned char *)
+                "2024-02-29T00:00:00.000Z", 24) > 0);
 }
 
 
@@ -265,6 +302,7 @@ main(void)
         cmocka_unit_test(test_what_is_skipped_is_only_checked),
         cmocka_unit_test(test_nesting),
         cmocka_unit_test(test_timestamps),
+        cmocka_unit_test(test_impossible_timestamps),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

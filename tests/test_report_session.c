@@ -15,14 +15,12 @@
 #include <cmocka.h>
 
 #include "cx_report.h"
+#include "report_test.h"
 
 
 #define V1  "\"11111111111111111111111111111111\""
 #define V2  "\"22222222222222222222222222222222\""
 #define V3  "\"33333333333333333333333333333333\""
-
-
-static cx_reader_t  rd;
 
 
 /* a page view at minute:second "ms" of 2026-12-01 06:00 */
@@ -47,18 +45,28 @@ page(cx_report_t *rp, const char *ms, const char *visitor,
 }
 
 
-static int
-setup(void **state)
+/* a page view of no channel and no goal */
+static void
+view(cx_report_t *rp, const char *ms, const char *visitor,
+    const char *session, int seq, const char *tp)
 {
-    return cx_reader_init(&rd);
+    page(rp, ms, visitor, session, seq, tp, "null", "false", "");
 }
 
 
-static int
-teardown(void **state)
+/* a report of all times, with a funnel when "funnel" is given */
+static void
+start(cx_report_t *rp, cx_report_conf_t *conf, unsigned path_steps,
+    int closing, char **funnel, unsigned nfunnel)
 {
-    cx_reader_free(&rd);
-    return 0;
+    memset(conf, 0, sizeof(*conf));
+    conf->since_ms = INT64_MIN;
+    conf->until_ms = INT64_MAX;
+    conf->path_steps = path_steps;
+    conf->funnel = funnel;
+    conf->nfunnel = nfunnel;
+
+    assert_int_equal(cx_report_init(rp, conf, closing), 0);
 }
 
 
@@ -94,14 +102,7 @@ test_sessions_put_back_together(void **state)
     cx_report_conf_t    conf;
     cx_channel_stat_t  *cs;
 
-    memset(&conf, 0, sizeof(conf));
-    conf.since_ms = INT64_MIN;
-    conf.until_ms = INT64_MAX;
-    conf.path_steps = 5;
-    conf.funnel = funnel;
-    conf.nfunnel = 3;
-
-    assert_int_equal(cx_report_init(&rp, &conf, 0), 0);
+    start(&rp, &conf, 5, 0, funnel, 3);
 
     /* s1, out of order: home, home, checkout, done (a goal); its channel
      * is its first page view's, search */
@@ -172,25 +173,14 @@ test_paths_cut(void **state)
     cx_result_t       res;
     cx_report_conf_t  conf;
 
-    memset(&conf, 0, sizeof(conf));
-    conf.since_ms = INT64_MIN;
-    conf.until_ms = INT64_MAX;
-    conf.path_steps = 2;
+    start(&rp, &conf, 2, 0, NULL, 0);
 
-    assert_int_equal(cx_report_init(&rp, &conf, 0), 0);
-
-    page(&rp, "01:00", V1, "00000000000000b1", 1, "\"a\"", "null", "false",
-         "");
-    page(&rp, "01:01", V1, "00000000000000b1", 2, "\"b\"", "null", "false",
-         "");
-    page(&rp, "01:02", V1, "00000000000000b1", 3, "\"c\"", "null", "false",
-         "");
-    page(&rp, "01:00", V1, "00000000000000b2", 1, "\"a\"", "null", "false",
-         "");
-    page(&rp, "01:01", V1, "00000000000000b2", 2, "\"b\"", "null", "false",
-         "");
-    page(&rp, "01:02", V1, "00000000000000b2", 3, "\"b\"", "null", "false",
-         "");
+    view(&rp, "01:00", V1, "00000000000000b1", 1, "\"a\"");
+    view(&rp, "01:01", V1, "00000000000000b1", 2, "\"b\"");
+    view(&rp, "01:02", V1, "00000000000000b1", 3, "\"c\"");
+    view(&rp, "01:00", V1, "00000000000000b2", 1, "\"a\"");
+    view(&rp, "01:01", V1, "00000000000000b2", 2, "\"b\"");
+    view(&rp, "01:02", V1, "00000000000000b2", 3, "\"b\"");
 
     assert_int_equal(cx_report_finish(&rp), 0);
     assert_int_equal(cx_result_build(&res, &rp), 0);
@@ -209,30 +199,21 @@ test_closing_and_late_lines(void **state)
     cx_report_t       rp;
     cx_report_conf_t  conf;
 
-    memset(&conf, 0, sizeof(conf));
-    conf.since_ms = INT64_MIN;
-    conf.until_ms = INT64_MAX;
-    conf.path_steps = 5;
+    start(&rp, &conf, 5, 1, NULL, 0);
 
-    assert_int_equal(cx_report_init(&rp, &conf, 1), 0);
-
-    page(&rp, "00:00", V1, "00000000000000c1", 1, "\"a\"", "null", "false",
-         "");
-    page(&rp, "39:59", V2, "00000000000000c2", 1, "\"a\"", "null", "false",
-         "");
+    view(&rp, "00:00", V1, "00000000000000c1", 1, "\"a\"");
+    view(&rp, "39:59", V2, "00000000000000c2", 1, "\"a\"");
     assert_int_equal(rp.sessions, 0);
     assert_int_equal(rp.sessions_open, 2);
 
     /* 40 minutes and a millisecond past c1's last line: c1 is counted */
-    page(&rp, "40:01", V2, "00000000000000c2", 2, "\"a\"", "null", "false",
-         "");
+    view(&rp, "40:01", V2, "00000000000000c2", 2, "\"a\"");
     assert_int_equal(rp.sessions, 1);
     assert_int_equal(rp.sessions_open, 1);
     assert_false(rp.late);
 
     /* a line for c1 now: the pass is late */
-    page(&rp, "40:02", V1, "00000000000000c1", 2, "\"a\"", "null", "false",
-         "");
+    view(&rp, "40:02", V1, "00000000000000c1", 2, "\"a\"");
     assert_true(rp.late);
 
     cx_report_free(&rp);
@@ -246,12 +227,7 @@ test_experiment_exposure_and_conversion(void **state)
     cx_result_t       res;
     cx_report_conf_t  conf;
 
-    memset(&conf, 0, sizeof(conf));
-    conf.since_ms = INT64_MIN;
-    conf.until_ms = INT64_MAX;
-    conf.path_steps = 5;
-
-    assert_int_equal(cx_report_init(&rp, &conf, 0), 0);
+    start(&rp, &conf, 5, 0, NULL, 0);
 
     /* V1: first in B, later seen in A; its goal came before: not converted */
     page(&rp, "02:00", V1, "00000000000000d1", 2, "\"a\"", "null", "false",
@@ -305,12 +281,7 @@ test_feedback_before(void **state)
     cx_report_conf_t    conf;
     cx_feedback_stat_t *fs;
 
-    memset(&conf, 0, sizeof(conf));
-    conf.since_ms = INT64_MIN;
-    conf.until_ms = INT64_MAX;
-    conf.path_steps = 5;
-
-    assert_int_equal(cx_report_init(&rp, &conf, 0), 0);
+    start(&rp, &conf, 5, 0, NULL, 0);
 
     /* feedback after seq 2: pages 1 and 2 came before it, not 3 */
     snprintf(buf, sizeof(buf), "{\"v\":1,\"ts\":\"2026-12-01T06:02:30.000Z\""
@@ -322,12 +293,9 @@ test_feedback_before(void **state)
                                      strlen(buf), &line), 0);
     assert_int_equal(cx_report_line(&rp, &line), 0);
 
-    page(&rp, "03:00", V1, "00000000000000e1", 3, "\"pay\"", "null",
-         "false", "");
-    page(&rp, "01:00", V1, "00000000000000e1", 1, "\"home\"", "null",
-         "false", "");
-    page(&rp, "02:00", V1, "00000000000000e1", 2, "\"cart\"", "null",
-         "false", "");
+    view(&rp, "03:00", V1, "00000000000000e1", 3, "\"pay\"");
+    view(&rp, "01:00", V1, "00000000000000e1", 1, "\"home\"");
+    view(&rp, "02:00", V1, "00000000000000e1", 2, "\"cart\"");
 
     assert_int_equal(cx_report_finish(&rp), 0);
     assert_int_equal(cx_result_build(&res, &rp), 0);

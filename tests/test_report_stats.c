@@ -40,6 +40,57 @@ test_distributions(void **state)
 }
 
 
+/* a relative distance: a tiny tail must keep its digits, not merely be
+ * near 0 */
+#define near_rel(a, b, eps)                                                   \
+    assert_true(fabs((a) - (b)) <= (eps) * fabs(b))
+
+
+static void
+test_tiny_tails(void **state)
+{
+    uint64_t    lopsided[2] = { 1000, 0 };
+    double      even[2] = { 1, 1 };
+    cx_ttest_t  r;
+
+    /* t(1) is Cauchy, P(T > t) = atan(1/t) / pi for t > 0: python3's
+     * math.atan(1e-20) / math.pi = 3.1830988618379067e-21 (1 - cdf gave
+     * 0) */
+    near_rel(cx_stats_t_sf(1e20, 1), 3.1830988618379067e-21, 1e-12);
+    near_rel(cx_stats_t_cdf(-1e20, 1), 3.1830988618379067e-21, 1e-12);
+
+    /* t(2): P(T > t) = (1 - t / sqrt(2 + t^2)) / 2 = 1 / (r (r + t)) with
+     * r = sqrt(2 + t^2), the cancellation-free form; at t = 1e10 python3
+     * gives 5e-21 */
+    near_rel(cx_stats_t_sf(1e10, 2), 5e-21, 1e-12);
+    near_rel(cx_stats_t_sf(-1e10, 2), 1.0, 1e-15);
+
+    /* chance_to_win's complement is the lower normal tail:
+     * 0.5 * math.erfc(10 / math.sqrt(2)) = 7.619853024160593e-24 */
+    near_rel(cx_stats_normal_cdf(-10), 7.619853024160593e-24, 1e-12);
+
+    /* chi-square(2)'s upper tail is exp(-x/2): math.exp(-100) =
+     * 3.720075976020836e-44; chi-square(1)'s is erfc(sqrt(x/2)):
+     * math.erfc(math.sqrt(50)) = 1.5239706048320995e-23 */
+    near_rel(cx_stats_chi2_sf(200, 2), 3.720075976020836e-44, 1e-12);
+    near_rel(cx_stats_chi2_sf(100, 1), 1.5239706048320995e-23, 1e-12);
+
+    /* SRM of 1000 and 0 visitors against 50/50: X^2 = 500 + 500 = 1000 on
+     * one degree of freedom, p = math.erfc(math.sqrt(500)) =
+     * 1.7958327848006385e-219 */
+    near_rel(cx_stats_srm(lopsided, even, 2), 1.7958327848006385e-219,
+             1e-10);
+
+    /* two visitors a side with the same variance: Welch's df is
+     * 2 (n - 1) = 2, so p = 2 / (r (r + t)) as above; control mean 1,
+     * variant 2, variance 1e-24: se = sqrt(1e-24/2 + 4e-24/2), t = 1 / se
+     * = 632455532033.6759 and p = 2.5e-24 (python3, same steps) */
+    assert_int_equal(cx_stats_ttest(1, 1e-24, 2, 2, 1e-24, 2, &r), 0);
+    near_rel(r.df, 2.0, 1e-12);
+    near_rel(r.p_value, 2.5e-24, 1e-12);
+}
+
+
 static void
 test_growthbook_two_sided_ttest(void **state)
 {
@@ -142,6 +193,7 @@ main(void)
 {
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_distributions),
+        cmocka_unit_test(test_tiny_tails),
         cmocka_unit_test(test_growthbook_two_sided_ttest),
         cmocka_unit_test(test_growthbook_srm),
         cmocka_unit_test(test_conversion_by_hand),

@@ -41,6 +41,9 @@ SELECT
         AND regexp_full_match(ts::VARCHAR,
             '"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z"')
         AND TRY_CAST(replace((ts ->> '$'), 'Z', '') AS TIMESTAMP) IS NOT NULL
+        -- the cast takes 24:00:00.000 for the next midnight; the log has no
+        -- such time
+        AND substr(ts ->> '$', 12, 2) < '24'
         AND event::VARCHAR IN ('"page_view"', '"feedback"', '"event"',
                                '"prefetch"')
         -- ids as the module writes them: lowercase hex, 16 and 32 digits
