@@ -313,11 +313,14 @@ typedef struct {
                                                      prefix was dropped */
     ngx_array_t              *header_names;       /* of the headers added,
                                                      NULL: none */
-    u_char                   *random;             /* for new ids, drawn
-                                                     once */
+
+    /* for new ids, drawn once and kept: the pool they come from is
+       refilled for other requests */
+    u_char                    random[CX_SESSION_RANDOM_LEN];
 
     unsigned                  resolved:1;
     unsigned                  cookie_read:1;
+    unsigned                  random_drawn:1;
     unsigned                  page_view:1;
     unsigned                  has_prev:1;      /* a valid cookie came */
     unsigned                  sent_cookie:1;   /* a cookie of ours came,

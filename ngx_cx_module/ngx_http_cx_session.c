@@ -81,9 +81,12 @@ ngx_http_cx_session_resolve(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
         return NGX_OK;
     }
 
-    if (!ctx->has_prev && ctx->random == NULL) {
-        ctx->random = ngx_http_cx_random(r->connection->log,
-                                         CX_SESSION_RANDOM_LEN);
+    if (!ctx->has_prev && !ctx->random_drawn) {
+        ngx_memcpy(ctx->random,
+                   ngx_http_cx_random(r->connection->log,
+                                      CX_SESSION_RANDOM_LEN),
+                   CX_SESSION_RANDOM_LEN);
+        ctx->random_drawn = 1;
     }
 
     mcf = ngx_http_get_module_main_conf(r, ngx_http_cx_module);
