@@ -107,7 +107,7 @@ deps-build deps-static deps-test deps-demo deps-bench deps-browser deps-deb:
 # itself is also compiled alone with every warning (the tests' cmocka
 # signatures need -Wno-unused-parameter)
 
-unit: deps-test $(UNIT_TESTS) $(PORTABLE_TESTS) $(COOKIE_TOOL) \
+unit: deps-test $(UNIT_TESTS) $(PORTABLE_TESTS) $(COOKIE_TOOL) $(REPORT) \
       $(BUILD)/tests/report_reader_dump
 	gcc $(CORE_CFLAGS) -fsyntax-only $(CORE_SOURCES)
 	@failed=0; \
