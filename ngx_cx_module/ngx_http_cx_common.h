@@ -54,11 +54,13 @@ typedef struct {
     ngx_str_t                 name;
     uint32_t                  hash;        /* of the name, as the cookie
                                               keeps it */
-    ngx_regex_t              *regex;       /* NULL: the exact path below */
-    ngx_str_t                 path;
+    ngx_regex_t              *regex;       /* NULL: path, below */
+    ngx_str_t                 path;        /* exact, or prefix */
     ngx_msec_t                slow;        /* NGX_CONF_UNSET_MSEC: cx_slow's */
     ngx_uint_t                index;       /* among all names: metrics */
     unsigned                  goal:1;
+    unsigned                  prefix:1;    /* a "~^literal" rule */
+    unsigned                  caseless:1;  /* a "~*^literal" rule */
 } ngx_http_cx_touchpoint_t;
 
 
