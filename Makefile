@@ -134,6 +134,19 @@ $(BUILD)/tests/test_report_%: tests/test_report_%.c $(CORE_SOURCES) \
 	gcc $(CORE_CFLAGS) -Ireport -Wno-unused-parameter $(SANITIZE) $< \
 	    $(CORE_SOURCES) $(REPORT_LIB) -lcmocka -lz -lm -o $@
 
+# cx_prefix.c against PCRE2 itself
+$(BUILD)/tests/test_prefix: tests/test_prefix.c $(CORE_SOURCES) \
+                            $(CORE_HEADERS) $(TEST_SUPPORT)
+	@mkdir -p $(@D)
+	gcc $(CORE_CFLAGS) -Wno-unused-parameter $(SANITIZE) $< \
+	    tests/json_check.c $(CORE_SOURCES) -lcmocka -lpcre2-8 -lm -o $@
+
+$(BUILD)/tests-portable/test_prefix: tests/test_prefix.c $(CORE_SOURCES) \
+                                     $(CORE_HEADERS) $(TEST_SUPPORT)
+	@mkdir -p $(@D)
+	gcc $(CORE_CFLAGS) -U__BYTE_ORDER__ -Wno-unused-parameter $(SANITIZE) \
+	    $< tests/json_check.c $(CORE_SOURCES) -lcmocka -lpcre2-8 -lm -o $@
+
 # cx-report's reader against Python's json module (report_reader_check.py)
 $(BUILD)/tests/report_reader_dump: tests/report_reader_dump.c $(REPORT_LIB) \
                                    $(REPORT_HEADERS) $(CORE_SOURCES)

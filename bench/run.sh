@@ -17,6 +17,8 @@
 #   BENCH_SECONDS=S    each wrk run (3)
 #   BENCH_RUNS=R       wrk runs of each configuration (10; 0: no wrk)
 #   BENCH_MODULE=FILE  another build of ngx_http_cx_module.so
+#   BENCH_KEEP=1       keep the work directory (callgrind output files for
+#                      callgrind_annotate)
 
 set -euo pipefail
 
@@ -31,7 +33,11 @@ runs=${BENCH_RUNS:-10}
 out=$root/build/bench
 work=$(mktemp -d /tmp/cx-bench-XXXXXX)
 chmod 755 "$work"
-trap 'rm -rf "$work"' EXIT
+if [[ -n ${BENCH_KEEP:-} ]]; then
+    trap 'echo "kept $work" >&2' EXIT
+else
+    trap 'rm -rf "$work"' EXIT
+fi
 mkdir -p "$out"
 
 free_port() {

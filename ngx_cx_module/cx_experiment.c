@@ -89,24 +89,61 @@ cx_experiment_ranges(const uint32_t *weights, size_t n, int rest_index,
 uint32_t
 cx_experiment_bucket(cx_str_t seed, cx_str_t id)
 {
-    uint32_t        hash;
+    return cx_experiment_bucket_seeded(cx_fnv1a32(seed), id);
+}
+
+
+uint32_t
+cx_experiment_bucket_seeded(uint32_t seed_hash, cx_str_t id)
+{
+    uint32_t  hash;
+
+    hash = cx_fnv1a32_update(seed_hash, id.data, id.len);
+
+    return cx_experiment_rehash(hash) % CX_EXPERIMENT_WHOLE;
+}
+
+
+/*
+ * The decimal two digits a division: a 32-bit hash has 10 digits most of
+ * the time, and this halves the divisions of digit by digit
+ */
+uint32_t
+cx_experiment_rehash(uint32_t hash)
+{
+    uint32_t        q, r;
     unsigned char  *digit, decimal[CX_EXPERIMENT_HASH_DIGITS];
 
-    hash = cx_fnv1a32_update(CX_FNV1A32_INIT, seed.data, seed.len);
-    hash = cx_fnv1a32_update(hash, id.data, id.len);
+    static const unsigned char  pairs[] =
+        "00010203040506070809" "10111213141516171819"
+        "20212223242526272829" "30313233343536373839"
+        "40414243444546474849" "50515253545556575859"
+        "60616263646566676869" "70717273747576777879"
+        "80818283848586878889" "90919293949596979899";
 
-    /* GrowthBook hashes the hash again as JS prints it: hash + "" */
     digit = decimal + sizeof(decimal);
 
-    do {
-        *--digit = (unsigned char) ('0' + hash % 10);
-        hash /= 10;
-    } while (hash);
+    while (hash >= 100) {
+        q = hash / 100;
+        r = hash - q * 100;
+        hash = q;
 
-    hash = cx_fnv1a32_update(CX_FNV1A32_INIT, digit,
+        digit -= 2;
+        digit[0] = pairs[r * 2];
+        digit[1] = pairs[r * 2 + 1];
+    }
+
+    if (hash >= 10) {
+        digit -= 2;
+        digit[0] = pairs[hash * 2];
+        digit[1] = pairs[hash * 2 + 1];
+
+    } else {
+        *--digit = (unsigned char) ('0' + hash);
+    }
+
+    return cx_fnv1a32_update(CX_FNV1A32_INIT, digit,
                              decimal + sizeof(decimal) - digit);
-
-    return hash % CX_EXPERIMENT_WHOLE;
 }
 
 

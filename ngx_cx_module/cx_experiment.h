@@ -48,6 +48,15 @@ int cx_experiment_ranges(const uint32_t *weights, size_t n, int rest_index,
 /* GrowthBook's hash v2 of seed + id as a bucket 0..9999 (n = bucket / 10000) */
 uint32_t cx_experiment_bucket(cx_str_t seed, cx_str_t id);
 
+/*
+ * The same, the seed's part taken once at configuration time:
+ * seed_hash = cx_fnv1a32(seed), the FNV-1a state after the seed
+ */
+uint32_t cx_experiment_bucket_seeded(uint32_t seed_hash, cx_str_t id);
+
+/* GrowthBook's second round: FNV-1a of the hash as JS prints it (hash + "") */
+uint32_t cx_experiment_rehash(uint32_t hash);
+
 /* the variant whose range holds the bucket, or -1: not in the experiment */
 int cx_experiment_choose(const cx_experiment_ranges_t *ranges,
     uint32_t bucket);

@@ -23,7 +23,17 @@
 #include "cx_session.h"
 
 
-#define ngx_http_cx_str(s)  ((cx_str_t) { (s).data, (s).len })
+/* a function, not a macro: ngx_http_cx_str(f(r)) calls f once */
+static ngx_inline cx_str_t
+ngx_http_cx_str(ngx_str_t s)
+{
+    cx_str_t  c;
+
+    c.data = s.data;
+    c.len = s.len;
+
+    return c;
+}
 
 /* names from nginx.conf that become labels and JSON: [A-Za-z0-9_.:-] */
 #define ngx_http_cx_name_char(c)                                             \
@@ -54,11 +64,13 @@ typedef struct {
     ngx_str_t                 name;
     uint32_t                  hash;        /* of the name, as the cookie
                                               keeps it */
-    ngx_regex_t              *regex;       /* NULL: the exact path below */
-    ngx_str_t                 path;
+    ngx_regex_t              *regex;       /* NULL: path, below */
+    ngx_str_t                 path;        /* exact, or prefix */
     ngx_msec_t                slow;        /* NGX_CONF_UNSET_MSEC: cx_slow's */
     ngx_uint_t                index;       /* among all names: metrics */
     unsigned                  goal:1;
+    unsigned                  prefix:1;    /* a "~^literal" rule */
+    unsigned                  caseless:1;  /* a "~*^literal" rule */
 } ngx_http_cx_touchpoint_t;
 
 
@@ -268,12 +280,15 @@ typedef struct {
 
     ngx_hash_t                types;
     ngx_array_t              *types_keys;
+    ngx_flag_t                types_html;  /* "text/html" is one of them */
 } ngx_http_cx_loc_conf_t;
 
 
 /* one per request, found again after an internal redirect */
 typedef struct {
     ngx_str_t                 path;        /* as the visitor asked, decoded */
+    uint32_t                  path_hash;   /* its FNV-1a, as the cookie
+                                              keeps it */
     ngx_str_t                 query;       /* raw; data NULL when none */
     cx_fetch_e                fetch;       /* what the browser fetches */
 
@@ -300,6 +315,8 @@ typedef struct {
     unsigned                  friction;           /* CX_FRICTION_* */
     cx_experience_e           experience;
     ngx_msec_int_t            request_ms;
+    cx_experience_input_t     judged;      /* what friction and experience
+                                              were judged from */
 
     cx_beacon_t               beacon;             /* when beacon_ok */
     cx_cookie_status_e        cookie_rejected;    /* why the cookie sent
@@ -338,6 +355,7 @@ typedef struct {
                                                   counted if a page view
                                                   re-issues it */
     unsigned                  geo_done:1;
+    unsigned                  judged_once:1;      /* judged is set */
     unsigned                  headers_set:1;
     unsigned                  beacon_ok:1;        /* its line is due */
     unsigned                  dest_document:1;    /* Sec-Fetch-Dest says
@@ -372,6 +390,7 @@ ngx_uint_t ngx_http_cx_is_page_view(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf);
 cx_fetch_e ngx_http_cx_page(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf);
+ngx_flag_t ngx_http_cx_types_html(ngx_hash_t *types);
 ngx_int_t ngx_http_cx_send_text(ngx_http_request_t *r, ngx_uint_t status,
     const char *type, ngx_buf_t *b);
 ngx_int_t ngx_http_cx_speculation_handler(ngx_http_request_t *r);

@@ -4,12 +4,12 @@
  * the status, the time so far and the session's recent pages in the cookie.
  * The header filter judges once to put the rating in the Set-Cookie (the
  * time is then that to the response's headers); the log phase judges again
- * with the whole request's time for the line and the metrics.
+ * with the whole request's time for the line and the metrics, or keeps the
+ * first answer when its inputs are all the same.
  */
 
 
 #include "ngx_http_cx_common.h"
-#include "cx_hash.h"
 
 
 void
@@ -21,6 +21,9 @@ ngx_http_cx_experience_judge(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
     ngx_http_cx_loc_conf_t  *lcf;
 
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
+
+    /* zeroed, padding too: compared whole with the last judgement's */
+    ngx_memzero(&in, sizeof(cx_experience_input_t));
 
     tp = ngx_timeofday();
     ms = (ngx_msec_int_t)
@@ -37,10 +40,24 @@ ngx_http_cx_experience_judge(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
 
     in.in_session = ctx->has_prev && !ctx->session.new_session
                     && !ctx->bot && !ctx->cookieless;
-    in.path = cx_fnv1a32(ngx_http_cx_str(ctx->path));
+    in.path = ctx->path_hash;
     in.prev_path[0] = ctx->prev.path_hash[0];
     in.prev_path[1] = ctx->prev.path_hash[1];
     in.repeat = ctx->state.repeat;
+
+    /*
+     * the log phase in the millisecond of the header filter (most fast
+     * pages) would judge the same again
+     */
+
+    if (ctx->judged_once
+        && ngx_memcmp(&in, &ctx->judged, sizeof(cx_experience_input_t)) == 0)
+    {
+        return;
+    }
+
+    ngx_memcpy(&ctx->judged, &in, sizeof(cx_experience_input_t));
+    ctx->judged_once = 1;
 
     ctx->request_ms = in.request_ms;
     ctx->friction = cx_experience_friction(&in);

@@ -79,7 +79,8 @@ ngx_http_cx_experiment_resolve(ngx_http_request_t *r,
         variant = forced;
 
         if (variant == NULL) {
-            bucket = cx_experiment_bucket(ngx_http_cx_str(exp->name), id);
+            /* exp->hash: FNV-1a of the name, GrowthBook's seed */
+            bucket = cx_experiment_bucket_seeded(exp->hash, id);
             index = cx_experiment_choose(&exp->ranges, bucket);
 
             if (index < 0) {

@@ -427,6 +427,8 @@ ngx_http_cx_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
+    conf->types_html = ngx_http_cx_types_html(&conf->types);
+
     return NGX_CONF_OK;
 }
 

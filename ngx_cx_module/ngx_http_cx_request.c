@@ -7,6 +7,7 @@
 
 
 #include "ngx_http_cx_common.h"
+#include "cx_hash.h"
 #include "cx_url.h"
 
 
@@ -96,6 +97,7 @@ ngx_http_cx_create_ctx(ngx_http_request_t *r)
 
     ctx->path.data = (u_char *) path.data;
     ctx->path.len = path.len;
+    ctx->path_hash = cx_fnv1a32(path);
     ctx->query.data = (u_char *) query.data;
     ctx->query.len = query.len;
     ctx->fetch = ngx_http_cx_fetch(r, ctx);
@@ -397,8 +399,39 @@ ngx_http_cx_page(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf)
         return ctx->dest_document ? ctx->fetch : CX_FETCH_OTHER;
     }
 
+    /* most pages: no lower-casing and hashing of "text/html" each time */
+
+    if (lcf->types_html
+        && r->headers_out.content_type_len == sizeof("text/html") - 1
+        && r->headers_out.content_type.len >= sizeof("text/html") - 1
+        && ngx_strncmp(r->headers_out.content_type.data, "text/html",
+                       sizeof("text/html") - 1)
+           == 0)
+    {
+        return ctx->fetch;
+    }
+
     return ngx_http_test_content_type(r, &lcf->types) != NULL
            ? ctx->fetch : CX_FETCH_OTHER;
+}
+
+
+/*
+ * Whether cx_types holds "text/html", for ngx_http_cx_page(): what
+ * ngx_http_test_content_type() answers for a response of exactly that type
+ */
+ngx_flag_t
+ngx_http_cx_types_html(ngx_hash_t *types)
+{
+    u_char  html[] = "text/html";
+
+    if (types->size == 0) {
+        return 1;
+    }
+
+    return ngx_hash_find(types, ngx_hash_key(html, sizeof(html) - 1), html,
+                         sizeof(html) - 1)
+           != NULL;
 }
 
 

@@ -93,7 +93,7 @@ ngx_http_cx_session_resolve(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
 
     in.now_ms = now_ms;
     in.timeout_ms = lcf->session_timeout;
-    in.path_hash = cx_fnv1a32(ngx_http_cx_str(ctx->path));
+    in.path_hash = ctx->path_hash;
     in.campaign = ngx_http_cx_campaign_hash(r, ctx);
     in.random = ctx->random;
     in.key = mcf->session_key;

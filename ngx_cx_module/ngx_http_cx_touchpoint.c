@@ -8,6 +8,7 @@
 
 #include "ngx_http_cx_common.h"
 #include "cx_hash.h"
+#include "cx_prefix.h"
 #include "cx_url.h"
 
 
@@ -22,6 +23,8 @@ static ngx_http_cx_touchpoint_t *ngx_http_cx_touchpoint_match(
     ngx_http_request_t *r, ngx_array_t *touchpoints, ngx_str_t *path);
 static ngx_str_t *ngx_http_cx_touchpoint_name(ngx_http_request_t *r,
     uint32_t hash);
+static ngx_int_t ngx_http_cx_touchpoint_prefix(ngx_conf_t *cf,
+    ngx_http_cx_touchpoint_t *tp, ngx_str_t *rule);
 
 
 /* this page's touchpoint, and the one the visitor came from */
@@ -129,6 +132,16 @@ ngx_http_cx_touchpoint_match(ngx_http_request_t *r, ngx_array_t *touchpoints,
     tp = touchpoints->elts;
 
     for (i = 0; i < touchpoints->nelts; i++) {
+
+        if (tp[i].prefix) {
+            if (cx_prefix_match(ngx_http_cx_str(tp[i].path), tp[i].caseless,
+                                ngx_http_cx_str(*path)))
+            {
+                return &tp[i];
+            }
+
+            continue;
+        }
 
         if (tp[i].regex == NULL) {
             if (tp[i].path.len == path->len
@@ -238,6 +251,12 @@ ngx_http_cx_touchpoint_directive(ngx_conf_t *cf, ngx_command_t *cmd,
             return NGX_CONF_ERROR;
         }
 
+        /* compiled above for its errors; a literal prefix needs no PCRE2 */
+
+        if (ngx_http_cx_touchpoint_prefix(cf, tp, &value[1]) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+
     } else {
         tp->path = value[1];
     }
@@ -278,6 +297,47 @@ invalid_name:
                        "invalid touchpoint name \"%V\": 1 to 64 letters, "
                        "digits, \"_\", \".\", \":\" or \"-\"", &value[2]);
     return NGX_CONF_ERROR;
+}
+
+
+/* "~^/literal" and "~*^/literal" become a compare (cx_prefix.h) */
+static ngx_int_t
+ngx_http_cx_touchpoint_prefix(ngx_conf_t *cf, ngx_http_cx_touchpoint_t *tp,
+    ngx_str_t *rule)
+{
+    size_t       len;
+    u_char      *literal;
+    cx_str_t     pattern;
+    ngx_uint_t   caseless;
+
+    pattern.data = rule->data + 1;
+    pattern.len = rule->len - 1;
+    caseless = 0;
+
+    if (pattern.len && pattern.data[0] == '*') {
+        pattern.data++;
+        pattern.len--;
+        caseless = 1;
+    }
+
+    literal = ngx_pnalloc(cf->pool, pattern.len);
+    if (literal == NULL) {
+        return NGX_ERROR;
+    }
+
+    len = cx_prefix_literal(literal, pattern);
+
+    if (len == CX_PREFIX_NONE) {
+        return NGX_OK;
+    }
+
+    tp->path.data = literal;
+    tp->path.len = len;
+    tp->prefix = 1;
+    tp->caseless = caseless;
+    tp->regex = NULL;
+
+    return NGX_OK;
 }
 
 

@@ -156,6 +156,108 @@ assert_double_same(double got, double expected, const char *shape,
 }
 
 
+/* the bucket as the first version computed it: snprintf's decimal */
+static uint32_t
+reference_bucket(cx_str_t seed, cx_str_t id)
+{
+    int       n;
+    char      decimal[16];
+    size_t    i;
+    uint32_t  hash;
+
+    hash = CX_FNV1A32_INIT;
+
+    for (i = 0; i < seed.len; i++) {
+        hash = (hash ^ seed.data[i]) * 0x01000193u;
+    }
+
+    for (i = 0; i < id.len; i++) {
+        hash = (hash ^ id.data[i]) * 0x01000193u;
+    }
+
+    n = snprintf(decimal, sizeof(decimal), "%u", (unsigned) hash);
+
+    return cx_fnv1a32((cx_str_t) { (const unsigned char *) decimal,
+                                   (size_t) n }) % CX_EXPERIMENT_WHOLE;
+}
+
+
+static void
+test_rehash_decimal(void **state)
+{
+    int       n;
+    char      decimal[16];
+    size_t    i;
+    uint32_t  v, x;
+
+    static const uint32_t  edges[] = {
+        0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 9999, 10000, 99999,
+        100000, 999999, 1000000, 9999999, 10000000, 99999999, 100000000,
+        999999999, 1000000000, 4294967294u, 4294967295u
+    };
+
+    x = 0x2545f491u;
+
+    for (i = 0; i < count(edges) + 100000; i++) {
+        if (i < count(edges)) {
+            v = edges[i];
+
+        } else {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            v = x >> (x % 29);
+        }
+
+        n = snprintf(decimal, sizeof(decimal), "%u", (unsigned) v);
+
+        assert_int_equal(cx_experiment_rehash(v),
+                         cx_fnv1a32((cx_str_t) {
+                             (const unsigned char *) decimal, (size_t) n }));
+    }
+}
+
+
+/* the seeded form, and every id length the unrolled FNV-1a loop meets */
+static void
+test_bucket_seeded(void **state)
+{
+    size_t          i, j;
+    uint32_t        x;
+    cx_str_t        seed, id;
+    unsigned char   seed_bytes[24], id_bytes[40];
+
+    x = 0x9e3779b9u;
+
+    for (i = 0; i < 20000; i++) {
+        seed.len = i % sizeof(seed_bytes);
+        id.len = (i / 3) % sizeof(id_bytes);
+
+        for (j = 0; j < sizeof(seed_bytes); j++) {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            seed_bytes[j] = (unsigned char) x;
+        }
+
+        for (j = 0; j < sizeof(id_bytes); j++) {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            id_bytes[j] = "0123456789abcdef"[x % 16];
+        }
+
+        seed.data = seed_bytes;
+        id.data = id_bytes;
+
+        assert_int_equal(cx_experiment_bucket_seeded(cx_fnv1a32(seed), id),
+                         reference_bucket(seed, id));
+        assert_int_equal(cx_experiment_bucket(seed, id),
+                         reference_bucket(seed, id));
+    }
+}
+
+
 static void
 test_ranges(void **state)
 {
@@ -362,6 +464,8 @@ main(void)
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_fnv),
         cmocka_unit_test(test_bucket),
+        cmocka_unit_test(test_rehash_decimal),
+        cmocka_unit_test(test_bucket_seeded),
         cmocka_unit_test(test_ranges),
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_rest),

@@ -8,7 +8,8 @@
  *   - valid weights give ranges in order, inside [0, 1.0000001];
  *   - the bucket is below 10000, depends on seed + id only, and choose()
  *     returns -1 or a variant;
- *   - a second call gives the same bucket and variant;
+ *   - a second call gives the same bucket and variant, and so does the
+ *     seeded form from the seed's hash;
  *   - with weights summing to 10000 every bucket gets a variant, the one
  *     whose range holds it;
  *   - the percent parser returns -1 or at most 10000, and what it accepts
@@ -20,6 +21,7 @@
 #include <string.h>
 
 #include "cx_experiment.h"
+#include "cx_hash.h"
 
 
 static void fuzz_ranges(const cx_experiment_ranges_t *ranges, int full);
@@ -67,7 +69,9 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 
     bucket = cx_experiment_bucket(seed, id);
 
-    if (bucket >= 10000 || cx_experiment_bucket(seed, id) != bucket) {
+    if (bucket >= 10000 || cx_experiment_bucket(seed, id) != bucket
+        || cx_experiment_bucket_seeded(cx_fnv1a32(seed), id) != bucket)
+    {
         abort();
     }
 
