@@ -115,6 +115,31 @@ cx_record_bound(const cx_record_t *rec)
 }
 
 
+/* every string field at its cap, as cx_record_bound() counts them */
+#define CX_RECORD_STRING_MAX(cap)  (2 + 6 * (cap))
+
+#define CX_RECORD_VARIANT_MAX                                                \
+    (3 * CX_RECORD_STRING_MAX(CX_RECORD_CAP_NAME) + 4)
+
+#define CX_RECORD_MAX                                                        \
+    (CX_RECORD_FIXED_BOUND                                                   \
+     + CX_RECORD_STRING_MAX(CX_RECORD_CAP_HOST)                              \
+     + CX_RECORD_STRING_MAX(CX_RECORD_CAP_METHOD)                            \
+     + 3 * CX_RECORD_STRING_MAX(CX_RECORD_CAP_URL)                           \
+     + 2 * CX_RECORD_STRING_MAX(CX_RECORD_CAP_ID)                            \
+     + 5 * CX_RECORD_STRING_MAX(CX_RECORD_CAP_NAME)                          \
+     + 5 * CX_RECORD_STRING_MAX(CX_RECORD_CAP_UTM)                           \
+     + 4 * CX_RECORD_STRING_MAX(CX_RECORD_CAP_GEO)                           \
+     + CX_RECORD_STRING_MAX(CX_RECORD_CAP_COMMENT))
+
+
+size_t
+cx_record_bound_max(size_t nvariants)
+{
+    return CX_RECORD_MAX + nvariants * CX_RECORD_VARIANT_MAX;
+}
+
+
 size_t
 cx_record_write(const cx_record_t *rec, unsigned char *buf, size_t size)
 {

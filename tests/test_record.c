@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -403,6 +404,83 @@ test_truncated_fields_listed(void **state)
 }
 
 
+/*
+ * Every string past its cap, of control bytes (6 bytes out for each byte
+ * in), and two experiments: cx_record_bound_max() still holds the line, and
+ * is no less than the exact bound.
+ */
+static void
+test_bound_max_holds_the_longest_record(void **state)
+{
+    size_t                i, len, max;
+    cx_str_t              big, *fields[22];
+    cx_record_t           rec;
+    unsigned char        *buf;
+    static unsigned char  bytes[5000];
+    cx_record_variant_t   variants[2];
+
+    memset(bytes, 0x01, sizeof(bytes));
+    big = (cx_str_t) { bytes, sizeof(bytes) };
+
+    for (i = 0; i < 2; i++) {
+        variants[i].experiment = big;
+        variants[i].variant = big;
+        variants[i].forced = 1;
+    }
+
+    rec = page_view();
+    rec.event = CX_EVENT_FEEDBACK;
+    rec.consent = CX_CONSENT_GIVEN;
+    rec.variants = variants;
+    rec.nvariants = 2;
+    rec.channel = "organic_search";
+
+    fields[0] = &rec.host;
+    fields[1] = &rec.method;
+    fields[2] = &rec.path;
+    fields[3] = &rec.query;
+    fields[4] = &rec.referrer;
+    fields[5] = &rec.visitor;
+    fields[6] = &rec.session;
+    fields[7] = &rec.prev_touchpoint;
+    fields[8] = &rec.touchpoint;
+    fields[9] = &rec.source;
+    fields[10] = &rec.medium;
+    fields[11] = &rec.campaign;
+    fields[12] = &rec.term;
+    fields[13] = &rec.content;
+    fields[14] = &rec.country;
+    fields[15] = &rec.region;
+    fields[16] = &rec.city;
+    fields[17] = &rec.as_org;
+    fields[18] = &rec.ip;
+    fields[19] = &rec.comment;
+    fields[20] = &rec.feedback_touchpoint;
+    fields[21] = &rec.name;
+
+    for (i = 0; i < 22; i++) {
+        *fields[i] = big;
+    }
+
+    max = cx_record_bound_max(rec.nvariants);
+    assert_true(cx_record_bound(&rec) <= max);
+
+    buf = malloc(max);
+    assert_non_null(buf);
+
+    len = cx_record_write(&rec, buf, max);
+    assert_true(len > 0);
+    assert_null(json_check_line(buf, len));
+
+    /* as an event, the name at its cap instead of the feedback */
+    rec.event = CX_EVENT_EVENT;
+    assert_true(cx_record_bound(&rec) <= max);
+    assert_true(cx_record_write(&rec, buf, max) > 0);
+
+    free(buf);
+}
+
+
 /* a page fetched ahead: the kind last, where the beacon's fields go */
 static void
 test_prefetch_line(void **state)
@@ -463,6 +541,7 @@ main(void)
         cmocka_unit_test(test_longest_members_within_bound),
         cmocka_unit_test(test_empty_strings_are_null),
         cmocka_unit_test(test_truncated_fields_listed),
+        cmocka_unit_test(test_bound_max_holds_the_longest_record),
         cmocka_unit_test(test_prefetch_line),
         cmocka_unit_test(test_too_small_a_buffer_writes_nothing_usable),
     };
