@@ -1,8 +1,10 @@
 
 /*
  * Fuzz target of the JSON writer and the journey record: whatever bytes the
- * fields hold, the line is one JSON object in valid UTF-8, within its bound.
- * The input is split at NUL bytes into host, method, path, query, referrer.
+ * fields hold, the line is one JSON object in valid UTF-8, within its bound,
+ * and byte for byte the line the writer wrote before its fast paths
+ * (record_ref.c).  The input is split at NUL bytes into the string fields;
+ * its first bytes choose the names, numbers and experiments.
  */
 
 
@@ -13,6 +15,17 @@
 #include "cx_json.h"
 #include "cx_record.h"
 #include "json_check.h"
+
+#include "cx_agent.h"
+#include "cx_beacon.h"
+#include "cx_channel.h"
+#include "cx_experience.h"
+#include "cx_fetch.h"
+
+#include "record_ref.c"
+
+
+#define FIELDS  24
 
 
 static void
@@ -55,14 +68,79 @@ check_string(const unsigned char *data, size_t size)
 }
 
 
+/* the same line from the writer of before, or abort */
+static void
+check_same(const cx_record_t *rec, const unsigned char *line, size_t len)
+{
+    size_t          bound, ref_len;
+    unsigned char  *ref;
+
+    bound = ref_record_bound(rec);
+    ref = malloc(bound);
+
+    ref_len = ref_record_write(rec, ref, bound);
+
+    if (ref_len != len || memcmp(ref, line, len) != 0) {
+        fprintf(stderr, "reference: %.*s\n", (int) ref_len,
+                (const char *) ref);
+        fail("not the reference's line", line, len);
+    }
+
+    free(ref);
+}
+
+
+static void
+check_record(const cx_record_t *rec)
+{
+    size_t          bound, len;
+    unsigned char  *line;
+
+    bound = cx_record_bound(rec);
+
+    if (bound > cx_record_bound_max(rec->nvariants)) {
+        fail("bound past cx_record_bound_max()", (const unsigned char *) "", 0);
+    }
+
+    /* the exact bound, as for a large record, and the worst case */
+
+    line = malloc(cx_record_bound_max(rec->nvariants));
+
+    len = cx_record_write(rec, line, bound);
+
+    if (len == 0) {
+        fail("record bound too small", (const unsigned char *) "", 0);
+    }
+
+    if (json_check_line(line, len) != NULL) {
+        fail(json_check_line(line, len), line, len);
+    }
+
+    check_same(rec, line, len);
+
+    len = cx_record_write(rec, line, cx_record_bound_max(rec->nvariants));
+    check_same(rec, line, len);
+
+    free(line);
+}
+
+
+static unsigned
+byte(const unsigned char *data, size_t size, size_t i)
+{
+    return i < size ? data[i] : 0;
+}
+
+
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-    size_t                i, bound, len;
-    cx_str_t              fields[5];
+    size_t                i, nvariants;
+    int64_t               sec;
+    cx_str_t              fields[FIELDS];
     cx_record_t           rec;
-    unsigned char        *line;
     const unsigned char  *p, *end, *nul;
+    cx_record_variant_t   variants[3];
 
     check_string(data, size);
 
@@ -72,7 +150,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     p = data;
     end = data + size;
 
-    for (i = 0; i < 5 && p <= end; i++) {
+    for (i = 0; i < FIELDS && p <= end; i++) {
         nul = memchr(p, '\0', end - p);
         fields[i].data = p;
         fields[i].len = (nul ? nul : end) - p;
@@ -88,26 +166,87 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     rec.path = fields[2];
     rec.query = fields[3];
     rec.referrer = fields[4];
+    rec.visitor = fields[5];
+    rec.session = fields[6];
+    rec.prev_touchpoint = fields[7];
+    rec.touchpoint = fields[8];
+    rec.source = fields[9];
+    rec.medium = fields[10];
+    rec.campaign = fields[11];
+    rec.term = fields[12];
+    rec.content = fields[13];
+    rec.country = fields[14];
+    rec.region = fields[15];
+    rec.city = fields[16];
+    rec.as_org = fields[17];
+    rec.ip = fields[18];
+    rec.comment = fields[19];
+    rec.feedback_touchpoint = fields[20];
+    rec.name = fields[21];
     rec.status = size % 600;
     rec.bytes = size;
     rec.request_ms = size % 2 ? CX_NONE : (int64_t) size;
     rec.upstream_ms = size % 5 ? CX_NONE : -(int64_t) size;
     rec.consent = size % 3;
 
-    bound = cx_record_bound(&rec);
-    line = malloc(bound);
+    /* the first bytes: the names, the numbers, the experiments */
 
-    len = cx_record_write(&rec, line, bound);
+    rec.channel = cx_channel_name(byte(data, size, 0) % CX_CHANNEL_COUNT);
+    rec.device = cx_device_name(byte(data, size, 1) % CX_DEVICE_COUNT);
+    rec.browser = cx_browser_name(byte(data, size, 2) % CX_BROWSER_COUNT);
+    rec.os = cx_os_name(byte(data, size, 3) % CX_OS_COUNT);
+    rec.experience = byte(data, size, 4) & 0x80
+                     ? NULL : cx_experience_name(byte(data, size, 4) % 4);
+    rec.friction = byte(data, size, 5);
+    rec.scale = cx_scale_name(byte(data, size, 6) % CX_SCALE_COUNT);
+    rec.bot = (int) (byte(data, size, 7) % 3) - 1;
+    rec.new_visitor = (int) (byte(data, size, 8) % 3) - 1;
+    rec.new_session = (int) (byte(data, size, 9) % 3) - 1;
+    rec.landing = (int) (byte(data, size, 10) % 3) - 1;
+    rec.goal = byte(data, size, 11) & 1;
+    rec.has_location = byte(data, size, 12) & 1;
+    rec.lat = ((int) byte(data, size, 13) - 128) * 0.7071234567;
+    rec.lon = ((int) byte(data, size, 14) - 128) * 1.4142345678;
+    rec.asn = byte(data, size, 15) & 1 ? CX_NONE
+                                       : (int64_t) byte(data, size, 15) << 20;
+    rec.score = byte(data, size, 16) % 12;
+    rec.value = ((int) byte(data, size, 17) - 128) / 7.0;
+    rec.has_value = byte(data, size, 18) & 1;
+    rec.session_index = byte(data, size, 19);
+    rec.seq = byte(data, size, 20) & 1 ? CX_NONE : byte(data, size, 20);
+    rec.since_prev_ms = (int64_t) byte(data, size, 21) * 100003;
 
-    if (len == 0) {
-        fail("record bound too small", data, size);
+    nvariants = byte(data, size, 22) % 4;
+
+    for (i = 0; i < nvariants; i++) {
+        variants[i].experiment = fields[(i + 5) % FIELDS];
+        variants[i].variant = fields[(i + 9) % FIELDS];
+        variants[i].forced = (byte(data, size, 23) >> i) & 1;
+
+        /* names from nginx.conf: never without their bytes */
+
+        if (variants[i].experiment.data == NULL) {
+            variants[i].experiment.data = (const unsigned char *) "";
+        }
+
+        if (variants[i].variant.data == NULL) {
+            variants[i].variant.data = (const unsigned char *) "";
+        }
     }
 
-    if (json_check_line(line, len) != NULL) {
-        fail(json_check_line(line, len), line, len);
-    }
+    rec.variants = variants;
+    rec.nvariants = nvariants;
 
-    free(line);
+    check_record(&rec);
+
+    /* the same second again, a millisecond later, then a second later */
+
+    rec.start_msec = (rec.start_msec + 1) % 1000;
+    check_record(&rec);
+
+    sec = byte(data, size, 24) ? 1796107632 + byte(data, size, 24) : 0;
+    rec.start_sec = sec;
+    check_record(&rec);
 
     return 0;
 }
