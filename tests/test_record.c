@@ -12,7 +12,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "cx_agent.h"
+#include "cx_beacon.h"
+#include "cx_channel.h"
 #include "cx_experience.h"
+#include "cx_fetch.h"
 #include "cx_record.h"
 #include "cx_time.h"
 #include "json_check.h"
@@ -481,6 +485,63 @@ test_bound_max_holds_the_longest_record(void **state)
 }
 
 
+static void
+assert_plain_name(const char *name)
+{
+    const char  *p;
+
+    if (name == NULL) {
+        return;
+    }
+
+    assert_true(strlen(name) > 0 && strlen(name) <= 32);
+
+    for (p = name; *p; p++) {
+        assert_true(*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\');
+    }
+}
+
+
+/* cx_record_name() copies the code's names with no escape: none needs one */
+static void
+test_vocabularies_are_plain(void **state)
+{
+    unsigned  i;
+
+    for (i = 0; i < CX_CHANNEL_COUNT; i++) {
+        assert_plain_name(cx_channel_name(i));
+    }
+
+    for (i = 0; i < CX_DEVICE_COUNT; i++) {
+        assert_plain_name(cx_device_name(i));
+    }
+
+    for (i = 0; i < CX_BROWSER_COUNT; i++) {
+        assert_plain_name(cx_browser_name(i));
+    }
+
+    for (i = 0; i < CX_OS_COUNT; i++) {
+        assert_plain_name(cx_os_name(i));
+    }
+
+    for (i = 0; i < CX_SCALE_COUNT; i++) {
+        assert_plain_name(cx_scale_name(i));
+    }
+
+    for (i = 0; i <= CX_EXPERIENCE_NEGATIVE; i++) {
+        assert_plain_name(cx_experience_name(i));
+    }
+
+    for (i = 0; i < CX_FRICTION_KINDS; i++) {
+        assert_plain_name(cx_friction_name(i));
+    }
+
+    for (i = 0; i <= CX_FETCH_OTHER; i++) {
+        assert_plain_name(cx_fetch_name(i));
+    }
+}
+
+
 /* a page fetched ahead: the kind last, where the beacon's fields go */
 static void
 test_prefetch_line(void **state)
@@ -542,6 +603,7 @@ main(void)
         cmocka_unit_test(test_empty_strings_are_null),
         cmocka_unit_test(test_truncated_fields_listed),
         cmocka_unit_test(test_bound_max_holds_the_longest_record),
+        cmocka_unit_test(test_vocabularies_are_plain),
         cmocka_unit_test(test_prefetch_line),
         cmocka_unit_test(test_too_small_a_buffer_writes_nothing_usable),
     };

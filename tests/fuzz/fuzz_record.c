@@ -158,7 +158,8 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     }
 
     rec.event = size % 4;
-    rec.speculation = size % 8 < 4 ? "prefetch" : "prerender";
+    rec.speculation = cx_fetch_name(size % 8 < 4 ? CX_FETCH_PREFETCH
+                                                 : CX_FETCH_PRERENDER);
     rec.start_sec = (int64_t) size * 7919;
     rec.start_msec = size % 1000;
     rec.host = fields[0];
