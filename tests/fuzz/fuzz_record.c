@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 
 #include "cx_json.h"
 #include "cx_record.h"
@@ -65,6 +66,45 @@ check_string(const unsigned char *data, size_t size)
     }
 
     free(buf);
+}
+
+
+/* a number from the input's first bytes: as the writer of before wrote it */
+static void
+check_number(const unsigned char *data, size_t size)
+{
+    double          n;
+    unsigned        decimals;
+    cx_json_t       json;
+    ref_json_t      ref;
+    unsigned char   out[64], ref_out[64];
+
+    if (size < sizeof(double) + 1) {
+        return;
+    }
+
+    memcpy(&n, data + 1, sizeof(double));
+    decimals = data[0] % 12;
+
+    /* the raw bits, and as many within the range the writer prints */
+
+    if (data[0] & 0x80) {
+        n = fmod(n, 2e9);
+    }
+
+    cx_json_init(&json, out, sizeof(out));
+    cx_json_number(&json, n, decimals);
+
+    ref_json_init(&ref, ref_out, sizeof(ref_out));
+    ref_json_number(&ref, n, decimals);
+
+    if (cx_json_length(&json) != ref_json_length(&ref)
+        || memcmp(out, ref_out, cx_json_length(&json)) != 0)
+    {
+        fprintf(stderr, "reference: %.*s\n", (int) ref_json_length(&ref),
+                (const char *) ref_out);
+        fail("not the reference's number", out, cx_json_length(&json));
+    }
 }
 
 
@@ -143,6 +183,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     cx_record_variant_t   variants[3];
 
     check_string(data, size);
+    check_number(data, size);
 
     memset(&rec, 0, sizeof(rec));
     memset(fields, 0, sizeof(fields));
@@ -206,12 +247,15 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     rec.landing = (int) (byte(data, size, 10) % 3) - 1;
     rec.goal = byte(data, size, 11) & 1;
     rec.has_location = byte(data, size, 12) & 1;
-    rec.lat = ((int) byte(data, size, 13) - 128) * 0.7071234567;
-    rec.lon = ((int) byte(data, size, 14) - 128) * 1.4142345678;
+    rec.lat = ((int) byte(data, size, 13) - 128) * 0.7071234567
+              / (1 + byte(data, size, 25) % 16);
+    rec.lon = ((int) byte(data, size, 14) - 128) * 1.4142345678
+              * (1 + byte(data, size, 26));
     rec.asn = byte(data, size, 15) & 1 ? CX_NONE
                                        : (int64_t) byte(data, size, 15) << 20;
     rec.score = byte(data, size, 16) % 12;
-    rec.value = ((int) byte(data, size, 17) - 128) / 7.0;
+    rec.value = ((int) byte(data, size, 17) - 128) / 7.0
+                * (byte(data, size, 27) & 1 ? 1e7 + byte(data, size, 28) : 1);
     rec.has_value = byte(data, size, 18) & 1;
     rec.session_index = byte(data, size, 19);
     rec.seq = byte(data, size, 20) & 1 ? CX_NONE : byte(data, size, 20);
