@@ -40,9 +40,11 @@ fail(const char *what, const unsigned char *line, size_t len)
 static void
 check_string(const unsigned char *data, size_t size)
 {
+    int             cut, ref_cut;
     size_t          cap, bound, len;
     cx_json_t       json;
-    unsigned char  *buf;
+    ref_json_t      ref;
+    unsigned char  *buf, *ref_buf;
 
     cap = size ? data[0] : 0;
     bound = cx_json_string_bound(size, cap) + sizeof("{\"s\":}\n");
@@ -51,7 +53,7 @@ check_string(const unsigned char *data, size_t size)
     cx_json_init(&json, buf, bound - 1);
     cx_json_object_start(&json);
     cx_json_key(&json, "s");
-    cx_json_string(&json, data, size, cap);
+    cut = cx_json_string(&json, data, size, cap);
     cx_json_object_end(&json);
 
     if (json.overflow) {
@@ -65,6 +67,23 @@ check_string(const unsigned char *data, size_t size)
         fail(json_check_line(buf, len), buf, len);
     }
 
+    /* the string as the writer of before wrote it, its bytes and its cut */
+
+    ref_buf = malloc(bound);
+
+    ref_json_init(&ref, ref_buf, bound - 1);
+    ref_json_object_start(&ref);
+    ref_json_key(&ref, "s");
+    ref_cut = ref_json_string(&ref, data, size, cap);
+    ref_json_object_end(&ref);
+
+    if (cut != ref_cut || ref_json_length(&ref) != len - 1
+        || memcmp(ref_buf, buf, len - 1) != 0)
+    {
+        fail("not the reference's string", buf, len);
+    }
+
+    free(ref_buf);
     free(buf);
 }
 
