@@ -50,8 +50,8 @@ typedef struct {
 
 
 static void cx_record_ts(cx_json_t *json, int64_t sec, unsigned msec);
-static void cx_record_text(cx_record_writer_t *w, cx_str_t value, size_t cap,
-    cx_record_field_e field);
+static inline void cx_record_text(cx_record_writer_t *w, cx_str_t value,
+    size_t cap, cx_record_field_e field);
 static void cx_record_truncated(cx_record_writer_t *w);
 static void cx_record_bool(cx_json_t *json, int value);
 static void cx_record_coordinate(cx_json_t *json, int known, double degrees);
@@ -314,7 +314,7 @@ cx_record_ts(cx_json_t *json, int64_t sec, unsigned msec)
 
 
 /* an empty string is as good as none: the record says null, never "" */
-static void
+static inline void
 cx_record_text(cx_record_writer_t *w, cx_str_t value, size_t cap,
     cx_record_field_e field)
 {
