@@ -17,8 +17,9 @@
 #   BENCH_SECONDS=S    each wrk run (3)
 #   BENCH_RUNS=R       wrk runs of each configuration (10; 0: no wrk)
 #   BENCH_MODULE=FILE  another build of ngx_http_cx_module.so
-#   BENCH_KEEP=1       keep the work directory (callgrind output files for
-#                      callgrind_annotate)
+#   BENCH_ONLY="a b"   only these configurations (plain always), e.g.
+#                      "cx_minimal cx_full"
+#   BENCH_KEEP=DIR     keep the callgrind files in DIR (callgrind_annotate)
 
 set -euo pipefail
 
@@ -33,11 +34,17 @@ runs=${BENCH_RUNS:-10}
 out=$root/build/bench
 work=$(mktemp -d /tmp/cx-bench-XXXXXX)
 chmod 755 "$work"
-if [[ -n ${BENCH_KEEP:-} ]]; then
-    trap 'echo "kept $work" >&2' EXIT
-else
-    trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work"' EXIT
+keep=${BENCH_KEEP:-}
+only=${BENCH_ONLY:-}
+if [[ -n $keep ]]; then
+    mkdir -p "$keep"
 fi
+
+# wanted NAME: in BENCH_ONLY, or no BENCH_ONLY
+wanted() {
+    [[ -z $only || $1 == plain || " $only " == *" $1 "* ]]
+}
 mkdir -p "$out"
 
 free_port() {
@@ -230,6 +237,10 @@ callgrind() {
     kill -QUIT "$pid"
     wait "$pid" || true
 
+    if [[ -n $keep ]]; then
+        cp "$out" "$keep/$(basename "$prefix").$count"
+    fi
+
     bytes=0
     for log in "$work/journey.log" "$work/stock.log"; do
         if [[ -f $log ]]; then
@@ -322,6 +333,7 @@ features=$out/features.tsv
 
 for name in plain stock cx_minimal cx_touchpoints cx_geo cx_experiments \
             cx_full; do
+    wanted "$name" || continue
     read -r ir mallocs writes per64k < <(per_request "$name")
     instr[$name]=$ir
     over=""
@@ -335,6 +347,7 @@ for name in plain stock cx_minimal cx_touchpoints cx_geo cx_experiments \
 done
 
 for name in plain stock cx_full; do
+    wanted "$name" || continue
     read -r ir mallocs writes per64k < <(per_request "$name" --new-every 5)
     if [[ $name == plain ]]; then
         instr[plain_new]=$ir

@@ -526,15 +526,16 @@ cx_json_integer(cx_json_t *json, int64_t n)
 /*
  * A fixed-point number with at most max_decimals decimals and no trailing
  * zeros.  Scaled to an integer and printed by hand: snprintf's %f costs a
- * few thousand instructions, and coordinates are on every line.
+ * few thousand instructions, and coordinates are on every line.  The
+ * decimals and the whole part are written two digits a division, as
+ * integers are.
  */
 void
 cx_json_number(cx_json_t *json, double n, unsigned max_decimals)
 {
     char      buf[48], *p, *end;
-    double    scale;
     int64_t   scaled;
-    uint64_t  u;
+    uint64_t  u, q, whole;
     unsigned  i, decimals;
 
     if (!isfinite(n) || fabs(n) > 1e9) {
@@ -546,14 +547,9 @@ cx_json_number(cx_json_t *json, double n, unsigned max_decimals)
         max_decimals = 9;
     }
 
-    scale = 1;
-
-    for (i = 0; i < max_decimals; i++) {
-        scale *= 10;
-    }
-
     /* half away from zero, as llround() would, without needing libm */
-    scaled = (int64_t) (n * scale + (n < 0 ? -0.5 : 0.5));
+    scaled = (int64_t) (n * (double) cx_json_pow10[max_decimals]
+                        + (n < 0 ? -0.5 : 0.5));
     decimals = max_decimals;
 
     while (decimals && scaled % 10 == 0) {
@@ -569,19 +565,39 @@ cx_json_number(cx_json_t *json, double n, unsigned max_decimals)
 
     /* from the right: the decimals, the point, then the whole part */
 
-    for (i = 0; i < decimals; i++) {
-        *--p = (char) ('0' + u % 10);
-        u /= 10;
-    }
-
     if (decimals) {
+        whole = u / cx_json_pow10[decimals];
+        u -= whole * cx_json_pow10[decimals];
+
+        for (i = decimals; i >= 2; i -= 2) {
+            q = u / 100;
+            p -= 2;
+            memcpy(p, cx_json_digit_pairs + 2 * (u - 100 * q), 2);
+            u = q;
+        }
+
+        if (i) {
+            *--p = (char) ('0' + u);
+        }
+
         *--p = '.';
+        u = whole;
     }
 
-    do {
-        *--p = (char) ('0' + u % 10);
-        u /= 10;
-    } while (u);
+    while (u >= 100) {
+        q = u / 100;
+        p -= 2;
+        memcpy(p, cx_json_digit_pairs + 2 * (u - 100 * q), 2);
+        u = q;
+    }
+
+    if (u >= 10) {
+        p -= 2;
+        memcpy(p, cx_json_digit_pairs + 2 * u, 2);
+
+    } else {
+        *--p = (char) ('0' + u);
+    }
 
     if (scaled < 0) {
         *--p = '-';

@@ -127,6 +127,12 @@ typedef struct {
 /* the most bytes cx_record_write() can need for this record */
 size_t cx_record_bound(const cx_record_t *rec);
 
+/*
+ * The most bytes cx_record_write() can need for any record with nvariants
+ * experiments, whatever its strings: at least cx_record_bound(), and cheap.
+ */
+size_t cx_record_bound_max(size_t nvariants);
+
 /* writes one '\n'-terminated JSON object; returns 0 if size is too small */
 size_t cx_record_write(const cx_record_t *rec, unsigned char *buf,
     size_t size);

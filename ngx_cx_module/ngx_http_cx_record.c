@@ -8,6 +8,16 @@
 #include "cx_record.h"
 
 
+/*
+ * Where a worker writes its lines: every record with a few experiments fits
+ * (cx_record_bound_max()), so that a line costs no pool block, and with it
+ * no malloc.  The log writer copies the line before the next request runs.
+ */
+#define NGX_HTTP_CX_RECORD_SCRATCH  (96 * 1024)
+
+static u_char  ngx_http_cx_record_scratch[NGX_HTTP_CX_RECORD_SCRATCH];
+
+
 static int64_t ngx_http_cx_upstream_ms(ngx_http_request_t *r);
 static int64_t ngx_http_cx_body_bytes(ngx_http_request_t *r);
 static void ngx_http_cx_record_journey(ngx_http_cx_ctx_t *ctx,
@@ -73,11 +83,18 @@ ngx_http_cx_record_line(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
         rec.experience = cx_experience_name(ctx->experience);
     }
 
-    size = cx_record_bound(&rec);
+    size = cx_record_bound_max(rec.nvariants);
 
-    line->data = ngx_pnalloc(r->pool, size);
-    if (line->data == NULL) {
-        return NGX_ERROR;
+    if (size <= NGX_HTTP_CX_RECORD_SCRATCH) {
+        line->data = ngx_http_cx_record_scratch;
+
+    } else {
+        size = cx_record_bound(&rec);
+
+        line->data = ngx_pnalloc(r->pool, size);
+        if (line->data == NULL) {
+            return NGX_ERROR;
+        }
     }
 
     line->len = cx_record_write(&rec, line->data, size);

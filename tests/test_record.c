@@ -8,10 +8,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
+#include "cx_agent.h"
+#include "cx_beacon.h"
+#include "cx_channel.h"
 #include "cx_experience.h"
+#include "cx_fetch.h"
 #include "cx_record.h"
 #include "cx_time.h"
 #include "json_check.h"
@@ -403,6 +408,140 @@ test_truncated_fields_listed(void **state)
 }
 
 
+/*
+ * Every string past its cap, of control bytes (6 bytes out for each byte
+ * in), and two experiments: cx_record_bound_max() still holds the line, and
+ * is no less than the exact bound.
+ */
+static void
+test_bound_max_holds_the_longest_record(void **state)
+{
+    size_t                i, len, max;
+    cx_str_t              big, *fields[22];
+    cx_record_t           rec;
+    unsigned char        *buf;
+    static unsigned char  bytes[5000];
+    cx_record_variant_t   variants[2];
+
+    memset(bytes, 0x01, sizeof(bytes));
+    big = (cx_str_t) { bytes, sizeof(bytes) };
+
+    for (i = 0; i < 2; i++) {
+        variants[i].experiment = big;
+        variants[i].variant = big;
+        variants[i].forced = 1;
+    }
+
+    rec = page_view();
+    rec.event = CX_EVENT_FEEDBACK;
+    rec.consent = CX_CONSENT_GIVEN;
+    rec.variants = variants;
+    rec.nvariants = 2;
+    rec.channel = "organic_search";
+
+    fields[0] = &rec.host;
+    fields[1] = &rec.method;
+    fields[2] = &rec.path;
+    fields[3] = &rec.query;
+    fields[4] = &rec.referrer;
+    fields[5] = &rec.visitor;
+    fields[6] = &rec.session;
+    fields[7] = &rec.prev_touchpoint;
+    fields[8] = &rec.touchpoint;
+    fields[9] = &rec.source;
+    fields[10] = &rec.medium;
+    fields[11] = &rec.campaign;
+    fields[12] = &rec.term;
+    fields[13] = &rec.content;
+    fields[14] = &rec.country;
+    fields[15] = &rec.region;
+    fields[16] = &rec.city;
+    fields[17] = &rec.as_org;
+    fields[18] = &rec.ip;
+    fields[19] = &rec.comment;
+    fields[20] = &rec.feedback_touchpoint;
+    fields[21] = &rec.name;
+
+    for (i = 0; i < 22; i++) {
+        *fields[i] = big;
+    }
+
+    max = cx_record_bound_max(rec.nvariants);
+    assert_true(cx_record_bound(&rec) <= max);
+
+    buf = malloc(max);
+    assert_non_null(buf);
+
+    len = cx_record_write(&rec, buf, max);
+    assert_true(len > 0);
+    assert_null(json_check_line(buf, len));
+
+    /* as an event, the name at its cap instead of the feedback */
+    rec.event = CX_EVENT_EVENT;
+    assert_true(cx_record_bound(&rec) <= max);
+    assert_true(cx_record_write(&rec, buf, max) > 0);
+
+    free(buf);
+}
+
+
+static void
+assert_plain_name(const char *name)
+{
+    const char  *p;
+
+    if (name == NULL) {
+        return;
+    }
+
+    assert_true(strlen(name) > 0 && strlen(name) <= 32);
+
+    for (p = name; *p; p++) {
+        assert_true(*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\');
+    }
+}
+
+
+/* cx_record_name() copies the code's names with no escape: none needs one */
+static void
+test_vocabularies_are_plain(void **state)
+{
+    unsigned  i;
+
+    for (i = 0; i < CX_CHANNEL_COUNT; i++) {
+        assert_plain_name(cx_channel_name(i));
+    }
+
+    for (i = 0; i < CX_DEVICE_COUNT; i++) {
+        assert_plain_name(cx_device_name(i));
+    }
+
+    for (i = 0; i < CX_BROWSER_COUNT; i++) {
+        assert_plain_name(cx_browser_name(i));
+    }
+
+    for (i = 0; i < CX_OS_COUNT; i++) {
+        assert_plain_name(cx_os_name(i));
+    }
+
+    for (i = 0; i < CX_SCALE_COUNT; i++) {
+        assert_plain_name(cx_scale_name(i));
+    }
+
+    for (i = 0; i <= CX_EXPERIENCE_NEGATIVE; i++) {
+        assert_plain_name(cx_experience_name(i));
+    }
+
+    for (i = 0; i < CX_FRICTION_KINDS; i++) {
+        assert_plain_name(cx_friction_name(i));
+    }
+
+    for (i = 0; i <= CX_FETCH_OTHER; i++) {
+        assert_plain_name(cx_fetch_name(i));
+    }
+}
+
+
 /* a page fetched ahead: the kind last, where the beacon's fields go */
 static void
 test_prefetch_line(void **state)
@@ -463,6 +602,8 @@ main(void)
         cmocka_unit_test(test_longest_members_within_bound),
         cmocka_unit_test(test_empty_strings_are_null),
         cmocka_unit_test(test_truncated_fields_listed),
+        cmocka_unit_test(test_bound_max_holds_the_longest_record),
+        cmocka_unit_test(test_vocabularies_are_plain),
         cmocka_unit_test(test_prefetch_line),
         cmocka_unit_test(test_too_small_a_buffer_writes_nothing_usable),
     };
