@@ -34,6 +34,7 @@ static int cx_json_string_checked(cx_json_t *json, const unsigned char *s,
 static size_t cx_json_character(const unsigned char *p, int n, uint32_t cp,
     unsigned char *out);
 static int cx_json_plain8(const unsigned char *p);
+static unsigned char *cx_json_digits(unsigned char *end, uint64_t u);
 
 
 static const char  cx_json_hex[] = "0123456789abcdef";
@@ -473,7 +474,7 @@ void
 cx_json_integer(cx_json_t *json, int64_t n)
 {
     size_t          len, digits;
-    uint64_t        u, q;
+    uint64_t        u;
     unsigned char  *p;
 
     if (n == CX_NONE) {
@@ -498,7 +499,24 @@ cx_json_integer(cx_json_t *json, int64_t n)
         return;
     }
 
-    p = json->pos + len;
+    p = cx_json_digits(json->pos + len, u);
+
+    if (n < 0) {
+        *--p = '-';
+    }
+
+    json->pos += len;
+}
+
+
+/* u's decimal digits, ending at end, two a division: where they begin */
+static unsigned char *
+cx_json_digits(unsigned char *end, uint64_t u)
+{
+    uint64_t        q;
+    unsigned char  *p;
+
+    p = end;
 
     while (u >= 100) {
         q = u / 100;
@@ -515,11 +533,7 @@ cx_json_integer(cx_json_t *json, int64_t n)
         *--p = (unsigned char) ('0' + u);
     }
 
-    if (n < 0) {
-        *--p = '-';
-    }
-
-    json->pos += len;
+    return p;
 }
 
 
@@ -584,20 +598,7 @@ cx_json_number(cx_json_t *json, double n, unsigned max_decimals)
         u = whole;
     }
 
-    while (u >= 100) {
-        q = u / 100;
-        p -= 2;
-        memcpy(p, cx_json_digit_pairs + 2 * (u - 100 * q), 2);
-        u = q;
-    }
-
-    if (u >= 10) {
-        p -= 2;
-        memcpy(p, cx_json_digit_pairs + 2 * u, 2);
-
-    } else {
-        *--p = (char) ('0' + u);
-    }
+    p = (char *) cx_json_digits((unsigned char *) p, u);
 
     if (scaled < 0) {
         *--p = '-';
