@@ -17,7 +17,8 @@
 #   BENCH_SECONDS=S    each wrk run (3)
 #   BENCH_RUNS=R       wrk runs of each configuration (10; 0: no wrk)
 #   BENCH_MODULE=FILE  another build of ngx_http_cx_module.so
-#   BENCH_ONLY="a b"   only these configurations (plain always), e.g.
+#   BENCH_ONLY="a b"   only these configurations (plain and plain_realip
+#                      always), e.g.
 #                      "cx_minimal cx_full"
 #   BENCH_KEEP=DIR     keep the callgrind files in DIR (callgrind_annotate)
 
@@ -43,7 +44,8 @@ fi
 
 # wanted NAME: in BENCH_ONLY, or no BENCH_ONLY
 wanted() {
-    [[ -z $only || $1 == plain || " $only " == *" $1 "* ]]
+    [[ -z $only || $1 == plain || $1 == plain_realip
+       || " $only " == *" $1 "* ]]
 }
 mkdir -p "$out"
 
@@ -83,6 +85,14 @@ declare -A load directives
 load[plain]=""
 directives[plain]="
     access_log off;"
+
+# nginx's realip alone: the geo rows need it to take the address from
+# X-Forwarded-For, so it is part of their cost, though not the module's
+load[plain_realip]=""
+directives[plain_realip]="
+    access_log off;
+    set_real_ip_from 127.0.0.1;
+    real_ip_header X-Forwarded-For;"
 
 load[stock]="load_module $geoip2_module;"
 directives[stock]="
@@ -171,6 +181,7 @@ directives[cx_full]=$cx_minimal$cx_touchpoints$cx_geo$cx_experiments$cx_metrics
 
 declare -A label=(
     [plain]="plain nginx, return 200"
+    [plain_realip]="plain nginx + realip (as in the geo rows)"
     [stock]="stock assembly"
     [cx_minimal]="cx minimal (cx on, secret, log)"
     [cx_touchpoints]="+ 4 touchpoints"
@@ -331,14 +342,16 @@ declare -A instr
 features=$out/features.tsv
 : > "$features"
 
-for name in plain stock cx_minimal cx_touchpoints cx_geo cx_experiments \
-            cx_full; do
+for name in plain plain_realip stock cx_minimal cx_touchpoints cx_geo \
+            cx_experiments cx_full; do
     wanted "$name" || continue
     read -r ir mallocs writes per64k < <(per_request "$name")
     instr[$name]=$ir
     over=""
     if [[ $name != plain ]]; then
         over="+$((ir - instr[plain]))"
+    fi
+    if [[ $name != plain && $name != plain_realip ]]; then
         printf '%s\t%s\n' "${label[$name]}" "$((ir - instr[plain]))" \
             >> "$features"
     fi
