@@ -129,9 +129,9 @@ cx_cookie_key_session(const cx_cookie_key_t *key, unsigned char out[16])
 
 size_t
 cx_cookie_encode(const cx_cookie_state_t *st, const cx_cookie_key_t *key,
-    unsigned char *out)
+    const cx_cookie_kept_t *kept, unsigned char *out)
 {
-    size_t          i, nforced;
+    size_t          i, nforced, signed_len;
     cx_str_t        binary;
     unsigned char  *p, buf[CX_COOKIE_MAX_BINARY];
 
@@ -170,11 +170,32 @@ cx_cookie_encode(const cx_cookie_state_t *st, const cx_cookie_key_t *key,
         p += CX_COOKIE_FORCED_LEN;
     }
 
-    cx_bytes_put_le64(p, cx_siphash24(key->key, buf, p - buf));
-    p += CX_COOKIE_TAG_LEN;
+    signed_len = p - buf;
+
+    /*
+     * A session that goes on starts as the cookie that came: that much is
+     * hashed and written already.
+     */
+
+    if (kept != NULL && kept->key == key
+        && memcmp(buf, kept->head, CX_COOKIE_KEPT_LEN) == 0)
+    {
+        cx_bytes_put_le64(p, cx_siphash24_resume(&kept->mac, buf, signed_len,
+                                                 CX_COOKIE_KEPT_LEN));
+
+        memcpy(out, kept->text, CX_COOKIE_KEPT_TEXT);
+
+        binary.data = buf + CX_COOKIE_KEPT_BYTES;
+        binary.len = signed_len + CX_COOKIE_TAG_LEN - CX_COOKIE_KEPT_BYTES;
+
+        return CX_COOKIE_KEPT_TEXT
+               + cx_base64url_encode(out + CX_COOKIE_KEPT_TEXT, binary);
+    }
+
+    cx_bytes_put_le64(p, cx_siphash24(key->key, buf, signed_len));
 
     binary.data = buf;
-    binary.len = p - buf;
+    binary.len = signed_len + CX_COOKIE_TAG_LEN;
 
     return cx_base64url_encode(out, binary);
 }
@@ -183,16 +204,21 @@ cx_cookie_encode(const cx_cookie_state_t *st, const cx_cookie_key_t *key,
 cx_cookie_status_e
 cx_cookie_decode(const unsigned char *text, size_t len,
     const cx_cookie_key_t *keys, size_t nkeys, uint64_t now_ms,
-    cx_cookie_state_t *st)
+    cx_cookie_state_t *st, cx_cookie_kept_t *kept)
 {
-    size_t         i, nforced, signed_len;
-    cx_str_t       value;
-    ptrdiff_t      n;
-    uint64_t       tag;
-    unsigned int   known, verified;
-    unsigned char  buf[cx_base64url_decoded_length(CX_COOKIE_MAX_TEXT)];
+    size_t              i, nforced, signed_len;
+    cx_str_t            value;
+    ptrdiff_t           n;
+    uint64_t            tag;
+    unsigned int        known, verified, match;
+    cx_siphash_state_t  mac;
+    unsigned char       buf[cx_base64url_decoded_length(CX_COOKIE_MAX_TEXT)];
 
     memset(st, 0, sizeof(cx_cookie_state_t));
+
+    if (kept != NULL) {
+        kept->key = NULL;
+    }
 
     if (len > CX_COOKIE_MAX_TEXT) {
         return CX_COOKIE_TOO_LONG;
@@ -232,7 +258,7 @@ cx_cookie_decode(const unsigned char *text, size_t len,
     /*
      * Ids are 8 bits of a hash and may collide: every key with it is tried.
      * The tags are compared as one word, which takes the same time wherever
-     * they differ.
+     * they differ.  The state after the kept bytes costs a few stores.
      */
 
     for (i = 0; i < nkeys; i++) {
@@ -241,7 +267,16 @@ cx_cookie_decode(const unsigned char *text, size_t len,
         }
 
         known = 1;
-        verified |= cx_siphash24(keys[i].key, buf, signed_len) == tag;
+        match = cx_siphash24_keep(keys[i].key, buf, signed_len,
+                                  CX_COOKIE_KEPT_LEN, &mac)
+                == tag;
+
+        if (match && kept != NULL) {
+            kept->key = &keys[i];
+            kept->mac = mac;
+        }
+
+        verified |= match;
     }
 
     if (!known) {
@@ -250,6 +285,11 @@ cx_cookie_decode(const unsigned char *text, size_t len,
 
     if (!verified) {
         return CX_COOKIE_BAD_TAG;
+    }
+
+    if (kept != NULL) {
+        kept->text = text;
+        memcpy(kept->head, buf, CX_COOKIE_KEPT_LEN);
     }
 
     cx_cookie_read(buf, st);

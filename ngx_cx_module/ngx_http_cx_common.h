@@ -293,6 +293,7 @@ typedef struct {
     cx_fetch_e                fetch;       /* what the browser fetches */
 
     cx_cookie_state_t         prev;        /* the cookie as sent, if valid */
+    cx_cookie_kept_t          prev_kept;   /* what its Set-Cookie reuses */
     cx_cookie_state_t         state;       /* after this page view: what
                                               the Set-Cookie carries */
     cx_session_result_t       session;

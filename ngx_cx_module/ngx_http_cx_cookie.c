@@ -78,7 +78,7 @@ ngx_http_cx_cookie_read(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
 
         status = cx_cookie_decode(it.value.data, it.value.len,
                                   mcf->keys->elts, mcf->keys->nelts, now_ms,
-                                  &ctx->prev);
+                                  &ctx->prev, &ctx->prev_kept);
 
         if (status == CX_COOKIE_OK) {
             ctx->has_prev = 1;
@@ -235,7 +235,8 @@ ngx_http_cx_cookie_set(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
 
     p = ngx_cpymem(cookie, lcf->cookie_name.data, lcf->cookie_name.len);
     *p++ = '=';
-    p += cx_cookie_encode(&ctx->state, mcf->keys->elts, p);
+    p += cx_cookie_encode(&ctx->state, mcf->keys->elts, &ctx->prev_kept,
+                          p);
     p = ngx_cpymem(p, lcf->cookie_attributes.data,
                    lcf->cookie_attributes.len);
 

@@ -11,7 +11,8 @@
  * each 4 bytes after them describe one change to the signed value (a bit
  * flip, a cut, bytes added or inserted, another key id, a replaced
  * character, a flip inside the decoded bytes), and every changed value must
- * be refused.
+ * be refused; and one change to the state, whose value signed with what
+ * the decode kept (cx_cookie_kept_t) must be the value signed without it.
  */
 
 
@@ -39,6 +40,8 @@ static void keys_init(void);
 static uint64_t take(const unsigned char **p, size_t len);
 static void check_client_value(const unsigned char *data, size_t size);
 static void check_changes(const unsigned char *data, size_t size);
+static void check_kept(const cx_cookie_state_t *st,
+    const cx_cookie_kept_t *kept, const unsigned char *spec);
 static void state_from_bytes(const unsigned char *p, cx_cookie_state_t *st);
 static int change(const cookie_text_t *valid, const unsigned char *spec,
     cookie_text_t *out);
@@ -93,22 +96,32 @@ static void
 check_client_value(const unsigned char *data, size_t size)
 {
     size_t              i, n;
+    cx_cookie_kept_t    kept;
     cx_cookie_state_t   st;
     cx_cookie_status_e  rc;
     unsigned char       again[CX_COOKIE_MAX_TEXT];
 
-    rc = cx_cookie_decode(data, size, keys, 3, UINT64_MAX, &st);
+    rc = cx_cookie_decode(data, size, keys, 3, UINT64_MAX, &st, &kept);
 
     if ((unsigned) rc >= CX_COOKIE_REASONS) {
         abort();
     }
 
     if (rc != CX_COOKIE_OK && rc != CX_COOKIE_FUTURE) {
-        if (!state_is_zero(&st)) {
+        if (!state_is_zero(&st) || kept.key != NULL) {
             abort();
         }
 
         return;
+    }
+
+    /* what was kept signs it again as it came, from the text itself */
+
+    if (kept.key == NULL || kept.text != data
+        || cx_cookie_encode(&st, kept.key, &kept, again) != size
+        || memcmp(again, data, size) != 0)
+    {
+        abort();
     }
 
     for (i = 0; i < 3; i++) {
@@ -116,7 +129,7 @@ check_client_value(const unsigned char *data, size_t size)
             continue;
         }
 
-        n = cx_cookie_encode(&st, &keys[i], again);
+        n = cx_cookie_encode(&st, &keys[i], NULL, again);
 
         if (n == size && memcmp(again, data, size) == 0) {
             return;
@@ -132,6 +145,7 @@ check_changes(const unsigned char *data, size_t size)
 {
     size_t                  n;
     cookie_text_t           valid, changed;
+    cx_cookie_kept_t        kept;
     cx_cookie_state_t       st, got;
     unsigned char           state_bytes[STATE_BYTES];
     const cx_cookie_key_t  *key;
@@ -146,17 +160,23 @@ check_changes(const unsigned char *data, size_t size)
     key = &keys[state_bytes[STATE_BYTES - 1] % 2];
     st.key_id = key->id;
 
-    valid.len = cx_cookie_encode(&st, key, valid.text);
+    valid.len = cx_cookie_encode(&st, key, NULL, valid.text);
 
     if (valid.len > CX_COOKIE_MAX_TEXT) {
         abort();
     }
 
-    if (cx_cookie_decode(valid.text, valid.len, keys, 3, UINT64_MAX, &got)
+    if (cx_cookie_decode(valid.text, valid.len, keys, 3, UINT64_MAX, &got,
+                         &kept)
         != CX_COOKIE_OK
-        || !same_state(&st, &got))
+        || !same_state(&st, &got)
+        || kept.key != key)
     {
         abort();
+    }
+
+    if (size >= CHANGE_BYTES) {
+        check_kept(&got, &kept, data);
     }
 
     for ( /* void */ ; size >= CHANGE_BYTES;
@@ -165,6 +185,88 @@ check_changes(const unsigned char *data, size_t size)
         if (change(&valid, data, &changed)) {
             assert_refused(&valid, &changed);
         }
+    }
+}
+
+
+/*
+ * A successor of the state: spec[0] picks a field, spec[1..3] its change,
+ * and the key that signs it; mostly one outside the kept head, as a page
+ * view of a session that goes on changes.
+ */
+static void
+check_kept(const cx_cookie_state_t *st, const cx_cookie_kept_t *kept,
+    const unsigned char *spec)
+{
+    size_t                  n;
+    uint32_t                v;
+    cx_cookie_state_t       next;
+    const cx_cookie_key_t  *key;
+    unsigned char           plain[CX_COOKIE_MAX_TEXT];
+    unsigned char           resumed[CX_COOKIE_MAX_TEXT];
+
+    next = *st;
+    v = (uint32_t) spec[1] << 16 | (uint32_t) spec[2] << 8 | spec[3];
+    key = &keys[spec[0] / 16 % 3];
+
+    switch (spec[0] % 16) {
+
+    case 0:
+        next.visitor[v % 16] ^= (unsigned char) (v >> 8);
+        break;
+
+    case 1:
+        next.session[v % 8] ^= (unsigned char) (v >> 8);
+        break;
+
+    case 2:
+        next.session_start += v;
+        break;
+
+    case 3:
+        next.last_seen_ms += (uint64_t) v << 24;
+        break;
+
+    case 4:
+        next.nforced = (uint8_t) (v % (CX_COOKIE_MAX_FORCED + 1));
+        break;
+
+    case 5:
+        next.seq += (uint16_t) v;
+        next.session_index += (uint16_t) (v >> 16);
+        break;
+
+    case 6:
+        next.path_hash[1] = next.path_hash[0];
+        next.path_hash[0] = v;
+        break;
+
+    case 7:
+        next.touchpoint = v;
+        next.campaign = v * 31;
+        break;
+
+    case 8:
+        next.channel = (uint8_t) v;
+        next.flags = (uint8_t) (v >> 8);
+        next.experience = (uint8_t) (v >> 16);
+        break;
+
+    case 9:
+        next.forced[v % CX_COOKIE_MAX_FORCED].variant = v;
+        break;
+
+    default:
+        next.last_seen_ms += v;
+        break;
+    }
+
+    n = cx_cookie_encode(&next, key, NULL, plain);
+
+    if (cx_cookie_encode(&next, key, kept, resumed) != n
+        || memcmp(resumed, plain, n) != 0)
+    {
+        abort();
     }
 }
 
@@ -314,7 +416,7 @@ assert_refused(const cookie_text_t *valid, const cookie_text_t *changed)
     }
 
     rc = cx_cookie_decode(changed->text, changed->len, keys, 3, UINT64_MAX,
-                          &st);
+                          &st, NULL);
 
     if (rc == CX_COOKIE_OK || rc == CX_COOKIE_FUTURE || !state_is_zero(&st))
     {
