@@ -103,6 +103,28 @@ typedef struct {
     cx_siphash_state_t      mac;         /* SipHash after head, under key */
 } cx_cookie_kept_t;
 
+/*
+ * The cookies a process signed last, by a hash of their text: the same
+ * text sent back (the next page view, the page's assets and API calls)
+ * is known again by comparing it, not decoding and verifying it.  A text
+ * equal to one signed here with a key of the list is exactly what a
+ * verification with that key would accept.
+ */
+#define CX_COOKIE_CACHE_BITS   10
+#define CX_COOKIE_CACHE_SIZE   (1 << CX_COOKIE_CACHE_BITS)
+#define CX_COOKIE_LONGEST      135   /* the longest text encode writes */
+
+typedef struct {
+    size_t              len;         /* 0: empty */
+    unsigned char       text[CX_COOKIE_LONGEST];
+    cx_cookie_state_t   st;          /* as a decode of it reads it */
+    cx_cookie_kept_t    kept;        /* as a decode keeps it, text NULL */
+} cx_cookie_cached_t;
+
+typedef struct {
+    cx_cookie_cached_t  entries[CX_COOKIE_CACHE_SIZE];
+} cx_cookie_cache_t;
+
 typedef enum {
     CX_COOKIE_OK = 0,
     CX_COOKIE_TOO_LONG,
@@ -139,11 +161,12 @@ void cx_cookie_key_session(const cx_cookie_key_t *key, unsigned char out[16]);
  * returns its length.  The key id written is key->id, not st->key_id; at most
  * CX_COOKIE_MAX_FORCED forced entries and the low 48 bits of last_seen_ms
  * are kept.  kept, if not NULL, is what a decode left (cx_cookie_kept_t):
- * the text is the same with it or without it, only cheaper.
+ * the text is the same with it or without it, only cheaper.  cache, if not
+ * NULL, remembers the text.
  */
 size_t cx_cookie_encode(const cx_cookie_state_t *st,
     const cx_cookie_key_t *key, const cx_cookie_kept_t *kept,
-    unsigned char *out);
+    cx_cookie_cache_t *cache, unsigned char *out);
 
 /*
  * Verifies a cookie value against the keys and reads it into *st, which is
@@ -151,11 +174,15 @@ size_t cx_cookie_encode(const cx_cookie_state_t *st,
  * for a cookie of ours whose times are ahead (cx_cookie_ahead()), which
  * another node with a clock ahead of ours may have signed.  kept, if not
  * NULL, is filled for the encoding of a successor (its key NULL unless the
- * tag verified); it points into text, which must outlive it.
+ * tag verified); it points into text, which must outlive it.  cache, if
+ * not NULL, is one that encodes filled: a text found in it, signed with a
+ * key of keys (the same elements), is not decoded again, and the answer is
+ * the same.
  */
 cx_cookie_status_e cx_cookie_decode(const unsigned char *text, size_t len,
     const cx_cookie_key_t *keys, size_t nkeys, uint64_t now_ms,
-    cx_cookie_state_t *st, cx_cookie_kept_t *kept);
+    const cx_cookie_cache_t *cache, cx_cookie_state_t *st,
+    cx_cookie_kept_t *kept);
 
 /*
  * 1 if a cookie's times are later than now_ms plus CX_COOKIE_CLOCK_SKEW, or

@@ -211,6 +211,8 @@ typedef struct {
     ngx_array_t              *experiments; /* of ngx_http_cx_experiment_t * */
     ngx_array_t              *keys;        /* of cx_cookie_key_t; the first
                                               signs, every one verifies */
+    cx_cookie_cache_t        *cookie_cache;     /* the cookies signed last,
+                                                   of these keys */
     u_char                    session_key[16];  /* of the first key: next
                                                    sessions' ids */
     ngx_array_t              *touchpoint_names;   /* of

@@ -176,7 +176,7 @@ decode(const char *text, size_t len, const cx_cookie_key_t *keys,
     memset(st, 0xa5, sizeof(cx_cookie_state_t));
     memset(&kept, 0xa5, sizeof(cx_cookie_kept_t));
     rc = cx_cookie_decode((const unsigned char *) text, len, keys, nkeys,
-                          now_ms, st, &kept);
+                          now_ms, NULL, st, &kept);
 
     if (rc != CX_COOKIE_OK && rc != CX_COOKIE_FUTURE) {
         assert_zeroed(st);
@@ -315,13 +315,13 @@ test_exact_text(void **state)
     cx_cookie_state_t  st;
 
     fixed_state(&st, 1);
-    n = cx_cookie_encode(&st, &key_a, NULL, out);
+    n = cx_cookie_encode(&st, &key_a, NULL, NULL, out);
     assert_int_equal(n, sizeof(FIXED_TEXT) - 1);
     assert_memory_equal(out, FIXED_TEXT, n);
 
     /* 69 bytes before base64: 61 of fields, 8 of tag */
     fixed_state(&st, 0);
-    n = cx_cookie_encode(&st, &key_a, NULL, out);
+    n = cx_cookie_encode(&st, &key_a, NULL, NULL, out);
     assert_int_equal(n, 92);
     assert_int_equal(sizeof(FIXED_TEXT0) - 1, 92);
     assert_memory_equal(out, FIXED_TEXT0, n);
@@ -329,7 +329,7 @@ test_exact_text(void **state)
     /* the key id on the wire is the signing key's, whatever st says */
     fixed_state(&st, 1);
     st.key_id = 99;
-    n = cx_cookie_encode(&st, &key_a, NULL, out);
+    n = cx_cookie_encode(&st, &key_a, NULL, NULL, out);
     assert_memory_equal(out, FIXED_TEXT, n);
 }
 
@@ -345,7 +345,7 @@ test_round_trip(void **state)
     for (nforced = 0; nforced <= CX_COOKIE_MAX_FORCED; nforced++) {
         full_state(&st, nforced);
         st.key_id = key_b.id;
-        n = cx_cookie_encode(&st, &key_b, NULL, out);
+        n = cx_cookie_encode(&st, &key_b, NULL, NULL, out);
         assert_int_equal(n, cx_base64url_encoded_length(69 + 8 * nforced));
         assert_int_equal(decode((char *) out, n, &key_b, 1, UINT64_MAX, &got),
                          CX_COOKIE_OK);
@@ -373,7 +373,7 @@ test_encode_limits(void **state)
     st.nforced = 255;
     st.session_start = 0;
     st.last_seen_ms = 0xabcd000000000001ULL;
-    n = cx_cookie_encode(&st, &key_a, NULL, out);
+    n = cx_cookie_encode(&st, &key_a, NULL, NULL, out);
     assert_int_equal(n, 135);
     assert_int_equal(decode((char *) out, n, &key_a, 1, UINT64_MAX, &got),
                      CX_COOKIE_OK);
@@ -598,7 +598,7 @@ test_rotation(void **state)
                      CX_COOKIE_UNKNOWN_KEY);
 
     fixed_state(&st, 1);
-    n = cx_cookie_encode(&st, &key_b, NULL, out);
+    n = cx_cookie_encode(&st, &key_b, NULL, NULL, out);
     assert_int_equal(decode((char *) out, n, keys, 2, NOW, &got),
                      CX_COOKIE_OK);
     assert_int_equal(got.key_id, key_b.id);
@@ -633,7 +633,7 @@ decode_times(uint32_t session_start, uint64_t last_seen_ms, uint64_t now_ms)
     fixed_state(&st, 0);
     st.session_start = session_start;
     st.last_seen_ms = last_seen_ms;
-    n = cx_cookie_encode(&st, &key_a, NULL, out);
+    n = cx_cookie_encode(&st, &key_a, NULL, NULL, out);
 
     return decode((char *) out, n, &key_a, 1, now_ms, &st);
 }
@@ -671,7 +671,7 @@ test_future_is_read(void **state)
     fixed_state(&st, 1);
     st.session_start = (uint32_t) (now / 1000) + 300;
     st.last_seen_ms = now + 300000;
-    n = cx_cookie_encode(&st, &key_a, NULL, out);
+    n = cx_cookie_encode(&st, &key_a, NULL, NULL, out);
 
     assert_int_equal(decode((char *) out, n, &key_a, 1, now, &got),
                      CX_COOKIE_FUTURE);
@@ -856,10 +856,11 @@ test_kept(void **state)
 
         successor(&st, 16, &x);
         k = (round / 5) % 2;
-        n = cx_cookie_encode(&st, &keys[k], NULL, text);
+        n = cx_cookie_encode(&st, &keys[k], NULL, NULL, text);
 
         /* a session that starts after its last page view is FUTURE */
-        rc = cx_cookie_decode(text, n, keys, 2, UINT64_MAX, &st, &kept);
+        rc = cx_cookie_decode(text, n, keys, 2, UINT64_MAX, NULL, &st,
+                              &kept);
         assert_true(rc == CX_COOKIE_OK || rc == CX_COOKIE_FUTURE);
         assert_ptr_equal(kept.key, &keys[k]);
 
@@ -870,14 +871,14 @@ test_kept(void **state)
         /* signed with either key: a rotation signs with another one */
 
         for (k = 0; k < 2; k++) {
-            n = cx_cookie_encode(&next, &keys[k], NULL, plain);
-            m = cx_cookie_encode(&next, &keys[k], &kept, resumed);
+            n = cx_cookie_encode(&next, &keys[k], NULL, NULL, plain);
+            m = cx_cookie_encode(&next, &keys[k], &kept, NULL, resumed);
             assert_int_equal(m, n);
             assert_memory_equal(resumed, plain, n);
 
             broken = kept;
             broken.mac.v2 ^= 1;
-            m = cx_cookie_encode(&next, &keys[k], &broken, resumed);
+            m = cx_cookie_encode(&next, &keys[k], &broken, NULL, resumed);
             assert_int_equal(m, n);
 
             if (kept.key == &keys[k] && next.session_start == st.session_start
@@ -898,22 +899,162 @@ test_kept(void **state)
     keys[1] = key_a;
     keys[0].key[3] ^= 0x10;
     fixed_state(&st, 2);
-    n = cx_cookie_encode(&st, &key_a, NULL, text);
-    assert_int_equal(cx_cookie_decode(text, n, keys, 2, NOW, &st, &kept),
+    n = cx_cookie_encode(&st, &key_a, NULL, NULL, text);
+    assert_int_equal(cx_cookie_decode(text, n, keys, 2, NOW, NULL, &st,
+                                      &kept),
                      CX_COOKIE_OK);
     assert_ptr_equal(kept.key, &keys[1]);
 
     keys[0] = key_a;
     keys[1].key[3] ^= 0x10;
-    assert_int_equal(cx_cookie_decode(text, n, keys, 2, NOW, &st, &kept),
+    assert_int_equal(cx_cookie_decode(text, n, keys, 2, NOW, NULL, &st,
+                                      &kept),
                      CX_COOKIE_OK);
     assert_ptr_equal(kept.key, &keys[0]);
 
     /* a refused cookie lends nothing, whatever came before */
     text[n - 1] = text[n - 1] == 'A' ? 'B' : 'A';
-    assert_int_equal(cx_cookie_decode(text, n, keys, 2, NOW, &st, &kept),
+    assert_int_equal(cx_cookie_decode(text, n, keys, 2, NOW, NULL, &st,
+                                      &kept),
                      CX_COOKIE_BAD_TAG);
     assert_null(kept.key);
+}
+
+
+/* the same answer from a decode with the cache as from one without it */
+static void
+assert_same_decode(const unsigned char *text, size_t len,
+    const cx_cookie_key_t *keys, size_t nkeys, uint64_t now_ms,
+    const cx_cookie_cache_t *cache)
+{
+    cx_cookie_kept_t    kept, kept_cached;
+    cx_cookie_state_t   st, st_cached;
+    cx_cookie_status_e  rc;
+
+    memset(&kept, 0x5a, sizeof(kept));
+    memset(&kept_cached, 0xa5, sizeof(kept_cached));
+    memset(&st_cached, 0xa5, sizeof(st_cached));
+
+    rc = cx_cookie_decode(text, len, keys, nkeys, now_ms, NULL, &st, &kept);
+    assert_int_equal(cx_cookie_decode(text, len, keys, nkeys, now_ms, cache,
+                                      &st_cached, &kept_cached),
+                     rc);
+    assert_memory_equal(&st_cached, &st, sizeof(st));
+    assert_ptr_equal(kept_cached.key, kept.key);
+
+    if (kept.key != NULL) {
+        assert_ptr_equal(kept_cached.text, kept.text);
+        assert_memory_equal(kept_cached.head, kept.head, CX_COOKIE_KEPT_LEN);
+        assert_memory_equal(&kept_cached.mac, &kept.mac, sizeof(kept.mac));
+    }
+}
+
+
+/* the entry of a text signed with the cache, NULL if none holds it */
+static cx_cookie_cached_t *
+find_cached(cx_cookie_cache_t *cache, const unsigned char *text, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < CX_COOKIE_CACHE_SIZE; i++) {
+        if (cache->entries[i].len == len
+            && memcmp(cache->entries[i].text, text, len) == 0)
+        {
+            return &cache->entries[i];
+        }
+    }
+
+    return NULL;
+}
+
+
+/*
+ * A cache of signed cookies: signing with it writes the same text; every
+ * text signed, and every text one character or one cut away from it,
+ * decodes with it exactly as without it (status, state, what is kept),
+ * at times that make some of them FUTURE; and a signed text is answered
+ * from its entry, not decoded: an entry changed on purpose shows.
+ */
+static void
+test_cache(void **state)
+{
+    size_t              n, m, at, round;
+    uint64_t            x, now;
+    unsigned            k;
+    cx_cookie_key_t     keys[2];
+    cx_cookie_kept_t    kept;
+    cx_cookie_cache_t  *cache;
+    cx_cookie_state_t   st, got;
+    cx_cookie_cached_t *cached;
+    unsigned char       text[CX_COOKIE_MAX_TEXT], plain[CX_COOKIE_MAX_TEXT];
+    unsigned char       changed[CX_COOKIE_MAX_TEXT];
+
+    assert_int_equal(cx_base64url_encoded_length(CX_COOKIE_MAX_BINARY),
+                     CX_COOKIE_LONGEST);
+
+    cache = test_calloc(1, sizeof(cx_cookie_cache_t));
+    keys[0] = key_a;
+    keys[1] = key_b;
+    x = 0x5851f42d4c957f2dULL;
+    memset(&kept, 0, sizeof(kept));
+
+    for (round = 0; round < 3000; round++) {
+        if (round % 2) {
+            full_state(&st, (unsigned) (round % 5));
+
+        } else {
+            fixed_state(&st, (unsigned) (round % 5));
+        }
+
+        successor(&st, 16, &x);
+        k = (unsigned) (round / 3) % 2;
+
+        /* sometimes a successor of the last text, signed from it */
+        n = cx_cookie_encode(&st, &keys[k], round % 4 ? NULL : &kept, cache,
+                             text);
+        m = cx_cookie_encode(&st, &keys[k], NULL, NULL, plain);
+        assert_int_equal(n, m);
+        assert_memory_equal(text, plain, n);
+
+        now = (round % 7) ? UINT64_MAX : st.last_seen_ms - (round % 3) * 61000;
+
+        assert_same_decode(text, n, keys, 2, now, cache);
+        assert_same_decode(text, n, keys + 1, 1, now, cache);
+
+        at = (size_t) (next_random(&x) % n);
+        memcpy(changed, text, n);
+        changed[at] = changed[at] == 'A' ? 'B' : 'A';
+        assert_same_decode(changed, n, keys, 2, now, cache);
+        assert_same_decode(text, at, keys, 2, now, cache);
+        assert_same_decode(text, n - 1, keys, 2, now, cache);
+
+        assert_int_equal(cx_cookie_decode(text, n, keys, 2, NOW, cache, &got,
+                                          &kept),
+                         cx_cookie_decode(text, n, keys, 2, NOW, NULL, &got,
+                                          &kept));
+    }
+
+    /* a text signed with the cache is answered from its entry */
+    fixed_state(&st, 1);
+    n = cx_cookie_encode(&st, &key_a, NULL, cache, text);
+    cached = find_cached(cache, text, n);
+    assert_non_null(cached);
+    cached->st.seq = 4242;
+    assert_int_equal(cx_cookie_decode(text, n, &key_a, 1, NOW, cache, &got,
+                                      NULL),
+                     CX_COOKIE_OK);
+    assert_int_equal(got.seq, 4242);
+
+    /* and any other text goes the long way, its entry or not */
+    for (at = 0; at < n; at++) {
+        memcpy(changed, text, n);
+        changed[at] = changed[at] == 'A' ? 'B' : 'A';
+        assert_int_not_equal(cx_cookie_decode(changed, n, &key_a, 1, NOW,
+                                              cache, &got, NULL),
+                             CX_COOKIE_OK);
+    }
+
+    test_free(cache);
 }
 
 
@@ -938,6 +1079,7 @@ main(void)
         cmocka_unit_test(test_future_is_read),
         cmocka_unit_test(test_key_session),
         cmocka_unit_test(test_kept),
+        cmocka_unit_test(test_cache),
     };
 
     return cmocka_run_group_tests(tests, setup_keys, NULL);

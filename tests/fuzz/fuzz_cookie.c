@@ -13,6 +13,10 @@
  * character, a flip inside the decoded bytes), and every changed value must
  * be refused; and one change to the state, whose value signed with what
  * the decode kept (cx_cookie_kept_t) must be the value signed without it.
+ *
+ * Both modes decode with and without a cache of the cookies signed so far
+ * (cx_cookie_cache_t), which every valid state signs into: the answers must
+ * be the same.
  */
 
 
@@ -49,10 +53,13 @@ static void assert_refused(const cookie_text_t *valid,
     const cookie_text_t *changed);
 static int state_is_zero(const cx_cookie_state_t *st);
 static int same_state(const cx_cookie_state_t *a, const cx_cookie_state_t *b);
+static cx_cookie_status_e decode_both(const unsigned char *text, size_t len,
+    cx_cookie_state_t *st, cx_cookie_kept_t *kept);
 
 
-static cx_cookie_key_t  keys[3];
-static int              keys_ready;
+static cx_cookie_key_t     keys[3];
+static int                 keys_ready;
+static cx_cookie_cache_t  *cache;
 
 
 int
@@ -89,6 +96,12 @@ keys_init(void)
     keys[2] = keys[0];
     keys[2].key[7] ^= 0x5a;
     keys_ready = 1;
+
+    cache = calloc(1, sizeof(cx_cookie_cache_t));
+
+    if (cache == NULL) {
+        abort();
+    }
 }
 
 
@@ -101,7 +114,7 @@ check_client_value(const unsigned char *data, size_t size)
     cx_cookie_status_e  rc;
     unsigned char       again[CX_COOKIE_MAX_TEXT];
 
-    rc = cx_cookie_decode(data, size, keys, 3, UINT64_MAX, &st, &kept);
+    rc = decode_both(data, size, &st, &kept);
 
     if ((unsigned) rc >= CX_COOKIE_REASONS) {
         abort();
@@ -118,7 +131,7 @@ check_client_value(const unsigned char *data, size_t size)
     /* what was kept signs it again as it came, from the text itself */
 
     if (kept.key == NULL || kept.text != data
-        || cx_cookie_encode(&st, kept.key, &kept, again) != size
+        || cx_cookie_encode(&st, kept.key, &kept, NULL, again) != size
         || memcmp(again, data, size) != 0)
     {
         abort();
@@ -129,7 +142,7 @@ check_client_value(const unsigned char *data, size_t size)
             continue;
         }
 
-        n = cx_cookie_encode(&st, &keys[i], NULL, again);
+        n = cx_cookie_encode(&st, &keys[i], NULL, NULL, again);
 
         if (n == size && memcmp(again, data, size) == 0) {
             return;
@@ -160,15 +173,13 @@ check_changes(const unsigned char *data, size_t size)
     key = &keys[state_bytes[STATE_BYTES - 1] % 2];
     st.key_id = key->id;
 
-    valid.len = cx_cookie_encode(&st, key, NULL, valid.text);
+    valid.len = cx_cookie_encode(&st, key, NULL, cache, valid.text);
 
     if (valid.len > CX_COOKIE_MAX_TEXT) {
         abort();
     }
 
-    if (cx_cookie_decode(valid.text, valid.len, keys, 3, UINT64_MAX, &got,
-                         &kept)
-        != CX_COOKIE_OK
+    if (decode_both(valid.text, valid.len, &got, &kept) != CX_COOKIE_OK
         || !same_state(&st, &got)
         || kept.key != key)
     {
@@ -261,9 +272,9 @@ check_kept(const cx_cookie_state_t *st, const cx_cookie_kept_t *kept,
         break;
     }
 
-    n = cx_cookie_encode(&next, key, NULL, plain);
+    n = cx_cookie_encode(&next, key, NULL, NULL, plain);
 
-    if (cx_cookie_encode(&next, key, kept, resumed) != n
+    if (cx_cookie_encode(&next, key, kept, NULL, resumed) != n
         || memcmp(resumed, plain, n) != 0)
     {
         abort();
@@ -415,8 +426,7 @@ assert_refused(const cookie_text_t *valid, const cookie_text_t *changed)
         return;
     }
 
-    rc = cx_cookie_decode(changed->text, changed->len, keys, 3, UINT64_MAX,
-                          &st, NULL);
+    rc = decode_both(changed->text, changed->len, &st, NULL);
 
     if (rc == CX_COOKIE_OK || rc == CX_COOKIE_FUTURE || !state_is_zero(&st))
     {
@@ -477,4 +487,39 @@ same_state(const cx_cookie_state_t *a, const cx_cookie_state_t *b)
     }
 
     return 1;
+}
+
+
+/* a decode with the cache and one without: the same answer, or abort() */
+static cx_cookie_status_e
+decode_both(const unsigned char *text, size_t len, cx_cookie_state_t *st,
+    cx_cookie_kept_t *kept)
+{
+    cx_cookie_kept_t    k1, k2;
+    cx_cookie_state_t   st2;
+    cx_cookie_status_e  rc;
+
+    memset(&k1, 0x5a, sizeof(k1));
+    memset(&k2, 0xa5, sizeof(k2));
+    memset(&st2, 0xa5, sizeof(st2));
+
+    rc = cx_cookie_decode(text, len, keys, 3, UINT64_MAX, NULL, st, &k1);
+
+    if (cx_cookie_decode(text, len, keys, 3, UINT64_MAX, cache, &st2, &k2)
+        != rc
+        || memcmp(st, &st2, sizeof(st2)) != 0
+        || k1.key != k2.key
+        || (k1.key != NULL
+            && (k1.text != k2.text
+                || memcmp(k1.head, k2.head, sizeof(k1.head)) != 0
+                || memcmp(&k1.mac, &k2.mac, sizeof(k1.mac)) != 0)))
+    {
+        abort();
+    }
+
+    if (kept != NULL) {
+        *kept = k1;
+    }
+
+    return rc;
 }
