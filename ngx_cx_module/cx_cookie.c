@@ -47,8 +47,8 @@ static void cx_cookie_remember(cx_cookie_cache_t *cache,
     const unsigned char *text, size_t len, const unsigned char *buf,
     const cx_cookie_key_t *key, const cx_siphash_state_t *mac);
 static size_t cx_cookie_cache_slot(const unsigned char *text, size_t len);
-static int cx_cookie_same_text(const unsigned char *a, const unsigned char *b,
-    size_t len);
+static int cx_cookie_same_text(const cx_cookie_cached_t *cached,
+    const unsigned char *text, size_t len);
 static int cx_cookie_scan(const unsigned char *p, const unsigned char *end,
     cx_str_t name, cx_str_t *value);
 
@@ -246,9 +246,7 @@ cx_cookie_decode(const unsigned char *text, size_t len,
             /* void */
         }
 
-        if (i < nkeys && cached->len == len
-            && cx_cookie_same_text(cached->text, text, len))
-        {
+        if (i < nkeys && cx_cookie_same_text(cached, text, len)) {
             *st = cached->st;
 
             if (kept != NULL) {
@@ -543,18 +541,25 @@ cx_cookie_cache_slot(const unsigned char *text, size_t len)
 }
 
 
-/* a word at a time, every word, the last one overlapping: len >= 8 */
+/*
+ * A word at a time, every word, the last one overlapping, and the lengths
+ * with them: nothing decides by the first difference.  8 <= len <=
+ * CX_COOKIE_LONGEST, so the entry's text holds len bytes.
+ */
 static int
-cx_cookie_same_text(const unsigned char *a, const unsigned char *b,
-    size_t len)
+cx_cookie_same_text(const cx_cookie_cached_t *cached,
+    const unsigned char *text, size_t len)
 {
-    size_t    i;
-    uint64_t  diff;
+    size_t                i;
+    uint64_t              diff;
+    const unsigned char  *a;
 
-    diff = cx_bytes_le64(a + len - 8) ^ cx_bytes_le64(b + len - 8);
+    a = cached->text;
+    diff = (uint64_t) (cached->len ^ len)
+           | (cx_bytes_le64(a + len - 8) ^ cx_bytes_le64(text + len - 8));
 
     for (i = 0; i + 8 <= len; i += 8) {
-        diff |= cx_bytes_le64(a + i) ^ cx_bytes_le64(b + i);
+        diff |= cx_bytes_le64(a + i) ^ cx_bytes_le64(text + i);
     }
 
     return diff == 0;

@@ -1054,6 +1054,13 @@ test_cache(void **state)
                              CX_COOKIE_OK);
     }
 
+    /* a shorter text that ends the same, so in the same entry */
+    memcpy(changed, text, n - 16);
+    memcpy(changed + n - 16, text + n - 8, 8);
+    assert_int_not_equal(cx_cookie_decode(changed, n - 8, &key_a, 1, NOW,
+                                          cache, &got, NULL),
+                         CX_COOKIE_OK);
+
     test_free(cache);
 }
 
