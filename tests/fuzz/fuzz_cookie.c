@@ -84,7 +84,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 }
 
 
-/* two rotated keys, and a third sharing the first one's id */
+/* two rotated keys, a third sharing the first one's id, and the cache */
 static void
 keys_init(void)
 {
