@@ -35,7 +35,8 @@ SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 
 # the same tests on the byte-by-byte code of cx_bytes.h, as a machine that
-# is not little-endian (or a compiler that does not say) runs it
+# is not little-endian (or a compiler that does not say) runs it, and
+# without SSE2 (cx_session_hex)
 PORTABLE_TESTS := $(patsubst tests/%.c,$(BUILD)/tests-portable/%,\
                     $(wildcard tests/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,\
@@ -144,7 +145,8 @@ $(BUILD)/tests/test_prefix: tests/test_prefix.c $(CORE_SOURCES) \
 $(BUILD)/tests-portable/test_prefix: tests/test_prefix.c $(CORE_SOURCES) \
                                      $(CORE_HEADERS) $(TEST_SUPPORT)
 	@mkdir -p $(@D)
-	gcc $(CORE_CFLAGS) -U__BYTE_ORDER__ -Wno-unused-parameter $(SANITIZE) \
+	gcc $(CORE_CFLAGS) -U__BYTE_ORDER__ -U__SSE2__ -Wno-unused-parameter \
+	    $(SANITIZE) \
 	    $< tests/json_check.c $(CORE_SOURCES) -lcmocka -lpcre2-8 -lm -o $@
 
 # cx-report's reader against Python's json module (report_reader_check.py)
@@ -157,7 +159,8 @@ $(BUILD)/tests/report_reader_dump: tests/report_reader_dump.c $(REPORT_LIB) \
 $(BUILD)/tests-portable/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) \
                            $(TEST_SUPPORT)
 	@mkdir -p $(@D)
-	gcc $(CORE_CFLAGS) -U__BYTE_ORDER__ -Wno-unused-parameter $(SANITIZE) \
+	gcc $(CORE_CFLAGS) -U__BYTE_ORDER__ -U__SSE2__ -Wno-unused-parameter \
+	    $(SANITIZE) \
 	    $< tests/json_check.c $(CORE_SOURCES) -lcmocka -lm -o $@
 
 $(BUILD)/tests-portable/test_report_%: tests/test_report_%.c \

@@ -43,6 +43,12 @@
 
 
 static void cx_cookie_read(const unsigned char *buf, cx_cookie_state_t *st);
+static void cx_cookie_remember(cx_cookie_cache_t *cache,
+    const unsigned char *text, size_t len, const unsigned char *buf,
+    const cx_cookie_key_t *key, const cx_siphash_state_t *mac);
+static size_t cx_cookie_cache_slot(const unsigned char *text, size_t len);
+static int cx_cookie_same_text(const cx_cookie_cached_t *cached,
+    const unsigned char *text, size_t len);
 static int cx_cookie_scan(const unsigned char *p, const unsigned char *end,
     cx_str_t name, cx_str_t *value);
 
@@ -129,11 +135,12 @@ cx_cookie_key_session(const cx_cookie_key_t *key, unsigned char out[16])
 
 size_t
 cx_cookie_encode(const cx_cookie_state_t *st, const cx_cookie_key_t *key,
-    unsigned char *out)
+    const cx_cookie_kept_t *kept, cx_cookie_cache_t *cache, unsigned char *out)
 {
-    size_t          i, nforced;
-    cx_str_t        binary;
-    unsigned char  *p, buf[CX_COOKIE_MAX_BINARY];
+    size_t              i, n, nforced, signed_len;
+    cx_str_t            binary;
+    cx_siphash_state_t  mac;
+    unsigned char      *p, buf[CX_COOKIE_MAX_BINARY];
 
     nforced = st->nforced;
 
@@ -170,29 +177,93 @@ cx_cookie_encode(const cx_cookie_state_t *st, const cx_cookie_key_t *key,
         p += CX_COOKIE_FORCED_LEN;
     }
 
-    cx_bytes_put_le64(p, cx_siphash24(key->key, buf, p - buf));
-    p += CX_COOKIE_TAG_LEN;
+    signed_len = p - buf;
 
-    binary.data = buf;
-    binary.len = p - buf;
+    /*
+     * A session that goes on starts as the cookie that came: that much is
+     * hashed and written already.
+     */
 
-    return cx_base64url_encode(out, binary);
+    if (kept != NULL && kept->key == key
+        && memcmp(buf, kept->head, CX_COOKIE_KEPT_LEN) == 0)
+    {
+        mac = kept->mac;
+        cx_bytes_put_le64(p, cx_siphash24_resume(&mac, buf, signed_len,
+                                                 CX_COOKIE_KEPT_LEN));
+
+        memcpy(out, kept->text, CX_COOKIE_KEPT_TEXT);
+
+        binary.data = buf + CX_COOKIE_KEPT_BYTES;
+        binary.len = signed_len + CX_COOKIE_TAG_LEN - CX_COOKIE_KEPT_BYTES;
+
+        n = CX_COOKIE_KEPT_TEXT
+            + cx_base64url_encode(out + CX_COOKIE_KEPT_TEXT, binary);
+
+    } else {
+        cx_bytes_put_le64(p, cx_siphash24_keep(key->key, buf, signed_len,
+                                               CX_COOKIE_KEPT_LEN, &mac));
+
+        binary.data = buf;
+        binary.len = signed_len + CX_COOKIE_TAG_LEN;
+
+        n = cx_base64url_encode(out, binary);
+    }
+
+    if (cache != NULL) {
+        cx_cookie_remember(cache, out, n, buf, key, &mac);
+    }
+
+    return n;
 }
 
 
 cx_cookie_status_e
 cx_cookie_decode(const unsigned char *text, size_t len,
     const cx_cookie_key_t *keys, size_t nkeys, uint64_t now_ms,
-    cx_cookie_state_t *st)
+    const cx_cookie_cache_t *cache, cx_cookie_state_t *st,
+    cx_cookie_kept_t *kept)
 {
-    size_t         i, nforced, signed_len;
-    cx_str_t       value;
-    ptrdiff_t      n;
-    uint64_t       tag;
-    unsigned int   known, verified;
-    unsigned char  buf[cx_base64url_decoded_length(CX_COOKIE_MAX_TEXT)];
+    size_t                     i, nforced, signed_len;
+    cx_str_t                   value;
+    ptrdiff_t                  n;
+    uint64_t                   tag;
+    unsigned int               known, verified, match;
+    cx_siphash_state_t         mac;
+    const cx_cookie_cached_t  *cached;
+    unsigned char              buf[cx_base64url_decoded_length(
+                                       CX_COOKIE_MAX_TEXT)];
+
+    /*
+     * Signed here, with one of these keys: the text is compared whole, in
+     * the same time wherever it differs, so that no one learns a cached
+     * cookie a byte at a time.
+     */
+
+    if (cache != NULL && len >= 8 && len <= CX_COOKIE_LONGEST) {
+        cached = &cache->entries[cx_cookie_cache_slot(text, len)];
+
+        for (i = 0; i < nkeys && cached->kept.key != &keys[i]; i++) {
+            /* void */
+        }
+
+        if (i < nkeys && cx_cookie_same_text(cached, text, len)) {
+            *st = cached->st;
+
+            if (kept != NULL) {
+                *kept = cached->kept;
+                kept->text = text;
+            }
+
+            return cx_cookie_ahead(st, now_ms) ? CX_COOKIE_FUTURE
+                                               : CX_COOKIE_OK;
+        }
+    }
 
     memset(st, 0, sizeof(cx_cookie_state_t));
+
+    if (kept != NULL) {
+        kept->key = NULL;
+    }
 
     if (len > CX_COOKIE_MAX_TEXT) {
         return CX_COOKIE_TOO_LONG;
@@ -232,7 +303,7 @@ cx_cookie_decode(const unsigned char *text, size_t len,
     /*
      * Ids are 8 bits of a hash and may collide: every key with it is tried.
      * The tags are compared as one word, which takes the same time wherever
-     * they differ.
+     * they differ.  The state after the kept bytes costs a few stores.
      */
 
     for (i = 0; i < nkeys; i++) {
@@ -241,7 +312,16 @@ cx_cookie_decode(const unsigned char *text, size_t len,
         }
 
         known = 1;
-        verified |= cx_siphash24(keys[i].key, buf, signed_len) == tag;
+        match = cx_siphash24_keep(keys[i].key, buf, signed_len,
+                                  CX_COOKIE_KEPT_LEN, &mac)
+                == tag;
+
+        if (match && kept != NULL) {
+            kept->key = &keys[i];
+            kept->mac = mac;
+        }
+
+        verified |= match;
     }
 
     if (!known) {
@@ -250,6 +330,11 @@ cx_cookie_decode(const unsigned char *text, size_t len,
 
     if (!verified) {
         return CX_COOKIE_BAD_TAG;
+    }
+
+    if (kept != NULL) {
+        kept->text = text;
+        memcpy(kept->head, buf, CX_COOKIE_KEPT_LEN);
     }
 
     cx_cookie_read(buf, st);
@@ -420,3 +505,62 @@ cx_cookie_read(const unsigned char *buf, cx_cookie_state_t *st)
     }
 }
 
+
+/* a text signed here, and what a decode of it would read and keep */
+static void
+cx_cookie_remember(cx_cookie_cache_t *cache, const unsigned char *text,
+    size_t len, const unsigned char *buf, const cx_cookie_key_t *key,
+    const cx_siphash_state_t *mac)
+{
+    cx_cookie_cached_t  *cached;
+
+    cached = &cache->entries[cx_cookie_cache_slot(text, len)];
+
+    cached->len = len;
+    memcpy(cached->text, text, len);
+
+    memset(&cached->st, 0, sizeof(cx_cookie_state_t));
+    cx_cookie_read(buf, &cached->st);
+
+    cached->kept.key = key;
+    cached->kept.text = NULL;
+    memcpy(cached->kept.head, buf, CX_COOKIE_KEPT_LEN);
+    cached->kept.mac = *mac;
+}
+
+
+/*
+ * A text of at least 8 bytes ends in characters of its tag, a keyed hash
+ * already: they pick the entry.
+ */
+static size_t
+cx_cookie_cache_slot(const unsigned char *text, size_t len)
+{
+    return (size_t) ((cx_bytes_le64(text + len - 8) * 0x9e3779b97f4a7c15ULL)
+                     >> (64 - CX_COOKIE_CACHE_BITS));
+}
+
+
+/*
+ * A word at a time, every word, the last one overlapping, and the lengths
+ * with them: nothing decides by the first difference.  8 <= len <=
+ * CX_COOKIE_LONGEST, so the entry's text holds len bytes.
+ */
+static int
+cx_cookie_same_text(const cx_cookie_cached_t *cached,
+    const unsigned char *text, size_t len)
+{
+    size_t                i;
+    uint64_t              diff;
+    const unsigned char  *a;
+
+    a = cached->text;
+    diff = (uint64_t) (cached->len ^ len)
+           | (cx_bytes_le64(a + len - 8) ^ cx_bytes_le64(text + len - 8));
+
+    for (i = 0; i + 8 <= len; i += 8) {
+        diff |= cx_bytes_le64(a + i) ^ cx_bytes_le64(text + i);
+    }
+
+    return diff == 0;
+}

@@ -17,6 +17,7 @@
 #define CX_COOKIE_H
 
 
+#include "cx_siphash.h"
 #include "cx_str.h"
 
 
@@ -31,6 +32,16 @@
 #define CX_COOKIE_HEAD_LEN     61
 #define CX_COOKIE_TAG_LEN      8
 #define CX_COOKIE_FORCED_LEN   8
+
+/*
+ * The head's first bytes, which a session that goes on keeps (version, key
+ * id, visitor, session, session start, the top 16 bits of last seen): a
+ * whole number of SipHash words, and of its first 30 bytes, a whole number
+ * of base64 groups, 40 characters.
+ */
+#define CX_COOKIE_KEPT_LEN     32
+#define CX_COOKIE_KEPT_BYTES   30
+#define CX_COOKIE_KEPT_TEXT    40
 
 /* the longest cookie in bytes before base64: 101 */
 #define CX_COOKIE_MAX_BINARY                                                 \
@@ -78,6 +89,42 @@ typedef struct {
     cx_cookie_forced_t  forced[CX_COOKIE_MAX_FORCED];
 } cx_cookie_state_t;
 
+/*
+ * What a verified cookie lends the cookie that replaces it: when both start
+ * with the same CX_COOKIE_KEPT_LEN bytes under the same key, signing
+ * resumes from the verification's SipHash state, and the verified text's
+ * first CX_COOKIE_KEPT_TEXT characters are the new text's.
+ */
+typedef struct {
+    const cx_cookie_key_t  *key;         /* the key that verified it, NULL
+                                            for none */
+    const unsigned char    *text;        /* the verified cookie's text */
+    unsigned char           head[CX_COOKIE_KEPT_LEN];
+    cx_siphash_state_t      mac;         /* SipHash after head, under key */
+} cx_cookie_kept_t;
+
+/*
+ * The cookies a process signed last, by a hash of their text: the same
+ * text sent back (the next page view, the page's assets and API calls)
+ * is known again by comparing it, not decoding and verifying it.  A text
+ * equal to one signed here with a key of the list is exactly what a
+ * verification with that key would accept.
+ */
+#define CX_COOKIE_CACHE_BITS   10
+#define CX_COOKIE_CACHE_SIZE   (1 << CX_COOKIE_CACHE_BITS)
+#define CX_COOKIE_LONGEST      135   /* the longest text encode writes */
+
+typedef struct {
+    size_t              len;         /* 0: empty */
+    unsigned char       text[CX_COOKIE_LONGEST];
+    cx_cookie_state_t   st;          /* as a decode of it reads it */
+    cx_cookie_kept_t    kept;        /* as a decode keeps it, text NULL */
+} cx_cookie_cached_t;
+
+typedef struct {
+    cx_cookie_cached_t  entries[CX_COOKIE_CACHE_SIZE];
+} cx_cookie_cache_t;
+
 typedef enum {
     CX_COOKIE_OK = 0,
     CX_COOKIE_TOO_LONG,
@@ -113,20 +160,29 @@ void cx_cookie_key_session(const cx_cookie_key_t *key, unsigned char out[16]);
  * Writes the signed cookie value (at most CX_COOKIE_MAX_TEXT bytes) and
  * returns its length.  The key id written is key->id, not st->key_id; at most
  * CX_COOKIE_MAX_FORCED forced entries and the low 48 bits of last_seen_ms
- * are kept.
+ * are kept.  kept, if not NULL, is what a decode left (cx_cookie_kept_t):
+ * the text is the same with it or without it, only cheaper.  cache, if not
+ * NULL, remembers the text.
  */
 size_t cx_cookie_encode(const cx_cookie_state_t *st,
-    const cx_cookie_key_t *key, unsigned char *out);
+    const cx_cookie_key_t *key, const cx_cookie_kept_t *kept,
+    cx_cookie_cache_t *cache, unsigned char *out);
 
 /*
  * Verifies a cookie value against the keys and reads it into *st, which is
  * left all zero unless the tag verified: CX_COOKIE_OK, or CX_COOKIE_FUTURE
  * for a cookie of ours whose times are ahead (cx_cookie_ahead()), which
- * another node with a clock ahead of ours may have signed.
+ * another node with a clock ahead of ours may have signed.  kept, if not
+ * NULL, is filled for the encoding of a successor (its key NULL unless the
+ * tag verified); it points into text, which must outlive it.  cache, if
+ * not NULL, is one that encodes filled: a text found in it, signed with a
+ * key of keys (the same elements), is not decoded again, and the answer is
+ * the same.
  */
 cx_cookie_status_e cx_cookie_decode(const unsigned char *text, size_t len,
     const cx_cookie_key_t *keys, size_t nkeys, uint64_t now_ms,
-    cx_cookie_state_t *st);
+    const cx_cookie_cache_t *cache, cx_cookie_state_t *st,
+    cx_cookie_kept_t *kept);
 
 /*
  * 1 if a cookie's times are later than now_ms plus CX_COOKIE_CLOCK_SKEW, or

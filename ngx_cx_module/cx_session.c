@@ -6,6 +6,10 @@
 
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "cx_bytes.h"
 #include "cx_session.h"
 #include "cx_siphash.h"
@@ -140,10 +144,36 @@ cx_session_next_id(const cx_cookie_state_t *prev, uint16_t index,
 }
 
 
-/* two bytes a step: half the loop's own work */
+/*
+ * Every page view writes 24 bytes of ids in hex.  With SSE2 (every x86-64)
+ * 8 bytes a step: their 16 nibbles interleaved high and low, '0' added,
+ * and 'a' - '0' - 10 more where a nibble is over 9.  Elsewhere, and for
+ * what is left, two bytes a step from the table.
+ */
 void
 cx_session_hex(unsigned char *dst, const unsigned char *src, size_t n)
 {
+#if defined(__SSE2__)
+    __m128i  low, nine, zero, gap, bytes, nibbles, letters;
+
+    low = _mm_set1_epi8(0x0f);
+    nine = _mm_set1_epi8(9);
+    zero = _mm_set1_epi8('0');
+    gap = _mm_set1_epi8('a' - '0' - 10);
+
+    for ( /* void */ ; n >= 8; n -= 8) {
+        bytes = _mm_loadl_epi64((const __m128i *) src);
+        nibbles = _mm_unpacklo_epi8(
+                      _mm_and_si128(_mm_srli_epi16(bytes, 4), low),
+                      _mm_and_si128(bytes, low));
+        letters = _mm_and_si128(_mm_cmpgt_epi8(nibbles, nine), gap);
+        _mm_storeu_si128((__m128i *) dst,
+                         _mm_add_epi8(_mm_add_epi8(nibbles, zero), letters));
+        src += 8;
+        dst += 16;
+    }
+#endif
+
     for ( /* void */ ; n >= 2; n -= 2) {
         memcpy(dst, cx_session_hex_pairs + (size_t) src[0] * 2, 2);
         memcpy(dst + 2, cx_session_hex_pairs + (size_t) src[1] * 2, 2);

@@ -211,6 +211,8 @@ typedef struct {
     ngx_array_t              *experiments; /* of ngx_http_cx_experiment_t * */
     ngx_array_t              *keys;        /* of cx_cookie_key_t; the first
                                               signs, every one verifies */
+    cx_cookie_cache_t        *cookie_cache;     /* the cookies signed last,
+                                                   of these keys */
     u_char                    session_key[16];  /* of the first key: next
                                                    sessions' ids */
     ngx_array_t              *touchpoint_names;   /* of
@@ -293,6 +295,7 @@ typedef struct {
     cx_fetch_e                fetch;       /* what the browser fetches */
 
     cx_cookie_state_t         prev;        /* the cookie as sent, if valid */
+    cx_cookie_kept_t          prev_kept;   /* what its Set-Cookie reuses */
     cx_cookie_state_t         state;       /* after this page view: what
                                               the Set-Cookie carries */
     cx_session_result_t       session;

@@ -78,7 +78,8 @@ ngx_http_cx_cookie_read(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
 
         status = cx_cookie_decode(it.value.data, it.value.len,
                                   mcf->keys->elts, mcf->keys->nelts, now_ms,
-                                  &ctx->prev);
+                                  mcf->cookie_cache, &ctx->prev,
+                                  &ctx->prev_kept);
 
         if (status == CX_COOKIE_OK) {
             ctx->has_prev = 1;
@@ -235,7 +236,8 @@ ngx_http_cx_cookie_set(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
 
     p = ngx_cpymem(cookie, lcf->cookie_name.data, lcf->cookie_name.len);
     *p++ = '=';
-    p += cx_cookie_encode(&ctx->state, mcf->keys->elts, p);
+    p += cx_cookie_encode(&ctx->state, mcf->keys->elts, &ctx->prev_kept,
+                          mcf->cookie_cache, p);
     p = ngx_cpymem(p, lcf->cookie_attributes.data,
                    lcf->cookie_attributes.len);
 
@@ -360,6 +362,13 @@ ngx_http_cx_secret_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     if (mcf->keys == NULL) {
         mcf->keys = ngx_array_create(cf->pool, 2, sizeof(cx_cookie_key_t));
         if (mcf->keys == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        /* of this configuration's keys: a reload starts an empty one */
+
+        mcf->cookie_cache = ngx_pcalloc(cf->pool, sizeof(cx_cookie_cache_t));
+        if (mcf->cookie_cache == NULL) {
             return NGX_CONF_ERROR;
         }
     }

@@ -266,6 +266,7 @@ ngx_http_cx_create_main_conf(ngx_conf_t *cf)
      *     mcf->metrics = NULL;
      *     mcf->experiments = NULL;
      *     mcf->keys = NULL;
+     *     mcf->cookie_cache = NULL;
      *     mcf->touchpoint_names = NULL;
      *     mcf->log_dests = NULL;
      *     mcf->checked_files = NULL;

@@ -290,6 +290,38 @@ subtest 'key rotation: B signs, A still verifies' => sub {
     $b->stop;
 };
 
+# Each configuration keeps the cookies it signed, to know them again
+# without verifying them: none outlives its keys.
+subtest 'a cookie signed here is refused once its key is gone' => sub {
+    my $n = CX::Test->new;
+    my $key_a = $n->write_file('a.key', "the only secret, until the reload\n");
+    my $key_b = $n->write_file('b.key', "the secret that replaces it, 32+\n");
+
+    $n->start(site() =~ s{cx_secret %%SECRET%%;}{cx_secret $key_a;}r);
+
+    my $first = page($n, '/first');
+    my $issued = CX::Test::cookie_value($first);
+    my $r = page($n, '/again', with_cookie($issued));
+    is($r->{headers}{'x-visitor'}, $first->{headers}{'x-visitor'},
+        'sent back, the visitor stays');
+    is($r->{headers}{'x-seq'}, '2', 'and the session goes on');
+    $r = page($n, '/again', with_cookie($issued));
+    is($r->{headers}{'x-seq'}, '2', 'sent again, the same answer');
+
+    my @old = $n->worker_pids;
+    $n->reload(site() =~ s{cx_secret %%SECRET%%;}{cx_secret $key_b;}r);
+    $n->wait_until(sub { !grep { CX::Test::alive($_) } @old },
+        'the old workers to exit');
+
+    $r = page($n, '/after', with_cookie($issued));
+    isnt($r->{headers}{'x-visitor'}, $first->{headers}{'x-visitor'},
+        'with B alone, the cookie A signed is refused');
+    is($r->{headers}{'x-seq'}, '1', 'a new visitor');
+    like($n->read_file('logs/error.log'),
+        qr/cookie "cx" rejected \(unknown_key\)/, 'for its key');
+    $n->stop;
+};
+
 subtest 'two nodes with one secret continue one journey' => sub {
     my $one = CX::Test->new;
     my $two = CX::Test->new;

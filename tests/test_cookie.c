@@ -170,15 +170,28 @@ static cx_cookie_status_e
 decode(const char *text, size_t len, const cx_cookie_key_t *keys,
     size_t nkeys, uint64_t now_ms, cx_cookie_state_t *st)
 {
+    cx_cookie_kept_t    kept;
     cx_cookie_status_e  rc;
 
     memset(st, 0xa5, sizeof(cx_cookie_state_t));
+    memset(&kept, 0xa5, sizeof(cx_cookie_kept_t));
     rc = cx_cookie_decode((const unsigned char *) text, len, keys, nkeys,
-                          now_ms, st);
+                          now_ms, NULL, st, &kept);
 
     if (rc != CX_COOKIE_OK && rc != CX_COOKIE_FUTURE) {
         assert_zeroed(st);
+        assert_null(kept.key);
+        return rc;
     }
+
+    /* the key that verified it, its text, and its first bytes */
+    assert_true(kept.key >= keys && kept.key < keys + nkeys);
+    assert_int_equal(kept.key->id, st->key_id);
+    assert_ptr_equal(kept.text, text);
+    assert_int_equal(kept.head[0], CX_COOKIE_VERSION);
+    assert_int_equal(kept.head[1], st->key_id);
+    assert_memory_equal(kept.head + 2, st->visitor, 16);
+    assert_memory_equal(kept.head + 18, st->session, 8);
 
     return rc;
 }
@@ -302,13 +315,13 @@ test_exact_text(void **state)
     cx_cookie_state_t  st;
 
     fixed_state(&st, 1);
-    n = cx_cookie_encode(&st, &key_a, out);
+    n = cx_cookie_encode(&st, &key_a, NULL, NULL, out);
     assert_int_equal(n, sizeof(FIXED_TEXT) - 1);
     assert_memory_equal(out, FIXED_TEXT, n);
 
     /* 69 bytes before base64: 61 of fields, 8 of tag */
     fixed_state(&st, 0);
-    n = cx_cookie_encode(&st, &key_a, out);
+    n = cx_cookie_encode(&st, &key_a, NULL, NULL, out);
     assert_int_equal(n, 92);
     assert_int_equal(sizeof(FIXED_TEXT0) - 1, 92);
     assert_memory_equal(out, FIXED_TEXT0, n);
@@ -316,7 +329,7 @@ test_exact_text(void **state)
     /* the key id on the wire is the signing key's, whatever st says */
     fixed_state(&st, 1);
     st.key_id = 99;
-    n = cx_cookie_encode(&st, &key_a, out);
+    n = cx_cookie_encode(&st, &key_a, NULL, NULL, out);
     assert_memory_equal(out, FIXED_TEXT, n);
 }
 
@@ -332,7 +345,7 @@ test_round_trip(void **state)
     for (nforced = 0; nforced <= CX_COOKIE_MAX_FORCED; nforced++) {
         full_state(&st, nforced);
         st.key_id = key_b.id;
-        n = cx_cookie_encode(&st, &key_b, out);
+        n = cx_cookie_encode(&st, &key_b, NULL, NULL, out);
         assert_int_equal(n, cx_base64url_encoded_length(69 + 8 * nforced));
         assert_int_equal(decode((char *) out, n, &key_b, 1, UINT64_MAX, &got),
                          CX_COOKIE_OK);
@@ -360,7 +373,7 @@ test_encode_limits(void **state)
     st.nforced = 255;
     st.session_start = 0;
     st.last_seen_ms = 0xabcd000000000001ULL;
-    n = cx_cookie_encode(&st, &key_a, out);
+    n = cx_cookie_encode(&st, &key_a, NULL, NULL, out);
     assert_int_equal(n, 135);
     assert_int_equal(decode((char *) out, n, &key_a, 1, UINT64_MAX, &got),
                      CX_COOKIE_OK);
@@ -585,7 +598,7 @@ test_rotation(void **state)
                      CX_COOKIE_UNKNOWN_KEY);
 
     fixed_state(&st, 1);
-    n = cx_cookie_encode(&st, &key_b, out);
+    n = cx_cookie_encode(&st, &key_b, NULL, NULL, out);
     assert_int_equal(decode((char *) out, n, keys, 2, NOW, &got),
                      CX_COOKIE_OK);
     assert_int_equal(got.key_id, key_b.id);
@@ -620,7 +633,7 @@ decode_times(uint32_t session_start, uint64_t last_seen_ms, uint64_t now_ms)
     fixed_state(&st, 0);
     st.session_start = session_start;
     st.last_seen_ms = last_seen_ms;
-    n = cx_cookie_encode(&st, &key_a, out);
+    n = cx_cookie_encode(&st, &key_a, NULL, NULL, out);
 
     return decode((char *) out, n, &key_a, 1, now_ms, &st);
 }
@@ -658,7 +671,7 @@ test_future_is_read(void **state)
     fixed_state(&st, 1);
     st.session_start = (uint32_t) (now / 1000) + 300;
     st.last_seen_ms = now + 300000;
-    n = cx_cookie_encode(&st, &key_a, out);
+    n = cx_cookie_encode(&st, &key_a, NULL, NULL, out);
 
     assert_int_equal(decode((char *) out, n, &key_a, 1, now, &got),
                      CX_COOKIE_FUTURE);
@@ -708,6 +721,350 @@ test_future(void **state)
 }
 
 
+/* xorshift64: the same pseudo-random successors on every run */
+static uint64_t
+next_random(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+
+    return *x;
+}
+
+
+/*
+ * The successor of a page view: one field changed, or (change >= 16)
+ * several at random.  Changes 0-3 change the kept head (14 may).
+ */
+static void
+successor(cx_cookie_state_t *st, unsigned change, uint64_t *x)
+{
+    uint64_t  r;
+
+    r = next_random(x);
+
+    switch (change) {
+
+    case 0:
+        st->visitor[r % 16] ^= (unsigned char) (1 + r % 255);
+        break;
+
+    case 1:
+        st->session[r % 8] ^= (unsigned char) (1 + r % 255);
+        break;
+
+    case 2:
+        st->session_start += (uint32_t) (1 + r % 1000);
+        break;
+
+    case 3:
+        st->last_seen_ms += (uint64_t) 1 << 32;
+        break;
+
+    case 4:
+        st->nforced = (uint8_t) ((st->nforced + 1) % 5);
+        break;
+
+    case 5:
+        st->last_seen_ms += 1 + r % 100000;
+        break;
+
+    case 6:
+        st->session_index++;
+        break;
+
+    case 7:
+        st->seq++;
+        break;
+
+    case 8:
+        st->path_hash[1] = st->path_hash[0];
+        st->path_hash[0] = (uint32_t) r;
+        break;
+
+    case 9:
+        st->touchpoint = (uint32_t) r;
+        break;
+
+    case 10:
+        st->channel = (uint8_t) r;
+        st->flags ^= 1;
+        break;
+
+    case 11:
+        st->campaign = (uint32_t) r;
+        break;
+
+    case 12:
+        st->experience = (uint8_t) r;
+        st->repeat++;
+        break;
+
+    case 13:
+        st->forced[r % 4].variant = (uint32_t) (r >> 8);
+        break;
+
+    case 14:
+        st->last_seen_ms = r & 0xffffffffffffULL;
+        break;
+
+    case 15:
+        break;
+
+    default:
+        while (r % 3 != 0) {
+            successor(st, (unsigned) (r >> 8) % 16, x);
+            r = next_random(x);
+        }
+    }
+}
+
+
+/*
+ * The text signed from what a decode kept is the text signed from nothing,
+ * for every successor of a cookie; and the kept state is used exactly when
+ * the successor starts with the same 32 bytes under the same key: a kept
+ * tag state changed on purpose changes the text then, and only then.
+ */
+static void
+test_kept(void **state)
+{
+    size_t              n, m, round;
+    unsigned            change, nforced, k;
+    uint64_t            x;
+    cx_cookie_key_t     keys[2];
+    cx_cookie_kept_t    kept, broken;
+    cx_cookie_state_t   st, next;
+    cx_cookie_status_e  rc;
+    unsigned char       text[CX_COOKIE_MAX_TEXT], plain[CX_COOKIE_MAX_TEXT];
+    unsigned char       resumed[CX_COOKIE_MAX_TEXT];
+
+    keys[0] = key_a;
+    keys[1] = key_b;
+    x = 0x9e3779b97f4a7c15ULL;
+
+    for (round = 0; round < 4000; round++) {
+        nforced = round % (CX_COOKIE_MAX_FORCED + 1);
+
+        if (round % 2) {
+            full_state(&st, nforced);
+
+        } else {
+            fixed_state(&st, nforced);
+        }
+
+        successor(&st, 16, &x);
+        k = (round / 5) % 2;
+        n = cx_cookie_encode(&st, &keys[k], NULL, NULL, text);
+
+        /* a session that starts after its last page view is FUTURE */
+        rc = cx_cookie_decode(text, n, keys, 2, UINT64_MAX, NULL, &st,
+                              &kept);
+        assert_true(rc == CX_COOKIE_OK || rc == CX_COOKIE_FUTURE);
+        assert_ptr_equal(kept.key, &keys[k]);
+
+        next = st;
+        change = (unsigned) (round % 17);
+        successor(&next, change, &x);
+
+        /* signed with either key: a rotation signs with another one */
+
+        for (k = 0; k < 2; k++) {
+            n = cx_cookie_encode(&next, &keys[k], NULL, NULL, plain);
+            m = cx_cookie_encode(&next, &keys[k], &kept, NULL, resumed);
+            assert_int_equal(m, n);
+            assert_memory_equal(resumed, plain, n);
+
+            broken = kept;
+            broken.mac.v2 ^= 1;
+            m = cx_cookie_encode(&next, &keys[k], &broken, NULL, resumed);
+            assert_int_equal(m, n);
+
+            if (kept.key == &keys[k] && next.session_start == st.session_start
+                && next.last_seen_ms >> 32 == st.last_seen_ms >> 32
+                && memcmp(next.visitor, st.visitor, 16) == 0
+                && memcmp(next.session, st.session, 8) == 0)
+            {
+                assert_memory_not_equal(resumed, plain, n);
+                assert_memory_equal(resumed, plain, CX_COOKIE_KEPT_TEXT);
+
+            } else {
+                assert_memory_equal(resumed, plain, n);
+            }
+        }
+    }
+
+    /* ids that clash: what is kept is the key that verified */
+    keys[1] = key_a;
+    keys[0].key[3] ^= 0x10;
+    fixed_state(&st, 2);
+    n = cx_cookie_encode(&st, &key_a, NULL, NULL, text);
+    assert_int_equal(cx_cookie_decode(text, n, keys, 2, NOW, NULL, &st,
+                                      &kept),
+                     CX_COOKIE_OK);
+    assert_ptr_equal(kept.key, &keys[1]);
+
+    keys[0] = key_a;
+    keys[1].key[3] ^= 0x10;
+    assert_int_equal(cx_cookie_decode(text, n, keys, 2, NOW, NULL, &st,
+                                      &kept),
+                     CX_COOKIE_OK);
+    assert_ptr_equal(kept.key, &keys[0]);
+
+    /* a refused cookie lends nothing, whatever came before */
+    text[n - 1] = text[n - 1] == 'A' ? 'B' : 'A';
+    assert_int_equal(cx_cookie_decode(text, n, keys, 2, NOW, NULL, &st,
+                                      &kept),
+                     CX_COOKIE_BAD_TAG);
+    assert_null(kept.key);
+}
+
+
+/* the same answer from a decode with the cache as from one without it */
+static void
+assert_same_decode(const unsigned char *text, size_t len,
+    const cx_cookie_key_t *keys, size_t nkeys, uint64_t now_ms,
+    const cx_cookie_cache_t *cache)
+{
+    cx_cookie_kept_t    kept, kept_cached;
+    cx_cookie_state_t   st, st_cached;
+    cx_cookie_status_e  rc;
+
+    memset(&kept, 0x5a, sizeof(kept));
+    memset(&kept_cached, 0xa5, sizeof(kept_cached));
+    memset(&st_cached, 0xa5, sizeof(st_cached));
+
+    rc = cx_cookie_decode(text, len, keys, nkeys, now_ms, NULL, &st, &kept);
+    assert_int_equal(cx_cookie_decode(text, len, keys, nkeys, now_ms, cache,
+                                      &st_cached, &kept_cached),
+                     rc);
+    assert_memory_equal(&st_cached, &st, sizeof(st));
+    assert_ptr_equal(kept_cached.key, kept.key);
+
+    if (kept.key != NULL) {
+        assert_ptr_equal(kept_cached.text, kept.text);
+        assert_memory_equal(kept_cached.head, kept.head, CX_COOKIE_KEPT_LEN);
+        assert_memory_equal(&kept_cached.mac, &kept.mac, sizeof(kept.mac));
+    }
+}
+
+
+/* the entry of a text signed with the cache, NULL if none holds it */
+static cx_cookie_cached_t *
+find_cached(cx_cookie_cache_t *cache, const unsigned char *text, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < CX_COOKIE_CACHE_SIZE; i++) {
+        if (cache->entries[i].len == len
+            && memcmp(cache->entries[i].text, text, len) == 0)
+        {
+            return &cache->entries[i];
+        }
+    }
+
+    return NULL;
+}
+
+
+/*
+ * A cache of signed cookies: signing with it writes the same text; every
+ * text signed, and every text one character or one cut away from it,
+ * decodes with it exactly as without it (status, state, what is kept),
+ * at times that make some of them FUTURE; and a signed text is answered
+ * from its entry, not decoded: an entry changed on purpose shows.
+ */
+static void
+test_cache(void **state)
+{
+    size_t              n, m, at, round;
+    uint64_t            x, now;
+    unsigned            k;
+    cx_cookie_key_t     keys[2];
+    cx_cookie_kept_t    kept;
+    cx_cookie_cache_t  *cache;
+    cx_cookie_state_t   st, got;
+    cx_cookie_cached_t *cached;
+    unsigned char       text[CX_COOKIE_MAX_TEXT], plain[CX_COOKIE_MAX_TEXT];
+    unsigned char       changed[CX_COOKIE_MAX_TEXT];
+
+    assert_int_equal(cx_base64url_encoded_length(CX_COOKIE_MAX_BINARY),
+                     CX_COOKIE_LONGEST);
+
+    cache = test_calloc(1, sizeof(cx_cookie_cache_t));
+    keys[0] = key_a;
+    keys[1] = key_b;
+    x = 0x5851f42d4c957f2dULL;
+    memset(&kept, 0, sizeof(kept));
+
+    for (round = 0; round < 3000; round++) {
+        if (round % 2) {
+            full_state(&st, (unsigned) (round % 5));
+
+        } else {
+            fixed_state(&st, (unsigned) (round % 5));
+        }
+
+        successor(&st, 16, &x);
+        k = (unsigned) (round / 3) % 2;
+
+        /* sometimes a successor of the last text, signed from it */
+        n = cx_cookie_encode(&st, &keys[k], round % 4 ? NULL : &kept, cache,
+                             text);
+        m = cx_cookie_encode(&st, &keys[k], NULL, NULL, plain);
+        assert_int_equal(n, m);
+        assert_memory_equal(text, plain, n);
+
+        now = (round % 7) ? UINT64_MAX : st.last_seen_ms - (round % 3) * 61000;
+
+        assert_same_decode(text, n, keys, 2, now, cache);
+        assert_same_decode(text, n, keys + 1, 1, now, cache);
+
+        at = (size_t) (next_random(&x) % n);
+        memcpy(changed, text, n);
+        changed[at] = changed[at] == 'A' ? 'B' : 'A';
+        assert_same_decode(changed, n, keys, 2, now, cache);
+        assert_same_decode(text, at, keys, 2, now, cache);
+        assert_same_decode(text, n - 1, keys, 2, now, cache);
+
+        assert_int_equal(cx_cookie_decode(text, n, keys, 2, NOW, cache, &got,
+                                          &kept),
+                         cx_cookie_decode(text, n, keys, 2, NOW, NULL, &got,
+                                          &kept));
+    }
+
+    /* a text signed with the cache is answered from its entry */
+    fixed_state(&st, 1);
+    n = cx_cookie_encode(&st, &key_a, NULL, cache, text);
+    cached = find_cached(cache, text, n);
+    assert_non_null(cached);
+    cached->st.seq = 4242;
+    assert_int_equal(cx_cookie_decode(text, n, &key_a, 1, NOW, cache, &got,
+                                      NULL),
+                     CX_COOKIE_OK);
+    assert_int_equal(got.seq, 4242);
+
+    /* and any other text goes the long way, its entry or not */
+    for (at = 0; at < n; at++) {
+        memcpy(changed, text, n);
+        changed[at] = changed[at] == 'A' ? 'B' : 'A';
+        assert_int_not_equal(cx_cookie_decode(changed, n, &key_a, 1, NOW,
+                                              cache, &got, NULL),
+                             CX_COOKIE_OK);
+    }
+
+    /* a shorter text that ends the same, so in the same entry */
+    memcpy(changed, text, n - 16);
+    memcpy(changed + n - 16, text + n - 8, 8);
+    assert_int_not_equal(cx_cookie_decode(changed, n - 8, &key_a, 1, NOW,
+                                          cache, &got, NULL),
+                         CX_COOKIE_OK);
+
+    test_free(cache);
+}
+
+
 int
 main(void)
 {
@@ -728,6 +1085,8 @@ main(void)
         cmocka_unit_test(test_future),
         cmocka_unit_test(test_future_is_read),
         cmocka_unit_test(test_key_session),
+        cmocka_unit_test(test_kept),
+        cmocka_unit_test(test_cache),
     };
 
     return cmocka_run_group_tests(tests, setup_keys, NULL);

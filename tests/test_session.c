@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -391,6 +392,47 @@ test_hex(void **state)
 }
 
 
+/*
+ * Every byte value, and random bytes of 0 to 64 at every alignment, against
+ * snprintf's "%02x"; nothing is written past 2n.
+ */
+static void
+test_hex_all(void **state)
+{
+    size_t         n, i, at;
+    uint64_t       x;
+    unsigned char  in[8 + 256], out[2 * 256 + 16];
+    char           expect[2 * 256 + 1];
+
+    for (i = 0; i < 256; i++) {
+        in[i] = (unsigned char) i;
+        snprintf(expect + 2 * i, 3, "%02x", (unsigned) i);
+    }
+
+    cx_session_hex(out, in, 256);
+    assert_memory_equal(out, expect, 512);
+
+    x = 0x2545f4914f6cdd1dULL;
+
+    for (n = 0; n <= 64; n++) {
+        for (at = 0; at < 8; at++) {
+            for (i = 0; i < n; i++) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                in[at + i] = (unsigned char) x;
+                snprintf(expect + 2 * i, 3, "%02x", (unsigned) in[at + i]);
+            }
+
+            memset(out, '#', sizeof(out));
+            cx_session_hex(out + at, in + at, n);
+            assert_memory_equal(out + at, expect, 2 * n);
+            assert_int_equal(out[at + 2 * n], '#');
+        }
+    }
+}
+
+
 int
 main(void)
 {
@@ -404,6 +446,7 @@ main(void)
         cmocka_unit_test(test_next_session_is_the_cookies),
         cmocka_unit_test(test_cookie_ahead_starts_a_session),
         cmocka_unit_test(test_hex),
+        cmocka_unit_test(test_hex_all),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

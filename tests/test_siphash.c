@@ -135,12 +135,171 @@ test_unaligned(void **state)
 }
 
 
+/*
+ * SipHash-2-4 as the paper writes it, a byte at a time, for the tests
+ * below to compare the word-at-a-time code with.
+ */
+#define ROTL(x, b)  (uint64_t) (((x) << (b)) | ((x) >> (64 - (b))))
+
+static void
+reference_round(uint64_t v[4])
+{
+    v[0] += v[1];
+    v[1] = ROTL(v[1], 13);
+    v[1] ^= v[0];
+    v[0] = ROTL(v[0], 32);
+    v[2] += v[3];
+    v[3] = ROTL(v[3], 16);
+    v[3] ^= v[2];
+    v[0] += v[3];
+    v[3] = ROTL(v[3], 21);
+    v[3] ^= v[0];
+    v[2] += v[1];
+    v[1] = ROTL(v[1], 17);
+    v[1] ^= v[2];
+    v[2] = ROTL(v[2], 32);
+}
+
+
+static uint64_t
+reference_siphash24(const unsigned char key[16], const unsigned char *data,
+    size_t len)
+{
+    size_t    i, j;
+    uint64_t  k0, k1, m, v[4];
+
+    k0 = 0;
+    k1 = 0;
+
+    for (i = 0; i < 8; i++) {
+        k0 |= (uint64_t) key[i] << (8 * i);
+        k1 |= (uint64_t) key[8 + i] << (8 * i);
+    }
+
+    v[0] = k0 ^ 0x736f6d6570736575ULL;
+    v[1] = k1 ^ 0x646f72616e646f6dULL;
+    v[2] = k0 ^ 0x6c7967656e657261ULL;
+    v[3] = k1 ^ 0x7465646279746573ULL;
+
+    /* every word, the last one padded with the length's low byte */
+
+    for (i = 0; i <= len / 8; i++) {
+        m = 0;
+
+        for (j = 0; j < 8 && 8 * i + j < len; j++) {
+            m |= (uint64_t) data[8 * i + j] << (8 * j);
+        }
+
+        if (i == len / 8) {
+            m |= (uint64_t) (len & 0xff) << 56;
+        }
+
+        v[3] ^= m;
+        reference_round(v);
+        reference_round(v);
+        v[0] ^= m;
+    }
+
+    v[2] ^= 0xff;
+
+    for (i = 0; i < 4; i++) {
+        reference_round(v);
+    }
+
+    return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+
+static uint64_t
+next_random(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+
+    return *x;
+}
+
+
+/*
+ * Random keys and messages of 0 to 200 bytes at every alignment: the tag,
+ * the tag kept after each whole number of words, and the tag resumed from
+ * there, all the reference's.
+ */
+static void
+test_against_reference(void **state)
+{
+    size_t                len, kept, i, round;
+    uint64_t              x, tag;
+    unsigned char         key[16], buf[8 + 200];
+    cx_siphash_state_t    mid;
+    const unsigned char  *data;
+
+    x = 0x0123456789abcdefULL;
+
+    for (round = 0; round < 20; round++) {
+        for (i = 0; i < sizeof(key); i++) {
+            key[i] = (unsigned char) next_random(&x);
+        }
+
+        for (i = 0; i < sizeof(buf); i++) {
+            buf[i] = (unsigned char) next_random(&x);
+        }
+
+        for (len = 0; len <= 200; len++) {
+            data = buf + (len + round) % 8;
+            tag = reference_siphash24(key, data, len);
+
+            assert_true(cx_siphash24(key, data, len) == tag);
+
+            for (kept = 0; kept <= len; kept += 8) {
+                memset(&mid, 0xa5, sizeof(mid));
+                assert_true(cx_siphash24_keep(key, data, len, kept, &mid)
+                            == tag);
+                assert_true(cx_siphash24_resume(&mid, data, len, kept)
+                            == tag);
+            }
+        }
+    }
+}
+
+
+/* the state kept is the key's and the kept bytes', nothing after them */
+static void
+test_resume_other_tail(void **state)
+{
+    size_t              i;
+    unsigned char       key[16], a[61], b[61];
+    cx_siphash_state_t  mid;
+
+    for (i = 0; i < sizeof(key); i++) {
+        key[i] = (unsigned char) (i * 7);
+    }
+
+    for (i = 0; i < sizeof(a); i++) {
+        a[i] = (unsigned char) i;
+        b[i] = (unsigned char) (i < 32 ? i : 255 - i);
+    }
+
+    (void) cx_siphash24_keep(key, a, sizeof(a), 32, &mid);
+
+    assert_true(cx_siphash24_resume(&mid, b, sizeof(b), 32)
+                == reference_siphash24(key, b, sizeof(b)));
+    assert_true(cx_siphash24_resume(&mid, b, 40, 32)
+                == reference_siphash24(key, b, 40));
+    assert_true(cx_siphash24_resume(&mid, b, 32, 32)
+                == reference_siphash24(key, b, 32));
+}
+
+
 int
 main(void)
 {
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_reference_vectors),
         cmocka_unit_test(test_unaligned),
+        cmocka_unit_test(test_against_reference),
+        cmocka_unit_test(test_resume_other_tail),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

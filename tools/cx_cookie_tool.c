@@ -333,7 +333,8 @@ tool_decode(tool_args_t *args)
     }
 
     rc = cx_cookie_decode((const unsigned char *) cookie, strlen(cookie),
-                          common.keys, common.nkeys, common.now_ms, &st);
+                          common.keys, common.nkeys, common.now_ms, NULL,
+                          &st, NULL);
 
     tool_print(rc, &st);
 
@@ -477,7 +478,7 @@ tool_mint(tool_args_t *args)
         return tool_mint_many(visitors, &st, &key);
     }
 
-    n = cx_cookie_encode(&st, &key, text);
+    n = cx_cookie_encode(&st, &key, NULL, NULL, text);
 
     if (version >= 0) {
         n = tool_resign_version(text, n, (uint8_t) version, &key);
@@ -518,7 +519,7 @@ tool_mint_many(const char *file, cx_cookie_state_t *st,
         tool_hex("--visitors", line, st->visitor, sizeof(st->visitor));
         tool_random(st->session, sizeof(st->session));
 
-        n = cx_cookie_encode(st, key, text);
+        n = cx_cookie_encode(st, key, NULL, NULL, text);
         fwrite(text, 1, n, stdout);
         fputc('\n', stdout);
     }

@@ -11,7 +11,12 @@
  * each 4 bytes after them describe one change to the signed value (a bit
  * flip, a cut, bytes added or inserted, another key id, a replaced
  * character, a flip inside the decoded bytes), and every changed value must
- * be refused.
+ * be refused; and one change to the state, whose value signed with what
+ * the decode kept (cx_cookie_kept_t) must be the value signed without it.
+ *
+ * Both modes decode with and without a cache of the cookies signed so far
+ * (cx_cookie_cache_t), which every valid state signs into: the answers must
+ * be the same.
  */
 
 
@@ -39,6 +44,8 @@ static void keys_init(void);
 static uint64_t take(const unsigned char **p, size_t len);
 static void check_client_value(const unsigned char *data, size_t size);
 static void check_changes(const unsigned char *data, size_t size);
+static void check_kept(const cx_cookie_state_t *st,
+    const cx_cookie_kept_t *kept, const unsigned char *spec);
 static void state_from_bytes(const unsigned char *p, cx_cookie_state_t *st);
 static int change(const cookie_text_t *valid, const unsigned char *spec,
     cookie_text_t *out);
@@ -46,10 +53,13 @@ static void assert_refused(const cookie_text_t *valid,
     const cookie_text_t *changed);
 static int state_is_zero(const cx_cookie_state_t *st);
 static int same_state(const cx_cookie_state_t *a, const cx_cookie_state_t *b);
+static cx_cookie_status_e decode_both(const unsigned char *text, size_t len,
+    cx_cookie_state_t *st, cx_cookie_kept_t *kept);
 
 
-static cx_cookie_key_t  keys[3];
-static int              keys_ready;
+static cx_cookie_key_t     keys[3];
+static int                 keys_ready;
+static cx_cookie_cache_t  *cache;
 
 
 int
@@ -74,7 +84,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 }
 
 
-/* two rotated keys, and a third sharing the first one's id */
+/* two rotated keys, a third sharing the first one's id, and the cache */
 static void
 keys_init(void)
 {
@@ -86,6 +96,12 @@ keys_init(void)
     keys[2] = keys[0];
     keys[2].key[7] ^= 0x5a;
     keys_ready = 1;
+
+    cache = calloc(1, sizeof(cx_cookie_cache_t));
+
+    if (cache == NULL) {
+        abort();
+    }
 }
 
 
@@ -93,22 +109,32 @@ static void
 check_client_value(const unsigned char *data, size_t size)
 {
     size_t              i, n;
+    cx_cookie_kept_t    kept;
     cx_cookie_state_t   st;
     cx_cookie_status_e  rc;
     unsigned char       again[CX_COOKIE_MAX_TEXT];
 
-    rc = cx_cookie_decode(data, size, keys, 3, UINT64_MAX, &st);
+    rc = decode_both(data, size, &st, &kept);
 
     if ((unsigned) rc >= CX_COOKIE_REASONS) {
         abort();
     }
 
     if (rc != CX_COOKIE_OK && rc != CX_COOKIE_FUTURE) {
-        if (!state_is_zero(&st)) {
+        if (!state_is_zero(&st) || kept.key != NULL) {
             abort();
         }
 
         return;
+    }
+
+    /* what was kept signs it again as it came, from the text itself */
+
+    if (kept.key == NULL || kept.text != data
+        || cx_cookie_encode(&st, kept.key, &kept, NULL, again) != size
+        || memcmp(again, data, size) != 0)
+    {
+        abort();
     }
 
     for (i = 0; i < 3; i++) {
@@ -116,7 +142,7 @@ check_client_value(const unsigned char *data, size_t size)
             continue;
         }
 
-        n = cx_cookie_encode(&st, &keys[i], again);
+        n = cx_cookie_encode(&st, &keys[i], NULL, NULL, again);
 
         if (n == size && memcmp(again, data, size) == 0) {
             return;
@@ -132,6 +158,7 @@ check_changes(const unsigned char *data, size_t size)
 {
     size_t                  n;
     cookie_text_t           valid, changed;
+    cx_cookie_kept_t        kept;
     cx_cookie_state_t       st, got;
     unsigned char           state_bytes[STATE_BYTES];
     const cx_cookie_key_t  *key;
@@ -146,17 +173,21 @@ check_changes(const unsigned char *data, size_t size)
     key = &keys[state_bytes[STATE_BYTES - 1] % 2];
     st.key_id = key->id;
 
-    valid.len = cx_cookie_encode(&st, key, valid.text);
+    valid.len = cx_cookie_encode(&st, key, NULL, cache, valid.text);
 
     if (valid.len > CX_COOKIE_MAX_TEXT) {
         abort();
     }
 
-    if (cx_cookie_decode(valid.text, valid.len, keys, 3, UINT64_MAX, &got)
-        != CX_COOKIE_OK
-        || !same_state(&st, &got))
+    if (decode_both(valid.text, valid.len, &got, &kept) != CX_COOKIE_OK
+        || !same_state(&st, &got)
+        || kept.key != key)
     {
         abort();
+    }
+
+    if (size >= CHANGE_BYTES) {
+        check_kept(&got, &kept, data);
     }
 
     for ( /* void */ ; size >= CHANGE_BYTES;
@@ -165,6 +196,88 @@ check_changes(const unsigned char *data, size_t size)
         if (change(&valid, data, &changed)) {
             assert_refused(&valid, &changed);
         }
+    }
+}
+
+
+/*
+ * A successor of the state: spec[0] picks a field, spec[1..3] its change,
+ * and the key that signs it; mostly one outside the kept head, as a page
+ * view of a session that goes on changes.
+ */
+static void
+check_kept(const cx_cookie_state_t *st, const cx_cookie_kept_t *kept,
+    const unsigned char *spec)
+{
+    size_t                  n;
+    uint32_t                v;
+    cx_cookie_state_t       next;
+    const cx_cookie_key_t  *key;
+    unsigned char           plain[CX_COOKIE_MAX_TEXT];
+    unsigned char           resumed[CX_COOKIE_MAX_TEXT];
+
+    next = *st;
+    v = (uint32_t) spec[1] << 16 | (uint32_t) spec[2] << 8 | spec[3];
+    key = &keys[spec[0] / 16 % 3];
+
+    switch (spec[0] % 16) {
+
+    case 0:
+        next.visitor[v % 16] ^= (unsigned char) (v >> 8);
+        break;
+
+    case 1:
+        next.session[v % 8] ^= (unsigned char) (v >> 8);
+        break;
+
+    case 2:
+        next.session_start += v;
+        break;
+
+    case 3:
+        next.last_seen_ms += (uint64_t) v << 24;
+        break;
+
+    case 4:
+        next.nforced = (uint8_t) (v % (CX_COOKIE_MAX_FORCED + 1));
+        break;
+
+    case 5:
+        next.seq += (uint16_t) v;
+        next.session_index += (uint16_t) (v >> 16);
+        break;
+
+    case 6:
+        next.path_hash[1] = next.path_hash[0];
+        next.path_hash[0] = v;
+        break;
+
+    case 7:
+        next.touchpoint = v;
+        next.campaign = v * 31;
+        break;
+
+    case 8:
+        next.channel = (uint8_t) v;
+        next.flags = (uint8_t) (v >> 8);
+        next.experience = (uint8_t) (v >> 16);
+        break;
+
+    case 9:
+        next.forced[v % CX_COOKIE_MAX_FORCED].variant = v;
+        break;
+
+    default:
+        next.last_seen_ms += v;
+        break;
+    }
+
+    n = cx_cookie_encode(&next, key, NULL, NULL, plain);
+
+    if (cx_cookie_encode(&next, key, kept, NULL, resumed) != n
+        || memcmp(resumed, plain, n) != 0)
+    {
+        abort();
     }
 }
 
@@ -313,8 +426,7 @@ assert_refused(const cookie_text_t *valid, const cookie_text_t *changed)
         return;
     }
 
-    rc = cx_cookie_decode(changed->text, changed->len, keys, 3, UINT64_MAX,
-                          &st);
+    rc = decode_both(changed->text, changed->len, &st, NULL);
 
     if (rc == CX_COOKIE_OK || rc == CX_COOKIE_FUTURE || !state_is_zero(&st))
     {
@@ -375,4 +487,39 @@ same_state(const cx_cookie_state_t *a, const cx_cookie_state_t *b)
     }
 
     return 1;
+}
+
+
+/* a decode with the cache and one without: the same answer, or abort() */
+static cx_cookie_status_e
+decode_both(const unsigned char *text, size_t len, cx_cookie_state_t *st,
+    cx_cookie_kept_t *kept)
+{
+    cx_cookie_kept_t    k1, k2;
+    cx_cookie_state_t   st2;
+    cx_cookie_status_e  rc;
+
+    memset(&k1, 0x5a, sizeof(k1));
+    memset(&k2, 0xa5, sizeof(k2));
+    memset(&st2, 0xa5, sizeof(st2));
+
+    rc = cx_cookie_decode(text, len, keys, 3, UINT64_MAX, NULL, st, &k1);
+
+    if (cx_cookie_decode(text, len, keys, 3, UINT64_MAX, cache, &st2, &k2)
+        != rc
+        || memcmp(st, &st2, sizeof(st2)) != 0
+        || k1.key != k2.key
+        || (k1.key != NULL
+            && (k1.text != k2.text
+                || memcmp(k1.head, k2.head, sizeof(k1.head)) != 0
+                || memcmp(&k1.mac, &k2.mac, sizeof(k1.mac)) != 0)))
+    {
+        abort();
+    }
+
+    if (kept != NULL) {
+        *kept = k1;
+    }
+
+    return rc;
 }
