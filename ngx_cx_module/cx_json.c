@@ -33,6 +33,9 @@ static int cx_json_string_checked(cx_json_t *json, const unsigned char *s,
     size_t len, size_t cap);
 static size_t cx_json_character(const unsigned char *p, int n, uint32_t cp,
     unsigned char *out);
+static int cx_json_plain_short(unsigned char *o, const unsigned char *p,
+    size_t n);
+static int cx_json_plain_word(uint64_t w);
 static int cx_json_plain8(const unsigned char *p);
 static unsigned char *cx_json_digits(unsigned char *end, uint64_t u);
 
@@ -100,7 +103,7 @@ cx_json_container_start(cx_json_t *json, unsigned char open)
     cx_json_put(json, &open, 1);
 
     if (json->depth + 1 >= CX_JSON_MAX_DEPTH) {
-        json->overflow = 1;
+        cx_json_overflow(json);
         return;
     }
 
@@ -113,7 +116,7 @@ static void
 cx_json_container_end(cx_json_t *json, unsigned char close)
 {
     if (json->depth == 0) {
-        json->overflow = 1;
+        cx_json_overflow(json);
         return;
     }
 
@@ -224,6 +227,16 @@ cx_json_string_bound(size_t len, size_t cap)
 }
 
 
+int
+cx_json_string(cx_json_t *json, const unsigned char *s, size_t len,
+    size_t cap)
+{
+    cx_json_separate(json);
+
+    return cx_json_string_value(json, s, len, cap);
+}
+
+
 /*
  * When the buffer holds the most the string can take (6 bytes for each byte
  * kept, and the quotes), as it does for a record, the string is written
@@ -232,32 +245,30 @@ cx_json_string_bound(size_t len, size_t cap)
  * is not plain is left to cx_json_string_rest().
  */
 int
-cx_json_string(cx_json_t *json, const unsigned char *s, size_t len,
+cx_json_string_value(cx_json_t *json, const unsigned char *s, size_t len,
     size_t cap)
 {
-    size_t                room, most;
+    size_t                most;
     unsigned char        *o;
     const unsigned char  *p;
 
-    cx_json_separate(json);
-
-    room = json->end - json->pos;
     most = len < cap ? len : cap;
 
-    if (json->overflow || room < 2 || (room - 2) / 6 < most) {
+    /* 8 bytes for each byte kept hold its 6 and the quotes: a shift */
+
+    if ((size_t) (json->end - json->pos) / 8 <= most) {
         return cx_json_string_checked(json, s, len, cap);
     }
 
     o = json->pos;
     *o++ = '"';
-    p = s;
 
-    if (most < 8) {
-        while (p < s + most && cx_json_plain[*p]) {
-            *o++ = *p++;
-        }
+    if (most < 8 && cx_json_plain_short(o, s, most)) {
+        o += most;
+        p = s + most;
 
     } else {
+        p = s;
         o = cx_json_plain_run(o, &p, s, s + most);
     }
 
@@ -307,6 +318,51 @@ cx_json_plain_run(unsigned char *o, const unsigned char **p,
     *p = q;
 
     return o;
+}
+
+
+/*
+ * Copies n bytes, fewer than 8, to o if they are all plain, and says so;
+ * writes nothing otherwise.  No loop: 4 to 7 bytes are two words of 4 that
+ * overlap, 1 to 3 the first, the middle and the last byte, checked as one
+ * word with plain bytes (spaces) for the rest.
+ */
+static inline int
+cx_json_plain_short(unsigned char *o, const unsigned char *p, size_t n)
+{
+    uint32_t  head, tail;
+    uint64_t  w;
+
+    if (n >= 4) {
+        memcpy(&head, p, 4);
+        memcpy(&tail, p + n - 4, 4);
+
+        if (!cx_json_plain_word((uint64_t) head << 32 | tail)) {
+            return 0;
+        }
+
+        memcpy(o, &head, 4);
+        memcpy(o + n - 4, &tail, 4);
+        return 1;
+    }
+
+    if (n == 0) {
+        return 1;
+    }
+
+    w = CX_JSON_ONES * ' ';
+    w = (w << 24) | (uint64_t) p[0] << 16 | (uint64_t) p[n / 2] << 8
+        | p[n - 1];
+
+    if (!cx_json_plain_word(w)) {
+        return 0;
+    }
+
+    o[0] = p[0];
+    o[n / 2] = p[n / 2];
+    o[n - 1] = p[n - 1];
+
+    return 1;
 }
 
 
@@ -453,12 +509,8 @@ cx_json_character(const unsigned char *p, int n, uint32_t cp,
  * The order of the bytes in the word does not matter.
  */
 static inline int
-cx_json_plain8(const unsigned char *p)
+cx_json_plain_word(uint64_t w)
 {
-    uint64_t  w;
-
-    memcpy(&w, p, sizeof(w));
-
     return (((w - CX_JSON_ONES * 0x20)
              | (w + CX_JSON_ONES)
              | ((w ^ (CX_JSON_ONES * '"')) - CX_JSON_ONES)
@@ -469,20 +521,37 @@ cx_json_plain8(const unsigned char *p)
 }
 
 
-/* the digits are counted first, then written in place, two at a time */
+static inline int
+cx_json_plain8(const unsigned char *p)
+{
+    uint64_t  w;
+
+    memcpy(&w, p, sizeof(w));
+
+    return cx_json_plain_word(w);
+}
+
+
 void
 cx_json_integer(cx_json_t *json, int64_t n)
+{
+    cx_json_separate(json);
+    cx_json_integer_value(json, n);
+}
+
+
+/* the digits are counted first, then written in place, two at a time */
+void
+cx_json_integer_value(cx_json_t *json, int64_t n)
 {
     size_t          len, digits;
     uint64_t        u;
     unsigned char  *p;
 
     if (n == CX_NONE) {
-        cx_json_null(json);
+        cx_json_put(json, "null", 4);
         return;
     }
-
-    cx_json_separate(json);
 
     u = (n < 0) ? 0 - (uint64_t) n : (uint64_t) n;
 
@@ -494,8 +563,8 @@ cx_json_integer(cx_json_t *json, int64_t n)
 
     len = digits + (n < 0);
 
-    if (json->overflow || (size_t) (json->end - json->pos) < len) {
-        json->overflow = 1;
+    if ((size_t) (json->end - json->pos) < len) {
+        cx_json_overflow(json);
         return;
     }
 
@@ -537,6 +606,14 @@ cx_json_digits(unsigned char *end, uint64_t u)
 }
 
 
+void
+cx_json_number(cx_json_t *json, double n, unsigned max_decimals)
+{
+    cx_json_separate(json);
+    cx_json_number_value(json, n, max_decimals);
+}
+
+
 /*
  * A fixed-point number with at most max_decimals decimals and no trailing
  * zeros.  Scaled to an integer and printed by hand: snprintf's %f costs a
@@ -545,7 +622,7 @@ cx_json_digits(unsigned char *end, uint64_t u)
  * integers are.
  */
 void
-cx_json_number(cx_json_t *json, double n, unsigned max_decimals)
+cx_json_number_value(cx_json_t *json, double n, unsigned max_decimals)
 {
     char      buf[48], *p, *end;
     int64_t   scaled;
@@ -553,7 +630,7 @@ cx_json_number(cx_json_t *json, double n, unsigned max_decimals)
     unsigned  i, decimals;
 
     if (!isfinite(n) || fabs(n) > 1e9) {
-        cx_json_null(json);
+        cx_json_put(json, "null", 4);
         return;
     }
 
@@ -570,8 +647,6 @@ cx_json_number(cx_json_t *json, double n, unsigned max_decimals)
         scaled /= 10;
         decimals--;
     }
-
-    cx_json_separate(json);
 
     end = buf + sizeof(buf);
     p = end;
