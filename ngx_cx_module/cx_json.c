@@ -666,6 +666,21 @@ cx_json_integer_value(cx_json_t *json, int64_t n)
         return;
     }
 
+    /* most of a record's integers are below 100: no count, no loop */
+
+    if ((uint64_t) n < 100 && json->end - json->pos >= 2) {
+
+        if (n < 10) {
+            *json->pos++ = (unsigned char) ('0' + n);
+
+        } else {
+            memcpy(json->pos, cx_json_digit_pairs + 2 * n, 2);
+            json->pos += 2;
+        }
+
+        return;
+    }
+
     u = (n < 0) ? 0 - (uint64_t) n : (uint64_t) n;
 
     /* CX_NONE is INT64_MIN: u < 2^63 < 10^19 ends the count */
@@ -737,10 +752,11 @@ cx_json_number(cx_json_t *json, double n, unsigned max_decimals)
 void
 cx_json_number_value(cx_json_t *json, double n, unsigned max_decimals)
 {
-    char      buf[48], *p, *end;
-    int64_t   scaled;
-    uint64_t  u, q, whole;
-    unsigned  i, decimals;
+    size_t          len, digits;
+    int64_t         scaled;
+    uint64_t        u, q, whole;
+    unsigned        i, decimals;
+    unsigned char  *p;
 
     if (!isfinite(n) || fabs(n) > 1e9) {
         cx_json_put(json, "null", 4);
@@ -761,14 +777,27 @@ cx_json_number_value(cx_json_t *json, double n, unsigned max_decimals)
         decimals--;
     }
 
-    end = buf + sizeof(buf);
-    p = end;
     u = (scaled < 0) ? 0 - (uint64_t) scaled : (uint64_t) scaled;
+    whole = u / cx_json_pow10[decimals];
+
+    /* counted first, as an integer's digits, then written in place */
+
+    for (digits = 1; whole >= cx_json_pow10[digits]; digits++) {
+        /* void */
+    }
+
+    len = (scaled < 0) + digits + (decimals ? decimals + 1 : 0);
+
+    if ((size_t) (json->end - json->pos) < len) {
+        cx_json_overflow(json);
+        return;
+    }
+
+    p = json->pos + len;
 
     /* from the right: the decimals, the point, then the whole part */
 
     if (decimals) {
-        whole = u / cx_json_pow10[decimals];
         u -= whole * cx_json_pow10[decimals];
 
         for (i = decimals; i >= 2; i -= 2) {
@@ -779,20 +808,19 @@ cx_json_number_value(cx_json_t *json, double n, unsigned max_decimals)
         }
 
         if (i) {
-            *--p = (char) ('0' + u);
+            *--p = (unsigned char) ('0' + u);
         }
 
         *--p = '.';
-        u = whole;
     }
 
-    p = (char *) cx_json_digits((unsigned char *) p, u);
+    p = cx_json_digits(p, whole);
 
     if (scaled < 0) {
         *--p = '-';
     }
 
-    cx_json_put(json, p, end - p);
+    json->pos += len;
 }
 
 
