@@ -217,8 +217,16 @@ cx_record_write(const cx_record_t *rec, unsigned char *buf, size_t size)
     cx_record_literal(json, "{\"v\":" CX_RECORD_NUMBER(CX_RECORD_VERSION)
                             ",\"ts\":");
     cx_record_ts(json, rec->start_sec, rec->start_msec);
-    cx_record_literal(json, CX_RECORD_KEY("event"));
-    cx_record_quoted(json, cx_record_event_names[rec->event]);
+
+    /* nearly every line's event, as one literal */
+
+    if (rec->event == CX_EVENT_PAGE_VIEW) {
+        cx_record_literal(json, CX_RECORD_KEY("event") "\"page_view\"");
+
+    } else {
+        cx_record_literal(json, CX_RECORD_KEY("event"));
+        cx_record_quoted(json, cx_record_event_names[rec->event]);
+    }
 
     cx_record_text(&w, "host", rec->host, CX_RECORD_CAP_HOST, CX_FIELD_HOST);
     cx_record_text(&w, "method", rec->method, CX_RECORD_CAP_METHOD,
