@@ -268,7 +268,9 @@ cx_json_string_value(cx_json_t *json, const unsigned char *s, size_t len,
     most = len < cap ? len : cap;
     room = json->end - json->pos;
 
-    if (room < 2 || (room - 2) / 6 < most) {
+    /* below the room, most is small enough that 6 * most cannot wrap */
+
+    if (most >= room || room < 6 * most + 2) {
         return cx_json_string_checked(json, s, len, cap);
     }
 
