@@ -8,6 +8,9 @@
 #include "cx_record.h"
 
 
+/* a line's variants, on the stack up to this many, in r->pool past it */
+#define NGX_HTTP_CX_RECORD_VARIANTS  8
+
 /*
  * Where a worker writes its lines: every record with a few experiments fits
  * (cx_record_bound_max()), so that a line costs no pool block, and with it
@@ -16,9 +19,6 @@
 #define NGX_HTTP_CX_RECORD_SCRATCH  (96 * 1024)
 
 static u_char  ngx_http_cx_record_scratch[NGX_HTTP_CX_RECORD_SCRATCH];
-
-/* a line's variants, on the stack up to this many, in r->pool past it */
-#define NGX_HTTP_CX_RECORD_VARIANTS  8
 
 
 static int64_t ngx_http_cx_upstream_ms(ngx_http_request_t *r);
