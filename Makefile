@@ -35,8 +35,8 @@ SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/test_*.c))
 
 # the same tests on the byte-by-byte code of cx_bytes.h, as a machine that
-# is not little-endian (or a compiler that does not say) runs it, and
-# without SSE2 (cx_session_hex)
+# is not little-endian (or a compiler that does not say) runs it, and on the
+# code cx_json.c and cx_session_hex() have for machines without SSE2
 PORTABLE_TESTS := $(patsubst tests/%.c,$(BUILD)/tests-portable/%,\
                     $(wildcard tests/test_*.c))
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,\
@@ -160,8 +160,7 @@ $(BUILD)/tests-portable/%: tests/%.c $(CORE_SOURCES) $(CORE_HEADERS) \
                            $(TEST_SUPPORT)
 	@mkdir -p $(@D)
 	gcc $(CORE_CFLAGS) -U__BYTE_ORDER__ -U__SSE2__ -Wno-unused-parameter \
-	    $(SANITIZE) \
-	    $< tests/json_check.c $(CORE_SOURCES) -lcmocka -lm -o $@
+	    $(SANITIZE) $< tests/json_check.c $(CORE_SOURCES) -lcmocka -lm -o $@
 
 $(BUILD)/tests-portable/test_report_%: tests/test_report_%.c \
                                        $(CORE_SOURCES) $(CORE_HEADERS) \

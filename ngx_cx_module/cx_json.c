@@ -9,6 +9,16 @@
 
 #include "cx_json.h"
 
+/*
+ * Runs of plain bytes are found 16 at a time with SSE2, which every x86-64
+ * has; elsewhere 8 at a time in a 64-bit word.  The unit tests run both
+ * (tests-portable builds with -U__SSE2__).
+ */
+#if defined(__SSE2__) && defined(__GNUC__)
+#define CX_JSON_SSE2  1
+#include <emmintrin.h>
+#endif
+
 
 /* each byte's low bit and top bit, for eight bytes at once (plain8) */
 #define CX_JSON_ONES  0x0101010101010101ULL
@@ -24,16 +34,22 @@
 
 static void cx_json_container_start(cx_json_t *json, unsigned char open);
 static void cx_json_container_end(cx_json_t *json, unsigned char close);
-static unsigned char *cx_json_plain_run(unsigned char *o,
-    const unsigned char **p, const unsigned char *run,
-    const unsigned char *run_end);
+static size_t cx_json_plain_run(unsigned char *o, const unsigned char *p,
+    size_t len);
 static int cx_json_string_rest(cx_json_t *json, const unsigned char *s,
     size_t len, size_t cap, const unsigned char *p, unsigned char *o);
 static int cx_json_string_checked(cx_json_t *json, const unsigned char *s,
     size_t len, size_t cap);
 static size_t cx_json_character(const unsigned char *p, int n, uint32_t cp,
     unsigned char *out);
+#if (CX_JSON_SSE2)
+static unsigned cx_json_not_plain16(__m128i v);
+#else
+static int cx_json_plain_short(unsigned char *o, const unsigned char *p,
+    size_t n);
+static int cx_json_plain_word(uint64_t w);
 static int cx_json_plain8(const unsigned char *p);
+#endif
 static unsigned char *cx_json_digits(unsigned char *end, uint64_t u);
 
 
@@ -100,7 +116,7 @@ cx_json_container_start(cx_json_t *json, unsigned char open)
     cx_json_put(json, &open, 1);
 
     if (json->depth + 1 >= CX_JSON_MAX_DEPTH) {
-        json->overflow = 1;
+        cx_json_overflow(json);
         return;
     }
 
@@ -113,7 +129,7 @@ static void
 cx_json_container_end(cx_json_t *json, unsigned char close)
 {
     if (json->depth == 0) {
-        json->overflow = 1;
+        cx_json_overflow(json);
         return;
     }
 
@@ -224,6 +240,16 @@ cx_json_string_bound(size_t len, size_t cap)
 }
 
 
+int
+cx_json_string(cx_json_t *json, const unsigned char *s, size_t len,
+    size_t cap)
+{
+    cx_json_separate(json);
+
+    return cx_json_string_value(json, s, len, cap);
+}
+
+
 /*
  * When the buffer holds the most the string can take (6 bytes for each byte
  * kept, and the quotes), as it does for a record, the string is written
@@ -232,34 +258,28 @@ cx_json_string_bound(size_t len, size_t cap)
  * is not plain is left to cx_json_string_rest().
  */
 int
-cx_json_string(cx_json_t *json, const unsigned char *s, size_t len,
+cx_json_string_value(cx_json_t *json, const unsigned char *s, size_t len,
     size_t cap)
 {
-    size_t                room, most;
+    size_t                most, room, n;
     unsigned char        *o;
     const unsigned char  *p;
 
-    cx_json_separate(json);
-
-    room = json->end - json->pos;
     most = len < cap ? len : cap;
+    room = json->end - json->pos;
 
-    if (json->overflow || room < 2 || (room - 2) / 6 < most) {
+    /* below the room, most is small enough that 6 * most cannot wrap */
+
+    if (most >= room || room < 6 * most + 2) {
         return cx_json_string_checked(json, s, len, cap);
     }
 
     o = json->pos;
     *o++ = '"';
-    p = s;
 
-    if (most < 8) {
-        while (p < s + most && cx_json_plain[*p]) {
-            *o++ = *p++;
-        }
-
-    } else {
-        o = cx_json_plain_run(o, &p, s, s + most);
-    }
+    n = cx_json_plain_run(o, s, most);
+    o += n;
+    p = s + n;
 
     if (p == s + len) {
         *o++ = '"';
@@ -268,45 +288,6 @@ cx_json_string(cx_json_t *json, const unsigned char *s, size_t len,
     }
 
     return cx_json_string_rest(json, s, len, cap, p, o);
-}
-
-
-/*
- * Copies the plain bytes from *p on, up to run_end, to o, and moves *p past
- * them.  The run started at "run": its bytes up to *p are plain and already
- * copied, ending at o.  Eight bytes are scanned and copied at a time; a
- * run's last few are one more eight-byte copy that ends where the run ends,
- * and writes some bytes again, when the run is that long.
- */
-static inline unsigned char *
-cx_json_plain_run(unsigned char *o, const unsigned char **p,
-    const unsigned char *run, const unsigned char *run_end)
-{
-    const unsigned char  *q;
-
-    q = *p;
-
-    while (run_end - q >= 8 && cx_json_plain8(q)) {
-        memcpy(o, q, 8);
-        o += 8;
-        q += 8;
-    }
-
-    if (q < run_end && run_end - q < 8 && run_end - run >= 8
-        && cx_json_plain8(run_end - 8))
-    {
-        o += run_end - q;
-        memcpy(o - 8, run_end - 8, 8);
-        q = run_end;
-    }
-
-    while (q < run_end && cx_json_plain[*q]) {
-        *o++ = *q++;
-    }
-
-    *p = q;
-
-    return o;
 }
 
 
@@ -320,9 +301,9 @@ cx_json_string_rest(cx_json_t *json, const unsigned char *s, size_t len,
     size_t cap, const unsigned char *p, unsigned char *o)
 {
     int                   n, truncated;
-    size_t                kept, width;
+    size_t                kept, width, run;
     uint32_t              cp;
-    const unsigned char  *end, *run;
+    const unsigned char  *end;
 
     end = s + len;
     kept = p - s;
@@ -341,11 +322,11 @@ cx_json_string_rest(cx_json_t *json, const unsigned char *s, size_t len,
         o += cx_json_character(p, n, cp, o);
         p += (n > 0) ? n : -n;
 
-        run = p;
-        o = cx_json_plain_run(o, &p, run,
-                              (size_t) (end - p) < cap - kept
-                              ? end : p + (cap - kept));
-        kept += p - run;
+        run = cx_json_plain_run(o, p, (size_t) (end - p) < cap - kept
+                                      ? (size_t) (end - p) : cap - kept);
+        o += run;
+        p += run;
+        kept += run;
     }
 
     *o++ = '"';
@@ -446,6 +427,194 @@ cx_json_character(const unsigned char *p, int n, uint32_t cp,
 
 
 /*
+ * Copies the plain bytes at the start of p's len to o; returns their
+ * number.  It may write any of the bytes up to o + len, a plain byte's
+ * place at most, as the string writers always have room for: what is past
+ * the plain bytes is written again by what follows them.
+ */
+#if (CX_JSON_SSE2)
+
+/*
+ * 16 bytes at a time, the last few of a run as the 16 that end where it
+ * ends (some of them copied again); a run shorter than 16 as two words of
+ * 8 or of 4 that overlap, or, below 4, a byte at a time.  The first byte
+ * that is not plain is the lowest bit of the mask.
+ */
+static inline size_t
+cx_json_plain_run(unsigned char *o, const unsigned char *p, size_t len)
+{
+    size_t    n, back;
+    __m128i   v, head, tail;
+    unsigned  bad;
+    uint32_t  head32, tail32;
+
+    if (len >= 16) {
+
+        for (n = 0; len - n >= 16; n += 16) {
+            v = _mm_loadu_si128((const __m128i *) (p + n));
+            _mm_storeu_si128((__m128i *) (o + n), v);
+            bad = cx_json_not_plain16(v);
+
+            if (bad) {
+                return n + __builtin_ctz(bad);
+            }
+        }
+
+        if (n == len) {
+            return n;
+        }
+
+        back = 16 - (len - n);
+        v = _mm_loadu_si128((const __m128i *) (p + len - 16));
+        _mm_storeu_si128((__m128i *) (o + len - 16), v);
+        bad = cx_json_not_plain16(v) >> back;
+
+        return n + (bad ? (size_t) __builtin_ctz(bad) : len - n);
+    }
+
+    if (len >= 8) {
+        head = _mm_loadl_epi64((const __m128i *) p);
+        tail = _mm_loadl_epi64((const __m128i *) (p + len - 8));
+        _mm_storel_epi64((__m128i *) o, head);
+        _mm_storel_epi64((__m128i *) (o + len - 8), tail);
+        bad = cx_json_not_plain16(_mm_unpacklo_epi64(head, tail));
+
+        /* a byte of the tail that is not plain is also in the head, or
+           comes after all the head's */
+
+        if (bad & 0xff) {
+            bad &= 0xff;
+
+        } else if (bad) {
+            bad = (bad >> 8) << (len - 8);
+        }
+
+    } else if (len >= 4) {
+        memcpy(&head32, p, 4);
+        memcpy(&tail32, p + len - 4, 4);
+        memcpy(o, &head32, 4);
+        memcpy(o + len - 4, &tail32, 4);
+        bad = cx_json_not_plain16(
+                  _mm_unpacklo_epi32(_mm_cvtsi32_si128((int) head32),
+                                     _mm_cvtsi32_si128((int) tail32)));
+
+        if (bad & 0xf) {
+            bad &= 0xf;
+
+        } else {
+            bad = ((bad >> 4) & 0xf) << (len - 4);
+        }
+
+    } else {
+        for (n = 0; n < len && cx_json_plain[p[n]]; n++) {
+            o[n] = p[n];
+        }
+
+        return n;
+    }
+
+    return bad ? (size_t) __builtin_ctz(bad) : len;
+}
+
+
+/* a bit for each of the 16 bytes that is not plain (cx_json_plain) */
+static inline unsigned
+cx_json_not_plain16(__m128i v)
+{
+    __m128i  bad;
+
+    /* signed, the bytes from 0x80 on are below the space too */
+
+    bad = _mm_or_si128(
+              _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                           _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))),
+              _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                           _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+
+    return (unsigned) _mm_movemask_epi8(bad);
+}
+
+#else
+
+/*
+ * Eight bytes are scanned and copied at a time; a run's last few are one
+ * more eight-byte copy that ends where the run ends, and writes some bytes
+ * again, when the run is that long.  A run shorter than 8 is checked as one
+ * word first (cx_json_plain_short()).
+ */
+static inline size_t
+cx_json_plain_run(unsigned char *o, const unsigned char *p, size_t len)
+{
+    size_t  n;
+
+    if (len < 8 && cx_json_plain_short(o, p, len)) {
+        return len;
+    }
+
+    for (n = 0; len - n >= 8 && cx_json_plain8(p + n); n += 8) {
+        memcpy(o + n, p + n, 8);
+    }
+
+    if (n < len && len - n < 8 && len >= 8 && cx_json_plain8(p + len - 8)) {
+        memcpy(o + len - 8, p + len - 8, 8);
+        return len;
+    }
+
+    while (n < len && cx_json_plain[p[n]]) {
+        o[n] = p[n];
+        n++;
+    }
+
+    return n;
+}
+
+
+/*
+ * Copies n bytes, fewer than 8, to o if they are all plain, and says so;
+ * writes nothing otherwise.  No loop: 4 to 7 bytes are two words of 4 that
+ * overlap, 1 to 3 the first, the middle and the last byte, checked as one
+ * word with plain bytes (spaces) for the rest.
+ */
+static inline int
+cx_json_plain_short(unsigned char *o, const unsigned char *p, size_t n)
+{
+    uint32_t  head, tail;
+    uint64_t  w;
+
+    if (n >= 4) {
+        memcpy(&head, p, 4);
+        memcpy(&tail, p + n - 4, 4);
+
+        if (!cx_json_plain_word((uint64_t) head << 32 | tail)) {
+            return 0;
+        }
+
+        memcpy(o, &head, 4);
+        memcpy(o + n - 4, &tail, 4);
+        return 1;
+    }
+
+    if (n == 0) {
+        return 1;
+    }
+
+    w = CX_JSON_ONES * ' ';
+    w = (w << 24) | (uint64_t) p[0] << 16 | (uint64_t) p[n / 2] << 8
+        | p[n - 1];
+
+    if (!cx_json_plain_word(w)) {
+        return 0;
+    }
+
+    o[0] = p[0];
+    o[n / 2] = p[n / 2];
+    o[n - 1] = p[n - 1];
+
+    return 1;
+}
+
+
+/*
  * Whether 8 bytes are all plain (cx_json_plain): none below 0x20, none
  * above 0x7e, no quote, no backslash.  Each term sets a byte's top bit when
  * the byte fails its test, whatever borrow or carry comes in from below;
@@ -453,12 +622,8 @@ cx_json_character(const unsigned char *p, int n, uint32_t cp,
  * The order of the bytes in the word does not matter.
  */
 static inline int
-cx_json_plain8(const unsigned char *p)
+cx_json_plain_word(uint64_t w)
 {
-    uint64_t  w;
-
-    memcpy(&w, p, sizeof(w));
-
     return (((w - CX_JSON_ONES * 0x20)
              | (w + CX_JSON_ONES)
              | ((w ^ (CX_JSON_ONES * '"')) - CX_JSON_ONES)
@@ -469,20 +634,54 @@ cx_json_plain8(const unsigned char *p)
 }
 
 
-/* the digits are counted first, then written in place, two at a time */
+static inline int
+cx_json_plain8(const unsigned char *p)
+{
+    uint64_t  w;
+
+    memcpy(&w, p, sizeof(w));
+
+    return cx_json_plain_word(w);
+}
+
+#endif
+
+
 void
 cx_json_integer(cx_json_t *json, int64_t n)
+{
+    cx_json_separate(json);
+    cx_json_integer_value(json, n);
+}
+
+
+/* the digits are counted first, then written in place, two at a time */
+void
+cx_json_integer_value(cx_json_t *json, int64_t n)
 {
     size_t          len, digits;
     uint64_t        u;
     unsigned char  *p;
 
     if (n == CX_NONE) {
-        cx_json_null(json);
+        cx_json_put(json, "null", 4);
         return;
     }
 
-    cx_json_separate(json);
+    /* most of a record's integers are below 100: no count, no loop */
+
+    if ((uint64_t) n < 100 && json->end - json->pos >= 2) {
+
+        if (n < 10) {
+            *json->pos++ = (unsigned char) ('0' + n);
+
+        } else {
+            memcpy(json->pos, cx_json_digit_pairs + 2 * n, 2);
+            json->pos += 2;
+        }
+
+        return;
+    }
 
     u = (n < 0) ? 0 - (uint64_t) n : (uint64_t) n;
 
@@ -494,8 +693,8 @@ cx_json_integer(cx_json_t *json, int64_t n)
 
     len = digits + (n < 0);
 
-    if (json->overflow || (size_t) (json->end - json->pos) < len) {
-        json->overflow = 1;
+    if ((size_t) (json->end - json->pos) < len) {
+        cx_json_overflow(json);
         return;
     }
 
@@ -537,6 +736,14 @@ cx_json_digits(unsigned char *end, uint64_t u)
 }
 
 
+void
+cx_json_number(cx_json_t *json, double n, unsigned max_decimals)
+{
+    cx_json_separate(json);
+    cx_json_number_value(json, n, max_decimals);
+}
+
+
 /*
  * A fixed-point number with at most max_decimals decimals and no trailing
  * zeros.  Scaled to an integer and printed by hand: snprintf's %f costs a
@@ -545,15 +752,16 @@ cx_json_digits(unsigned char *end, uint64_t u)
  * integers are.
  */
 void
-cx_json_number(cx_json_t *json, double n, unsigned max_decimals)
+cx_json_number_value(cx_json_t *json, double n, unsigned max_decimals)
 {
-    char      buf[48], *p, *end;
-    int64_t   scaled;
-    uint64_t  u, q, whole;
-    unsigned  i, decimals;
+    size_t          len, digits;
+    int64_t         scaled;
+    uint64_t        u, q, whole;
+    unsigned        i, decimals;
+    unsigned char  *p;
 
     if (!isfinite(n) || fabs(n) > 1e9) {
-        cx_json_null(json);
+        cx_json_put(json, "null", 4);
         return;
     }
 
@@ -571,16 +779,27 @@ cx_json_number(cx_json_t *json, double n, unsigned max_decimals)
         decimals--;
     }
 
-    cx_json_separate(json);
-
-    end = buf + sizeof(buf);
-    p = end;
     u = (scaled < 0) ? 0 - (uint64_t) scaled : (uint64_t) scaled;
+    whole = u / cx_json_pow10[decimals];
+
+    /* counted first, as an integer's digits, then written in place */
+
+    for (digits = 1; whole >= cx_json_pow10[digits]; digits++) {
+        /* void */
+    }
+
+    len = (scaled < 0) + digits + (decimals ? decimals + 1 : 0);
+
+    if ((size_t) (json->end - json->pos) < len) {
+        cx_json_overflow(json);
+        return;
+    }
+
+    p = json->pos + len;
 
     /* from the right: the decimals, the point, then the whole part */
 
     if (decimals) {
-        whole = u / cx_json_pow10[decimals];
         u -= whole * cx_json_pow10[decimals];
 
         for (i = decimals; i >= 2; i -= 2) {
@@ -591,20 +810,19 @@ cx_json_number(cx_json_t *json, double n, unsigned max_decimals)
         }
 
         if (i) {
-            *--p = (char) ('0' + u);
+            *--p = (unsigned char) ('0' + u);
         }
 
         *--p = '.';
-        u = whole;
     }
 
-    p = (char *) cx_json_digits((unsigned char *) p, u);
+    p = cx_json_digits(p, whole);
 
     if (scaled < 0) {
         *--p = '-';
     }
 
-    cx_json_put(json, p, end - p);
+    json->pos += len;
 }
 
 

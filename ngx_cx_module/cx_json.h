@@ -61,6 +61,17 @@ void cx_json_bool(cx_json_t *json, int b);
 void cx_json_null(cx_json_t *json);
 size_t cx_json_length(const cx_json_t *json);
 
+/*
+ * The values alone, for a writer that puts its own commas and member names
+ * with cx_json_put(), as the journey record does (cx_record.c): no comma
+ * before them and no bookkeeping, the bytes that the functions above write
+ * after their comma.
+ */
+int cx_json_string_value(cx_json_t *json, const unsigned char *s,
+    size_t len, size_t cap);
+void cx_json_integer_value(cx_json_t *json, int64_t n);
+void cx_json_number_value(cx_json_t *json, double n, unsigned max_decimals);
+
 /* the most bytes cx_json_string() can write for len input bytes */
 size_t cx_json_string_bound(size_t len, size_t cap);
 
@@ -73,11 +84,23 @@ int cx_utf8_decode(const unsigned char *p, const unsigned char *end,
     uint32_t *cp);
 
 
+/*
+ * Past the end: the rest of the buffer is given up, so that nothing more
+ * fits and no writer needs to look at "overflow" before its own check.
+ */
+static inline void
+cx_json_overflow(cx_json_t *json)
+{
+    json->overflow = 1;
+    json->end = json->pos;
+}
+
+
 static inline void
 cx_json_put(cx_json_t *json, const void *bytes, size_t len)
 {
-    if (json->overflow || (size_t) (json->end - json->pos) < len) {
-        json->overflow = 1;
+    if ((size_t) (json->end - json->pos) < len) {
+        cx_json_overflow(json);
         return;
     }
 
@@ -111,7 +134,7 @@ static inline void
 cx_json_key_bytes(cx_json_t *json, const unsigned char *member, size_t len)
 {
     if (!json->after_key && (json->has_member & (1u << json->depth))
-        && !json->overflow && (size_t) (json->end - json->pos) >= len)
+        && (size_t) (json->end - json->pos) >= len)
     {
         /* the comma cx_json_separate() would write, in the same copy */
         memcpy(json->pos, member, len);

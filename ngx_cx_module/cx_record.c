@@ -50,22 +50,39 @@ typedef struct {
 
 
 static void cx_record_ts(cx_json_t *json, int64_t sec, unsigned msec);
-static inline void cx_record_text(cx_record_writer_t *w, cx_str_t value,
-    size_t cap, cx_record_field_e field);
+static inline void cx_record_text_member(cx_record_writer_t *w,
+    const char *key_null, size_t key_len, cx_str_t value, size_t cap,
+    cx_record_field_e field);
+static inline void cx_record_integer_member(cx_json_t *json,
+    const char *key_null, size_t key_len, int64_t n);
+static inline void cx_record_bool_member(cx_json_t *json,
+    const char *key_true, const char *key_false, const char *key_null,
+    size_t key_len, int value);
+static inline void cx_record_name_member(cx_json_t *json,
+    const char *key_null, size_t key_len, const char *name);
+static inline void cx_record_number_member(cx_json_t *json,
+    const char *key_null, size_t key_len, int known, double n,
+    unsigned decimals);
+static inline void cx_record_quoted(cx_json_t *json, const char *name);
 static void cx_record_truncated(cx_record_writer_t *w);
-static void cx_record_bool(cx_json_t *json, int value);
-static void cx_record_coordinate(cx_json_t *json, int known, double degrees);
-static void cx_record_name(cx_json_t *json, const char *name);
 static void cx_record_experiments(cx_record_writer_t *w,
     const cx_record_t *rec);
 static void cx_record_friction(cx_json_t *json, unsigned friction);
 static void cx_record_event(cx_record_writer_t *w, const cx_record_t *rec);
 
 
-static const char  *cx_record_field_names[CX_FIELD_COUNT] = {
-    "host", "method", "path", "query", "referrer", "visitor", "session",
-    "prev_touchpoint", "touchpoint", "source", "medium", "campaign", "term",
-    "content", "country", "region", "city", "as_org", "ip", "comment", "name"
+/* the field names of "truncated", quoted */
+static const cx_str_t  cx_record_field_names[CX_FIELD_COUNT] = {
+    cx_string("\"host\""), cx_string("\"method\""), cx_string("\"path\""),
+    cx_string("\"query\""), cx_string("\"referrer\""),
+    cx_string("\"visitor\""), cx_string("\"session\""),
+    cx_string("\"prev_touchpoint\""), cx_string("\"touchpoint\""),
+    cx_string("\"source\""), cx_string("\"medium\""),
+    cx_string("\"campaign\""), cx_string("\"term\""),
+    cx_string("\"content\""), cx_string("\"country\""),
+    cx_string("\"region\""), cx_string("\"city\""),
+    cx_string("\"as_org\""), cx_string("\"ip\""),
+    cx_string("\"comment\""), cx_string("\"name\"")
 };
 
 static const char  *cx_record_event_names[] = {
@@ -141,11 +158,50 @@ cx_record_bound_max(size_t nvariants)
 }
 
 
+/*
+ * A record is written as pieces of JSON, each a member's name with the
+ * comma before it (",\"host\":") and its value, never through the
+ * bookkeeping of cx_json_key(): the members are known here, and all but
+ * the first come after another.  A name is a literal whose length is known
+ * at compile time, and so is a name with a literal value (null, true,
+ * false): each is one copy of a few moves.
+ */
+#define CX_RECORD_KEY(name)  ",\"" name "\":"
+
+#define CX_RECORD_TEXT(n)    #n
+#define CX_RECORD_NUMBER(n)  CX_RECORD_TEXT(n)
+
+#define cx_record_literal(json, s)                                           \
+    cx_json_put(json, s, sizeof(s) - 1)
+
+#define cx_record_text(w, name, value, cap, field)                           \
+    cx_record_text_member(w, CX_RECORD_KEY(name) "null",                     \
+                          sizeof(CX_RECORD_KEY(name)) - 1, value, cap, field)
+
+#define cx_record_integer(json, name, n)                                     \
+    cx_record_integer_member(json, CX_RECORD_KEY(name) "null",               \
+                             sizeof(CX_RECORD_KEY(name)) - 1, n)
+
+#define cx_record_bool(json, name, value)                                    \
+    cx_record_bool_member(json, CX_RECORD_KEY(name) "true",                  \
+                          CX_RECORD_KEY(name) "false",                       \
+                          CX_RECORD_KEY(name) "null",                        \
+                          sizeof(CX_RECORD_KEY(name)) - 1, value)
+
+#define cx_record_name(json, name, value)                                    \
+    cx_record_name_member(json, CX_RECORD_KEY(name) "null",                  \
+                          sizeof(CX_RECORD_KEY(name)) - 1, value)
+
+#define cx_record_number(json, name, known, n, decimals)                     \
+    cx_record_number_member(json, CX_RECORD_KEY(name) "null",                \
+                            sizeof(CX_RECORD_KEY(name)) - 1, known, n,       \
+                            decimals)
+
+
 size_t
 cx_record_write(const cx_record_t *rec, unsigned char *buf, size_t size)
 {
     cx_json_t          *json;
-    const char         *event;
     cx_record_writer_t  w;
 
     if (size == 0) {
@@ -158,119 +214,94 @@ cx_record_write(const cx_record_t *rec, unsigned char *buf, size_t size)
     w.truncated = 0;
     json = &w.json;
 
-    event = cx_record_event_names[rec->event];
-
-    cx_json_object_start(json);
-
-    cx_json_key(json, "v");
-    cx_json_integer(json, CX_RECORD_VERSION);
-    cx_json_key(json, "ts");
+    cx_record_literal(json, "{\"v\":" CX_RECORD_NUMBER(CX_RECORD_VERSION)
+                            ",\"ts\":");
     cx_record_ts(json, rec->start_sec, rec->start_msec);
-    cx_json_key(json, "event");
-    cx_record_name(json, event);
 
-    cx_json_key(json, "host");
-    cx_record_text(&w, rec->host, CX_RECORD_CAP_HOST, CX_FIELD_HOST);
-    cx_json_key(json, "method");
-    cx_record_text(&w, rec->method, CX_RECORD_CAP_METHOD, CX_FIELD_METHOD);
-    cx_json_key(json, "path");
-    cx_record_text(&w, rec->path, CX_RECORD_CAP_URL, CX_FIELD_PATH);
-    cx_json_key(json, "query");
-    cx_record_text(&w, rec->query, CX_RECORD_CAP_URL, CX_FIELD_QUERY);
+    /* nearly every line's event, as one literal */
 
-    cx_json_key(json, "status");
-    cx_json_integer(json, rec->status);
-    cx_json_key(json, "bytes");
-    cx_json_integer(json, rec->bytes);
-    cx_json_key(json, "request_ms");
-    cx_json_integer(json, rec->request_ms);
-    cx_json_key(json, "upstream_ms");
-    cx_json_integer(json, rec->upstream_ms);
+    if (rec->event == CX_EVENT_PAGE_VIEW) {
+        cx_record_literal(json, CX_RECORD_KEY("event") "\"page_view\"");
 
-    cx_json_key(json, "visitor");
-    cx_record_text(&w, rec->visitor, CX_RECORD_CAP_ID, CX_FIELD_VISITOR);
-    cx_json_key(json, "session");
-    cx_record_text(&w, rec->session, CX_RECORD_CAP_ID, CX_FIELD_SESSION);
-    cx_json_key(json, "session_index");
-    cx_json_integer(json, rec->session_index);
-    cx_json_key(json, "seq");
-    cx_json_integer(json, rec->seq);
-    cx_json_key(json, "new_visitor");
-    cx_record_bool(json, rec->new_visitor);
-    cx_json_key(json, "new_session");
-    cx_record_bool(json, rec->new_session);
-    cx_json_key(json, "prev_touchpoint");
-    cx_record_text(&w, rec->prev_touchpoint, CX_RECORD_CAP_NAME,
-                   CX_FIELD_PREV_TOUCHPOINT);
-    cx_json_key(json, "since_prev_ms");
-    cx_json_integer(json, rec->since_prev_ms);
-    cx_json_key(json, "landing");
-    cx_record_bool(json, rec->landing);
-
-    cx_json_key(json, "touchpoint");
-    cx_record_text(&w, rec->touchpoint, CX_RECORD_CAP_NAME,
-                   CX_FIELD_TOUCHPOINT);
-    cx_json_key(json, "goal");
-    cx_record_bool(json, rec->goal);
-    cx_json_key(json, "channel");
-    cx_record_name(json, rec->channel);
-    cx_json_key(json, "source");
-    cx_record_text(&w, rec->source, CX_RECORD_CAP_UTM, CX_FIELD_SOURCE);
-    cx_json_key(json, "medium");
-    cx_record_text(&w, rec->medium, CX_RECORD_CAP_UTM, CX_FIELD_MEDIUM);
-    cx_json_key(json, "campaign");
-    cx_record_text(&w, rec->campaign, CX_RECORD_CAP_UTM, CX_FIELD_CAMPAIGN);
-    cx_json_key(json, "term");
-    cx_record_text(&w, rec->term, CX_RECORD_CAP_UTM, CX_FIELD_TERM);
-    cx_json_key(json, "content");
-    cx_record_text(&w, rec->content, CX_RECORD_CAP_UTM, CX_FIELD_CONTENT);
-
-    cx_json_key(json, "referrer");
-    cx_record_text(&w, rec->referrer, CX_RECORD_CAP_URL, CX_FIELD_REFERRER);
-
-    cx_json_key(json, "device");
-    cx_record_name(json, rec->device);
-    cx_json_key(json, "browser");
-    cx_record_name(json, rec->browser);
-    cx_json_key(json, "os");
-    cx_record_name(json, rec->os);
-    cx_json_key(json, "bot");
-    cx_record_bool(json, rec->bot);
-
-    if (rec->consent != CX_CONSENT_UNASKED) {
-        cx_json_key(json, "consent");
-        cx_record_bool(json, rec->consent == CX_CONSENT_GIVEN);
+    } else {
+        cx_record_literal(json, CX_RECORD_KEY("event"));
+        cx_record_quoted(json, cx_record_event_names[rec->event]);
     }
 
-    cx_json_key(json, "country");
-    cx_record_text(&w, rec->country, CX_RECORD_CAP_GEO, CX_FIELD_COUNTRY);
-    cx_json_key(json, "region");
-    cx_record_text(&w, rec->region, CX_RECORD_CAP_GEO, CX_FIELD_REGION);
-    cx_json_key(json, "city");
-    cx_record_text(&w, rec->city, CX_RECORD_CAP_GEO, CX_FIELD_CITY);
+    cx_record_text(&w, "host", rec->host, CX_RECORD_CAP_HOST, CX_FIELD_HOST);
+    cx_record_text(&w, "method", rec->method, CX_RECORD_CAP_METHOD,
+                   CX_FIELD_METHOD);
+    cx_record_text(&w, "path", rec->path, CX_RECORD_CAP_URL, CX_FIELD_PATH);
+    cx_record_text(&w, "query", rec->query, CX_RECORD_CAP_URL,
+                   CX_FIELD_QUERY);
 
-    cx_json_key(json, "lat");
-    cx_record_coordinate(json, rec->has_location, rec->lat);
-    cx_json_key(json, "lon");
-    cx_record_coordinate(json, rec->has_location, rec->lon);
+    cx_record_integer(json, "status", rec->status);
+    cx_record_integer(json, "bytes", rec->bytes);
+    cx_record_integer(json, "request_ms", rec->request_ms);
+    cx_record_integer(json, "upstream_ms", rec->upstream_ms);
 
-    cx_json_key(json, "asn");
-    cx_json_integer(json, rec->asn);
-    cx_json_key(json, "as_org");
-    cx_record_text(&w, rec->as_org, CX_RECORD_CAP_GEO, CX_FIELD_AS_ORG);
-    cx_json_key(json, "ip");
-    cx_record_text(&w, rec->ip, CX_RECORD_CAP_NAME, CX_FIELD_IP);
+    cx_record_text(&w, "visitor", rec->visitor, CX_RECORD_CAP_ID,
+                   CX_FIELD_VISITOR);
+    cx_record_text(&w, "session", rec->session, CX_RECORD_CAP_ID,
+                   CX_FIELD_SESSION);
+    cx_record_integer(json, "session_index", rec->session_index);
+    cx_record_integer(json, "seq", rec->seq);
+    cx_record_bool(json, "new_visitor", rec->new_visitor);
+    cx_record_bool(json, "new_session", rec->new_session);
+    cx_record_text(&w, "prev_touchpoint", rec->prev_touchpoint,
+                   CX_RECORD_CAP_NAME, CX_FIELD_PREV_TOUCHPOINT);
+    cx_record_integer(json, "since_prev_ms", rec->since_prev_ms);
+    cx_record_bool(json, "landing", rec->landing);
+
+    cx_record_text(&w, "touchpoint", rec->touchpoint, CX_RECORD_CAP_NAME,
+                   CX_FIELD_TOUCHPOINT);
+    cx_record_bool(json, "goal", rec->goal);
+    cx_record_name(json, "channel", rec->channel);
+    cx_record_text(&w, "source", rec->source, CX_RECORD_CAP_UTM,
+                   CX_FIELD_SOURCE);
+    cx_record_text(&w, "medium", rec->medium, CX_RECORD_CAP_UTM,
+                   CX_FIELD_MEDIUM);
+    cx_record_text(&w, "campaign", rec->campaign, CX_RECORD_CAP_UTM,
+                   CX_FIELD_CAMPAIGN);
+    cx_record_text(&w, "term", rec->term, CX_RECORD_CAP_UTM, CX_FIELD_TERM);
+    cx_record_text(&w, "content", rec->content, CX_RECORD_CAP_UTM,
+                   CX_FIELD_CONTENT);
+
+    cx_record_text(&w, "referrer", rec->referrer, CX_RECORD_CAP_URL,
+                   CX_FIELD_REFERRER);
+
+    cx_record_name(json, "device", rec->device);
+    cx_record_name(json, "browser", rec->browser);
+    cx_record_name(json, "os", rec->os);
+    cx_record_bool(json, "bot", rec->bot);
+
+    if (rec->consent != CX_CONSENT_UNASKED) {
+        cx_record_bool(json, "consent", rec->consent == CX_CONSENT_GIVEN);
+    }
+
+    cx_record_text(&w, "country", rec->country, CX_RECORD_CAP_GEO,
+                   CX_FIELD_COUNTRY);
+    cx_record_text(&w, "region", rec->region, CX_RECORD_CAP_GEO,
+                   CX_FIELD_REGION);
+    cx_record_text(&w, "city", rec->city, CX_RECORD_CAP_GEO, CX_FIELD_CITY);
+
+    cx_record_number(json, "lat", rec->has_location, rec->lat, 6);
+    cx_record_number(json, "lon", rec->has_location, rec->lon, 6);
+
+    cx_record_integer(json, "asn", rec->asn);
+    cx_record_text(&w, "as_org", rec->as_org, CX_RECORD_CAP_GEO,
+                   CX_FIELD_AS_ORG);
+    cx_record_text(&w, "ip", rec->ip, CX_RECORD_CAP_NAME, CX_FIELD_IP);
 
     cx_record_experiments(&w, rec);
     cx_record_friction(json, rec->friction);
-    cx_json_key(json, "experience");
-    cx_record_name(json, rec->experience);
+    cx_record_name(json, "experience", rec->experience);
 
     cx_record_event(&w, rec);
 
     cx_record_truncated(&w);
 
-    cx_json_object_end(json);
+    cx_record_literal(json, "}");
 
     if (json->overflow) {
         return 0;
@@ -308,24 +339,88 @@ cx_record_ts(cx_json_t *json, int64_t sec, unsigned msec)
     quoted[22] = (unsigned char) ('0' + msec / 10 % 10);
     quoted[23] = (unsigned char) ('0' + msec % 10);
 
-    cx_json_separate(json);
     cx_json_put(json, quoted, sizeof(quoted));
 }
 
 
-/* an empty string is as good as none: the record says null, never "" */
+/*
+ * A string field: an empty string is as good as none, the record says
+ * null, never "".  key_null is the member's name and "null"; key_len the
+ * length of the name alone.
+ */
 static inline void
-cx_record_text(cx_record_writer_t *w, cx_str_t value, size_t cap,
-    cx_record_field_e field)
+cx_record_text_member(cx_record_writer_t *w, const char *key_null,
+    size_t key_len, cx_str_t value, size_t cap, cx_record_field_e field)
 {
     if (value.data == NULL || value.len == 0) {
-        cx_json_null(&w->json);
+        cx_json_put(&w->json, key_null, key_len + 4);
         return;
     }
 
-    if (cx_json_string(&w->json, value.data, value.len, cap)) {
+    cx_json_put(&w->json, key_null, key_len);
+
+    if (cx_json_string_value(&w->json, value.data, value.len, cap)) {
         w->truncated |= 1u << field;
     }
+}
+
+
+static inline void
+cx_record_integer_member(cx_json_t *json, const char *key_null,
+    size_t key_len, int64_t n)
+{
+    if (n == CX_NONE) {
+        cx_json_put(json, key_null, key_len + 4);
+        return;
+    }
+
+    cx_json_put(json, key_null, key_len);
+    cx_json_integer_value(json, n);
+}
+
+
+/* a yes, a no, or CX_UNKNOWN: null */
+static inline void
+cx_record_bool_member(cx_json_t *json, const char *key_true,
+    const char *key_false, const char *key_null, size_t key_len, int value)
+{
+    if (value == CX_UNKNOWN) {
+        cx_json_put(json, key_null, key_len + 4);
+
+    } else if (value) {
+        cx_json_put(json, key_true, key_len + 4);
+
+    } else {
+        cx_json_put(json, key_false, key_len + 5);
+    }
+}
+
+
+static inline void
+cx_record_name_member(cx_json_t *json, const char *key_null, size_t key_len,
+    const char *name)
+{
+    if (name == NULL) {
+        cx_json_put(json, key_null, key_len + 4);
+        return;
+    }
+
+    cx_json_put(json, key_null, key_len);
+    cx_record_quoted(json, name);
+}
+
+
+static inline void
+cx_record_number_member(cx_json_t *json, const char *key_null,
+    size_t key_len, int known, double n, unsigned decimals)
+{
+    if (!known) {
+        cx_json_put(json, key_null, key_len + 4);
+        return;
+    }
+
+    cx_json_put(json, key_null, key_len);
+    cx_json_number_value(json, n, decimals);
 }
 
 
@@ -334,41 +429,56 @@ static void
 cx_record_experiments(cx_record_writer_t *w, const cx_record_t *rec)
 {
     size_t                      i, forced;
+    cx_json_t                  *json;
     const cx_record_variant_t  *v;
 
-    cx_json_key(&w->json, "experiments");
-    cx_json_object_start(&w->json);
+    json = &w->json;
+
+    cx_record_literal(json, CX_RECORD_KEY("experiments") "{");
 
     forced = 0;
 
     for (i = 0; i < rec->nvariants; i++) {
         v = &rec->variants[i];
-        cx_json_key_string(&w->json, v->experiment.data, v->experiment.len,
-                           CX_RECORD_CAP_NAME);
-        cx_json_string(&w->json, v->variant.data, v->variant.len,
-                       CX_RECORD_CAP_NAME);
+
+        if (i) {
+            cx_record_literal(json, ",");
+        }
+
+        cx_json_string_value(json, v->experiment.data, v->experiment.len,
+                             CX_RECORD_CAP_NAME);
+        cx_record_literal(json, ":");
+        cx_json_string_value(json, v->variant.data, v->variant.len,
+                             CX_RECORD_CAP_NAME);
         forced += v->forced != 0;
     }
 
-    cx_json_object_end(&w->json);
+    cx_record_literal(json, "}");
 
     if (forced == 0) {
         return;
     }
 
-    cx_json_key(&w->json, "forced");
-    cx_json_array_start(&w->json);
+    cx_record_literal(json, CX_RECORD_KEY("forced") "[");
+
+    forced = 0;
 
     for (i = 0; i < rec->nvariants; i++) {
         v = &rec->variants[i];
 
-        if (v->forced) {
-            cx_json_string(&w->json, v->experiment.data, v->experiment.len,
-                           CX_RECORD_CAP_NAME);
+        if (!v->forced) {
+            continue;
         }
+
+        if (forced++) {
+            cx_record_literal(json, ",");
+        }
+
+        cx_json_string_value(json, v->experiment.data, v->experiment.len,
+                             CX_RECORD_CAP_NAME);
     }
 
-    cx_json_array_end(&w->json);
+    cx_record_literal(json, "]");
 }
 
 
@@ -381,39 +491,27 @@ cx_record_event(cx_record_writer_t *w, const cx_record_t *rec)
     json = &w->json;
 
     if (rec->event == CX_EVENT_FEEDBACK) {
-        cx_json_key(json, "feedback");
-        cx_json_object_start(json);
-        cx_json_key(json, "score");
-        cx_json_integer(json, rec->score);
-        cx_json_key(json, "scale");
-        cx_record_name(json, rec->scale);
-        cx_json_key(json, "comment");
-        cx_record_text(w, rec->comment, CX_RECORD_CAP_COMMENT,
+        cx_record_literal(json, CX_RECORD_KEY("feedback") "{\"score\":");
+        cx_json_integer_value(json, rec->score);
+        cx_record_name(json, "scale", rec->scale);
+        cx_record_text(w, "comment", rec->comment, CX_RECORD_CAP_COMMENT,
                        CX_FIELD_COMMENT);
-        cx_json_key(json, "touchpoint");
-        cx_record_text(w, rec->feedback_touchpoint, CX_RECORD_CAP_NAME,
-                       CX_FIELD_TOUCHPOINT);
-        cx_json_object_end(json);
+        cx_record_text(w, "touchpoint", rec->feedback_touchpoint,
+                       CX_RECORD_CAP_NAME, CX_FIELD_TOUCHPOINT);
+        cx_record_literal(json, "}");
         return;
     }
 
     if (rec->event == CX_EVENT_PREFETCH) {
-        cx_json_key(json, "speculation");
-        cx_record_name(json, rec->speculation);
+        cx_record_name(json, "speculation", rec->speculation);
         return;
     }
 
     if (rec->event == CX_EVENT_EVENT) {
-        cx_json_key(json, "name");
-        cx_record_text(w, rec->name, CX_RECORD_CAP_NAME, CX_FIELD_NAME);
-        cx_json_key(json, "value");
-
-        if (rec->has_value) {
-            cx_json_number(json, rec->value, CX_BEACON_VALUE_DECIMALS);
-
-        } else {
-            cx_json_null(json);
-        }
+        cx_record_text(w, "name", rec->name, CX_RECORD_CAP_NAME,
+                       CX_FIELD_NAME);
+        cx_record_number(json, "value", rec->has_value, rec->value,
+                         CX_BEACON_VALUE_DECIMALS);
     }
 }
 
@@ -422,22 +520,29 @@ cx_record_event(cx_record_writer_t *w, const cx_record_t *rec)
 static void
 cx_record_friction(cx_json_t *json, unsigned friction)
 {
-    unsigned  kind;
+    unsigned  kind, written;
 
     if (friction == 0) {
         return;
     }
 
-    cx_json_key(json, "friction");
-    cx_json_array_start(json);
+    cx_record_literal(json, CX_RECORD_KEY("friction") "[");
+
+    written = 0;
 
     for (kind = 0; kind < CX_FRICTION_KINDS; kind++) {
-        if (friction & (1u << kind)) {
-            cx_record_name(json, cx_friction_name(kind));
+        if (!(friction & (1u << kind))) {
+            continue;
         }
+
+        if (written++) {
+            cx_record_literal(json, ",");
+        }
+
+        cx_record_quoted(json, cx_friction_name(kind));
     }
 
-    cx_json_array_end(json);
+    cx_record_literal(json, "]");
 }
 
 
@@ -446,23 +551,16 @@ cx_record_friction(cx_json_t *json, unsigned friction)
  * never cut nor escaped (test_vocabularies_are_plain), so copied between
  * their quotes with no look at their bytes.
  */
-static void
-cx_record_name(cx_json_t *json, const char *name)
+static inline void
+cx_record_quoted(cx_json_t *json, const char *name)
 {
     size_t          len;
     unsigned char  *o;
 
-    if (name == NULL) {
-        cx_json_null(json);
-        return;
-    }
-
     len = strlen(name);
 
-    cx_json_separate(json);
-
-    if (json->overflow || (size_t) (json->end - json->pos) < len + 2) {
-        json->overflow = 1;
+    if ((size_t) (json->end - json->pos) < len + 2) {
+        cx_json_overflow(json);
         return;
     }
 
@@ -474,50 +572,35 @@ cx_record_name(cx_json_t *json, const char *name)
 }
 
 
-static void
-cx_record_bool(cx_json_t *json, int value)
-{
-    if (value == CX_UNKNOWN) {
-        cx_json_null(json);
-
-    } else {
-        cx_json_bool(json, value);
-    }
-}
-
-
-static void
-cx_record_coordinate(cx_json_t *json, int known, double degrees)
-{
-    if (known) {
-        cx_json_number(json, degrees, 6);
-
-    } else {
-        cx_json_null(json);
-    }
-}
-
-
+/* the fields cut at their cap, in the order of cx_record_field_e */
 static void
 cx_record_truncated(cx_record_writer_t *w)
 {
-    unsigned     i;
-    const char  *name;
+    unsigned    i, written;
+    cx_json_t  *json;
 
     if (w->truncated == 0) {
         return;
     }
 
-    cx_json_key(&w->json, "truncated");
-    cx_json_array_start(&w->json);
+    json = &w->json;
+
+    cx_record_literal(json, CX_RECORD_KEY("truncated") "[");
+
+    written = 0;
 
     for (i = 0; i < CX_FIELD_COUNT; i++) {
-        if (w->truncated & (1u << i)) {
-            name = cx_record_field_names[i];
-            cx_json_string(&w->json, (const unsigned char *) name,
-                           strlen(name), 32);
+        if (!(w->truncated & (1u << i))) {
+            continue;
         }
+
+        if (written++) {
+            cx_record_literal(json, ",");
+        }
+
+        cx_json_put(json, cx_record_field_names[i].data,
+                    cx_record_field_names[i].len);
     }
 
-    cx_json_array_end(&w->json);
+    cx_record_literal(json, "]");
 }

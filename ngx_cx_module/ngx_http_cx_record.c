@@ -8,6 +8,9 @@
 #include "cx_record.h"
 
 
+/* a line's variants, on the stack up to this many, in r->pool past it */
+#define NGX_HTTP_CX_RECORD_VARIANTS  8
+
 /*
  * Where a worker writes its lines: every record with a few experiments fits
  * (cx_record_bound_max()), so that a line costs no pool block, and with it
@@ -25,7 +28,7 @@ static void ngx_http_cx_record_journey(ngx_http_cx_ctx_t *ctx,
 static void ngx_http_cx_record_geo(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx, cx_record_t *rec);
 static ngx_int_t ngx_http_cx_record_experiments(ngx_http_request_t *r,
-    ngx_http_cx_ctx_t *ctx, cx_record_t *rec);
+    ngx_http_cx_ctx_t *ctx, cx_record_t *rec, cx_record_variant_t *v);
 static void ngx_http_cx_record_beacon(ngx_http_cx_ctx_t *ctx,
     cx_record_t *rec);
 static void ngx_http_cx_record_speculation(ngx_http_cx_ctx_t *ctx,
@@ -38,8 +41,9 @@ ngx_int_t
 ngx_http_cx_record_line(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
     ngx_str_t *line)
 {
-    size_t       size;
-    cx_record_t  rec;
+    size_t               size;
+    cx_record_t          rec;
+    cx_record_variant_t  variants[NGX_HTTP_CX_RECORD_VARIANTS];
 
     ngx_memzero(&rec, sizeof(cx_record_t));
 
@@ -68,7 +72,7 @@ ngx_http_cx_record_line(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
     ngx_http_cx_record_journey(ctx, &rec);
     ngx_http_cx_record_geo(r, ctx, &rec);
 
-    if (ngx_http_cx_record_experiments(r, ctx, &rec) != NGX_OK) {
+    if (ngx_http_cx_record_experiments(r, ctx, &rec, variants) != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -267,21 +271,24 @@ ngx_http_cx_record_as_read(ngx_http_cx_ctx_t *ctx, cx_record_t *rec)
 }
 
 
+/* v: room for NGX_HTTP_CX_RECORD_VARIANTS, the record's variants mostly */
 static ngx_int_t
 ngx_http_cx_record_experiments(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
-    cx_record_t *rec)
+    cx_record_t *rec, cx_record_variant_t *v)
 {
     ngx_uint_t                 i;
-    cx_record_variant_t       *v;
     ngx_http_cx_assignment_t  *a;
 
     if (ctx->nassignments == 0) {
         return NGX_OK;
     }
 
-    v = ngx_palloc(r->pool, ctx->nassignments * sizeof(cx_record_variant_t));
-    if (v == NULL) {
-        return NGX_ERROR;
+    if (ctx->nassignments > NGX_HTTP_CX_RECORD_VARIANTS) {
+        v = ngx_palloc(r->pool,
+                       ctx->nassignments * sizeof(cx_record_variant_t));
+        if (v == NULL) {
+            return NGX_ERROR;
+        }
     }
 
     a = ctx->assignments;

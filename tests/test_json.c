@@ -7,10 +7,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "cx_json.h"
+
+/* the writer of before the fast paths, ref_json_string() among it */
+#include "fuzz/record_ref.c"
 
 
 static char  out[4096];
@@ -212,6 +216,121 @@ test_fast_and_checked_paths_agree(void **state)
 }
 
 
+/*
+ * Bytes that need a look: controls, DEL, the quote and the backslash, the
+ * lead and continuation bytes of valid and invalid UTF-8 (overlong forms,
+ * surrogates, past U+10FFFF, cut sequences) and U+2028, U+2029, which the
+ * writer keeps as they are, as it always has.
+ */
+static const char  *pieces[] = {
+    "\"", "\\", "\x00", "\x01", "\n", "\x1f", "\x7f", " ", "~", "/",
+    "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xe2\x80\xa8",
+    "\xe2\x80\xa9", "\xc0\x80", "\xc1\xbf", "\xed\xa0\x80",
+    "\xf4\x90\x80\x80", "\xf5", "\xff", "\x80", "\xbf", "\xc3",
+    "\xe2\x82", "\xf0\x9f\x98", "\xe0\x80\x80", "\xef\xbf\xbd"
+};
+
+
+/* a deterministic xorshift: the same strings on every run */
+static uint64_t
+next_random(uint64_t *seed)
+{
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+
+    return *seed;
+}
+
+
+/*
+ * cx_json_string() against the writer of before (ref_json_string(), of
+ * tests/fuzz/record_ref.c) on random strings: runs of plain ASCII of every
+ * length around the 4, 8 and 16 bytes the fast paths take at once, and the
+ * pieces above between them; random caps; a roomy buffer, a buffer of just
+ * the string's size (the checked path) and one a byte too small.  The same
+ * bytes, the same cut, the same overflow.
+ */
+static void
+test_string_same_as_before(void **state)
+{
+    int             cut, ref_cut;
+    size_t          len, cap, n, i, k, room, piece;
+    uint64_t        seed, r;
+    cx_json_t       json;
+    ref_json_t      ref;
+    unsigned char  *s, *buf, *ref_buf;
+
+    seed = 0x9e3779b97f4a7c15ULL;
+
+    for (i = 0; i < 200000; i++) {
+        r = next_random(&seed);
+        len = 0;
+        s = malloc(128);
+
+        while (len < 100 && r % 7 != 0) {
+            if (r % 3 == 0) {
+                piece = (r >> 8) % (sizeof(pieces) / sizeof(pieces[0]));
+                n = strlen(pieces[piece]) + (piece == 2);
+
+                if (len + n > 100) {
+                    break;
+                }
+
+                memcpy(s + len, pieces[piece], n);
+                len += n;
+
+            } else {
+                n = (r >> 8) % 40;
+
+                for (k = 0; k < n && len < 100; k++) {
+                    s[len++] = (unsigned char) (0x20 + (r >> 16) % 95
+                                                + k) % 95 + 0x20;
+                }
+            }
+
+            r = next_random(&seed);
+        }
+
+        /* a malloc of just the string's bytes: ASan sees any read past */
+        s = realloc(s, len ? len : 1);
+
+        cap = (r >> 32) % 4 == 0 ? (r >> 40) % (len + 2) : 4096;
+
+        room = cx_json_string_bound(len, cap);
+        buf = malloc(room);
+        ref_buf = malloc(room);
+
+        ref_json_init(&ref, ref_buf, room);
+        ref_cut = ref_json_string(&ref, s, len, cap);
+        assert_false(ref.overflow);
+
+        /* the bound (the fast paths), just right, a byte short */
+
+        for (k = 0; k < 3; k++) {
+            n = (k == 0) ? room : ref_json_length(&ref) - (k - 1);
+
+            cx_json_init(&json, buf, n);
+            cut = cx_json_string(&json, s, len, cap);
+
+            if (k == 2) {
+                assert_true(json.overflow);
+                continue;
+            }
+
+            assert_false(json.overflow);
+            assert_int_equal(cut, ref_cut);
+            assert_int_equal(cx_json_length(&json), ref_json_length(&ref));
+            assert_memory_equal(buf, ref_buf, ref_json_length(&ref));
+        }
+
+        free(ref_buf);
+        free(buf);
+        free(s);
+    }
+}
+
+
 static void
 test_integers(void **state)
 {
@@ -349,6 +468,7 @@ main(void)
         cmocka_unit_test(test_cap_on_character_boundary),
         cmocka_unit_test(test_bound_holds_worst_case),
         cmocka_unit_test(test_fast_and_checked_paths_agree),
+        cmocka_unit_test(test_string_same_as_before),
         cmocka_unit_test(test_integers),
         cmocka_unit_test(test_object_and_values),
         cmocka_unit_test(test_overflow_never_writes_past_the_end),

@@ -502,7 +502,7 @@ assert_plain_name(const char *name)
 }
 
 
-/* cx_record_name() copies the code's names with no escape: none needs one */
+/* cx_record_quoted() copies the code's names with no escape: none needs one */
 static void
 test_vocabularies_are_plain(void **state)
 {

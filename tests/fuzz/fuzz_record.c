@@ -127,8 +127,8 @@ check_number(const unsigned char *data, size_t size)
 }
 
 
-/* the same line from the writer of before, or abort */
-static void
+/* the same line from the writer of before, or abort; returns its length */
+static size_t
 check_same(const cx_record_t *rec, const unsigned char *line, size_t len)
 {
     size_t          bound, ref_len;
@@ -146,6 +146,37 @@ check_same(const cx_record_t *rec, const unsigned char *line, size_t len)
     }
 
     free(ref);
+
+    return ref_len;
+}
+
+
+/*
+ * A buffer just the line's size, where the members at its end find less
+ * room than their most and take the checked paths: the same line; and one
+ * byte less, no line.  In a buffer of its own, so that ASan sees a byte
+ * written past its end.
+ */
+static void
+check_tight(const cx_record_t *rec, size_t len)
+{
+    size_t          tight_len;
+    unsigned char  *tight;
+
+    tight = malloc(len);
+
+    tight_len = cx_record_write(rec, tight, len);
+    check_same(rec, tight, tight_len);
+
+    free(tight);
+
+    tight = malloc(len - 1);
+
+    if (cx_record_write(rec, tight, len - 1) != 0) {
+        fail("a line one byte larger than its buffer", tight, len - 1);
+    }
+
+    free(tight);
 }
 
 
@@ -181,6 +212,8 @@ check_record(const cx_record_t *rec)
     check_same(rec, line, len);
 
     free(line);
+
+    check_tight(rec, len);
 }
 
 
