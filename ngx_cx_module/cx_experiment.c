@@ -8,6 +8,8 @@
  */
 
 
+#include <string.h>
+
 #include "cx_experiment.h"
 #include "cx_hash.h"
 
@@ -162,6 +164,113 @@ cx_experiment_choose(const cx_experiment_ranges_t *ranges, uint32_t bucket)
     }
 
     return -1;
+}
+
+
+size_t
+cx_experiment_cache_size(size_t nexperiments, size_t max, size_t max_slots,
+    size_t *nslots)
+{
+    size_t  stride, n;
+
+    if (nexperiments == 0 || nexperiments > max / 2) {
+        return 0;
+    }
+
+    /* eight-byte slots: the id's words are read as such */
+    stride = (CX_EXPERIMENT_CACHE_ID + nexperiments * sizeof(uint16_t) + 7)
+             & ~(size_t) 7;
+
+    for (n = 2; n * 2 <= max_slots && n * 2 <= max / stride; n *= 2) {
+        /* void */
+    }
+
+    if (n > max_slots || n > max / stride) {
+        return 0;
+    }
+
+    *nslots = n;
+
+    return n * stride;
+}
+
+
+void
+cx_experiment_cache_init(cx_experiment_cache_t *cache, void *mem,
+    size_t nslots, size_t nexperiments)
+{
+    unsigned  bits;
+
+    cache->slots = mem;
+    cache->stride = (CX_EXPERIMENT_CACHE_ID
+                     + nexperiments * sizeof(uint16_t) + 7)
+                    & ~(size_t) 7;
+    cache->nexperiments = nexperiments;
+
+    for (bits = 0; ((size_t) 1 << bits) < nslots; bits++) {
+        /* void */
+    }
+
+    cache->shift = 64 - bits;
+
+    /*
+     * every bucket CX_EXPERIMENT_NO_BUCKET: a slot's id, all 0xff, may
+     * match an id, but then it has no bucket to give
+     */
+    memset(mem, 0xff, nslots * cache->stride);
+}
+
+
+uint16_t *
+cx_experiment_cache_buckets(cx_experiment_cache_t *cache, cx_str_t id)
+{
+    uint64_t        w[4], k[4];
+    unsigned char  *slot;
+
+    if (id.len != CX_EXPERIMENT_CACHE_ID) {
+        return NULL;
+    }
+
+    memcpy(w, id.data, sizeof(w));
+
+    /* Fibonacci hashing of the words folded: the top bits are the slot */
+
+    slot = cache->slots
+           + (size_t) (((w[0] ^ w[1] ^ w[2] ^ w[3])
+                        * 0x9e3779b97f4a7c15ull) >> cache->shift)
+             * cache->stride;
+
+    memcpy(k, slot, sizeof(k));
+
+    if (((k[0] ^ w[0]) | (k[1] ^ w[1]) | (k[2] ^ w[2]) | (k[3] ^ w[3]))
+        != 0)
+    {
+        memcpy(slot, w, sizeof(w));
+        memset(slot + CX_EXPERIMENT_CACHE_ID, 0xff,
+               cache->nexperiments * sizeof(uint16_t));
+    }
+
+    return (uint16_t *) (slot + CX_EXPERIMENT_CACHE_ID);
+}
+
+
+uint32_t
+cx_experiment_bucket_cached(uint16_t *buckets, size_t index,
+    uint32_t seed_hash, cx_str_t id)
+{
+    uint32_t  bucket;
+
+    if (buckets && buckets[index] != CX_EXPERIMENT_NO_BUCKET) {
+        return buckets[index];
+    }
+
+    bucket = cx_experiment_bucket_seeded(seed_hash, id);
+
+    if (buckets) {
+        buckets[index] = (uint16_t) bucket;
+    }
+
+    return bucket;
 }
 
 

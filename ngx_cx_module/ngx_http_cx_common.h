@@ -209,6 +209,8 @@ typedef struct {
     ngx_array_t              *geoip;       /* of ngx_http_cx_geoip_t * */
     ngx_http_cx_metrics_t    *metrics;     /* NULL without cx_metrics_zone */
     ngx_array_t              *experiments; /* of ngx_http_cx_experiment_t * */
+    cx_experiment_cache_t    *bucket_cache;  /* the worker's, by visitor id:
+                                                NULL without experiments */
     ngx_array_t              *keys;        /* of cx_cookie_key_t; the first
                                               signs, every one verifies */
     u_char                    session_key[16];  /* of the first key: next
