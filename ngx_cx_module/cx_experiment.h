@@ -109,8 +109,24 @@ uint16_t *cx_experiment_cache_buckets(cx_experiment_cache_t *cache,
  * (those of id's slot) when there, else computed and kept there; buckets
  * may be NULL: computed only
  */
-uint32_t cx_experiment_bucket_cached(uint16_t *buckets, size_t index,
-    uint32_t seed_hash, cx_str_t id);
+static inline uint32_t
+cx_experiment_bucket_cached(uint16_t *buckets, size_t index,
+    uint32_t seed_hash, cx_str_t id)
+{
+    uint32_t  bucket;
+
+    if (buckets && buckets[index] != CX_EXPERIMENT_NO_BUCKET) {
+        return buckets[index];
+    }
+
+    bucket = cx_experiment_bucket_seeded(seed_hash, id);
+
+    if (buckets) {
+        buckets[index] = (uint16_t) bucket;
+    }
+
+    return bucket;
+}
 
 
 /*
