@@ -224,7 +224,7 @@ cx_experiment_cache_init(cx_experiment_cache_t *cache, void *mem,
 uint16_t *
 cx_experiment_cache_buckets(cx_experiment_cache_t *cache, cx_str_t id)
 {
-    uint64_t        w[4], k[4];
+    uint64_t        w[4], k[4], h;
     unsigned char  *slot;
 
     if (id.len != CX_EXPERIMENT_CACHE_ID) {
@@ -233,11 +233,16 @@ cx_experiment_cache_buckets(cx_experiment_cache_t *cache, cx_str_t id)
 
     memcpy(w, id.data, sizeof(w));
 
-    /* Fibonacci hashing of the words folded: the top bits are the slot */
+    /*
+     * Fibonacci hashing of the words folded: the top bits of the product
+     * are the slot, and the low bits of the word reach them best
+     */
+
+    h = w[0] ^ w[1] ^ w[2] ^ w[3];
+    h ^= h >> 32;
 
     slot = cache->slots
-           + (size_t) (((w[0] ^ w[1] ^ w[2] ^ w[3])
-                        * 0x9e3779b97f4a7c15ull) >> cache->shift)
+           + (size_t) ((h * 0x9e3779b97f4a7c15ull) >> cache->shift)
              * cache->stride;
 
     memcpy(k, slot, sizeof(k));
