@@ -181,7 +181,9 @@ cx_experiment_cache_size(size_t nexperiments, size_t max, size_t max_slots,
     stride = (CX_EXPERIMENT_CACHE_ID + nexperiments * sizeof(uint16_t) + 7)
              & ~(size_t) 7;
 
-    for (n = 2; n * 2 <= max_slots && n * 2 <= max / stride; n *= 2) {
+    /* at least two sets of two: a shift of the product by 64 is undefined */
+
+    for (n = 4; n * 2 <= max_slots && n * 2 <= max / stride; n *= 2) {
         /* void */
     }
 
@@ -207,7 +209,9 @@ cx_experiment_cache_init(cx_experiment_cache_t *cache, void *mem,
                     & ~(size_t) 7;
     cache->nexperiments = nexperiments;
 
-    for (bits = 0; ((size_t) 1 << bits) < nslots; bits++) {
+    /* sets of two slots */
+
+    for (bits = 0; ((size_t) 2 << bits) < nslots; bits++) {
         /* void */
     }
 
@@ -225,7 +229,7 @@ uint16_t *
 cx_experiment_cache_buckets(cx_experiment_cache_t *cache, cx_str_t id)
 {
     uint64_t        w[4], k[4], h;
-    unsigned char  *slot;
+    unsigned char  *set;
 
     if (id.len != CX_EXPERIMENT_CACHE_ID) {
         return NULL;
@@ -235,27 +239,40 @@ cx_experiment_cache_buckets(cx_experiment_cache_t *cache, cx_str_t id)
 
     /*
      * Fibonacci hashing of the words folded: the top bits of the product
-     * are the slot, and the low bits of the word reach them best
+     * are the set of two slots, and the low bits of the word reach them
+     * best
      */
 
     h = w[0] ^ w[1] ^ w[2] ^ w[3];
     h ^= h >> 32;
 
-    slot = cache->slots
-           + (size_t) ((h * 0x9e3779b97f4a7c15ull) >> cache->shift)
-             * cache->stride;
+    set = cache->slots
+          + (size_t) ((h * 0x9e3779b97f4a7c15ull) >> cache->shift)
+            * 2 * cache->stride;
 
-    memcpy(k, slot, sizeof(k));
+    memcpy(k, set, sizeof(k));
 
-    if (((k[0] ^ w[0]) | (k[1] ^ w[1]) | (k[2] ^ w[2]) | (k[3] ^ w[3]))
-        != 0)
-    {
-        memcpy(slot, w, sizeof(w));
-        memset(slot + CX_EXPERIMENT_CACHE_ID, 0xff,
-               cache->nexperiments * sizeof(uint16_t));
+    if (((k[0] ^ w[0]) | (k[1] ^ w[1]) | (k[2] ^ w[2]) | (k[3] ^ w[3])) == 0) {
+        return (uint16_t *) (set + CX_EXPERIMENT_CACHE_ID);
     }
 
-    return (uint16_t *) (slot + CX_EXPERIMENT_CACHE_ID);
+    memcpy(k, set + cache->stride, sizeof(k));
+
+    if (((k[0] ^ w[0]) | (k[1] ^ w[1]) | (k[2] ^ w[2]) | (k[3] ^ w[3])) == 0) {
+        return (uint16_t *) (set + cache->stride + CX_EXPERIMENT_CACHE_ID);
+    }
+
+    /*
+     * Two ways, the newer id first: two visitors of one set do not take
+     * it from each other on every page view
+     */
+
+    memcpy(set + cache->stride, set, cache->stride);
+    memcpy(set, w, sizeof(w));
+    memset(set + CX_EXPERIMENT_CACHE_ID, 0xff,
+           cache->nexperiments * sizeof(uint16_t));
+
+    return (uint16_t *) (set + CX_EXPERIMENT_CACHE_ID);
 }
 
 

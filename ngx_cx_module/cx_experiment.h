@@ -64,10 +64,10 @@ int cx_experiment_choose(const cx_experiment_ranges_t *ranges,
 /*
  * A worker's cache of buckets: a bucket depends only on the experiment (its
  * name, the seed) and the visitor id, and a returning visitor asks for the
- * same ones on every page view.  Direct-mapped, each slot keyed by a whole
- * id of CX_EXPERIMENT_CACHE_ID bytes and holding one bucket per experiment,
- * indexed as the caller numbers its experiments; a slot another id takes
- * is emptied.  The memory is the caller's, given once (configuration time):
+ * same ones on every page view.  Sets of two slots chosen by the id, each
+ * slot keyed by a whole id of CX_EXPERIMENT_CACHE_ID bytes and holding one
+ * bucket per experiment, indexed as the caller numbers its experiments; a
+ * new id takes the first slot, the one there before the second.  The memory is the caller's, given once (configuration time):
  * a new configuration makes a new cache, so a cached bucket never outlives
  * the experiment it was computed for.
  */
@@ -80,14 +80,14 @@ typedef struct {
     unsigned char  *slots;
     size_t          stride;                /* bytes of a slot */
     size_t          nexperiments;
-    unsigned        shift;                 /* 64 less log2 of the slots */
+    unsigned        shift;                 /* 64 less log2 of the sets */
 } cx_experiment_cache_t;
 
 
 /*
  * The bytes of a cache for n experiments in at most max bytes, with at most
  * max_slots slots, a power of two, given in *nslots; 0: none fits (fewer
- * than two slots)
+ * than four slots)
  */
 size_t cx_experiment_cache_size(size_t nexperiments, size_t max,
     size_t max_slots, size_t *nslots);

@@ -279,21 +279,23 @@ test_cache_size(void **state)
     assert_int_equal(nslots, 64);
     assert_int_equal(size, 64 * 40);
 
+    /* two sets of two slots at least */
     nslots = 7;
-    assert_int_equal(cx_experiment_cache_size(2, 79, 4096, &nslots), 0);
-    assert_int_equal(cx_experiment_cache_size(2, 80, 1, &nslots), 0);
-    assert_int_equal(cx_experiment_cache_size(0, 80, 4, &nslots), 0);
+    assert_int_equal(cx_experiment_cache_size(2, 159, 4096, &nslots), 0);
+    assert_int_equal(cx_experiment_cache_size(2, 160, 2, &nslots), 0);
+    assert_int_equal(cx_experiment_cache_size(0, 160, 4, &nslots), 0);
     assert_int_equal(nslots, 7);
-    assert_int_equal(cx_experiment_cache_size(2, 80, 4, &nslots), 80);
-    assert_int_equal(nslots, 2);
+    assert_int_equal(cx_experiment_cache_size(2, 160, 4, &nslots), 160);
+    assert_int_equal(nslots, 4);
 }
 
 
 /*
- * Differential: through a cache of two slots, so that ids keep taking each
- * other's slot, every bucket is the one computed without it, for ids that
- * come back, forced to a slot someone else holds, and experiments asked
- * for in any order and subset; ids of another length are not kept.
+ * Differential: through a cache of two sets of two slots, so that eight
+ * ids keep taking each other's slot, every bucket is the one computed
+ * without it, for ids that come back, moved to a set's second slot,
+ * dropped from it, and experiments asked for in any order and subset; ids
+ * of another length are not kept.
  */
 static void
 test_cache_buckets(void **state)
@@ -309,8 +311,8 @@ test_cache_buckets(void **state)
         "checkout", "hero", "pricing-page", "a", "search_ranking_v2"
     };
 
-    size = cx_experiment_cache_size(count(names), sizeof(mem), 2, &nslots);
-    assert_int_equal(nslots, 2);
+    size = cx_experiment_cache_size(count(names), sizeof(mem), 4, &nslots);
+    assert_int_equal(nslots, 4);
     assert_true(size <= sizeof(mem));
 
     cx_experiment_cache_init(&cache, mem, nslots, count(names));
@@ -371,6 +373,32 @@ test_cache_buckets(void **state)
     /* both were met: buckets kept, and slots taken over */
     assert_true(hits > 1000);
     assert_true(hits < 20000 * count(names) / 2);
+
+    /* any two ids, of one set or two: the first is still kept */
+
+    for (i = 0; i < count(ids); i++) {
+        for (j = 0; j < count(ids); j++) {
+            if (i == j) {
+                continue;
+            }
+
+            cx_experiment_cache_init(&cache, mem, nslots, count(names));
+
+            id.data = ids[i];
+            buckets = cx_experiment_cache_buckets(&cache, id);
+            (void) cx_experiment_bucket_cached(buckets, 0, seeds[0], id);
+
+            id.data = ids[j];
+            buckets = cx_experiment_cache_buckets(&cache, id);
+            assert_int_equal(buckets[0], CX_EXPERIMENT_NO_BUCKET);
+            (void) cx_experiment_bucket_cached(buckets, 0, seeds[0], id);
+
+            id.data = ids[i];
+            buckets = cx_experiment_cache_buckets(&cache, id);
+            assert_int_equal(buckets[0],
+                             cx_experiment_bucket_seeded(seeds[0], id));
+        }
+    }
 
     id.data = ids[0];
     id.len = CX_EXPERIMENT_CACHE_ID - 1;
