@@ -32,26 +32,22 @@ typedef struct {
 } ngx_http_cx_ctx_home_t;
 
 
+/* after an internal redirect: the context, from its second home */
 ngx_http_cx_ctx_t *
-ngx_http_cx_get_ctx(ngx_http_request_t *r)
+ngx_http_cx_find_ctx(ngx_http_request_t *r)
 {
     ngx_pool_cleanup_t  *cln;
     ngx_http_cx_ctx_t   *ctx;
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_cx_module);
-
-    if (ctx == NULL && r == r->main && (r->internal || r->filter_finalize)) {
-
-        for (cln = r->pool->cleanup; cln; cln = cln->next) {
-            if (cln->handler == ngx_http_cx_ctx_cleanup) {
-                ctx = cln->data;
-                ngx_http_set_ctx(r, ctx, ngx_http_cx_module);
-                break;
-            }
+    for (cln = r->pool->cleanup; cln; cln = cln->next) {
+        if (cln->handler == ngx_http_cx_ctx_cleanup) {
+            ctx = cln->data;
+            ngx_http_set_ctx(r, ctx, ngx_http_cx_module);
+            return ctx;
         }
     }
 
-    return ctx;
+    return NULL;
 }
 
 
