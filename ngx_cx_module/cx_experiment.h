@@ -67,9 +67,10 @@ int cx_experiment_choose(const cx_experiment_ranges_t *ranges,
  * same ones on every page view.  Sets of two slots chosen by the id, each
  * slot keyed by a whole id of CX_EXPERIMENT_CACHE_ID bytes and holding one
  * bucket per experiment, indexed as the caller numbers its experiments; a
- * new id takes the first slot, the one there before the second.  The memory is the caller's, given once (configuration time):
- * a new configuration makes a new cache, so a cached bucket never outlives
- * the experiment it was computed for.
+ * new id takes the first slot, the one there before the second.  The
+ * memory is the caller's, given once (configuration time): a new
+ * configuration makes a new cache, so a cached bucket never outlives the
+ * experiment it was computed for.
  */
 
 #define CX_EXPERIMENT_CACHE_ID     32      /* a visitor id's hex */

@@ -182,7 +182,8 @@ cx_url_is_normal(cx_str_t src, int merge_slashes)
     p = src.data;
 
     for (i = 1; i < src.len; i++) {
-        if (p[i - 1] == '/' && (p[i] == '.' || (p[i] == '/' && merge_slashes)))
+        if (p[i - 1] == '/'
+            && (p[i] == '.' || (p[i] == '/' && merge_slashes)))
         {
             return 0;
         }
