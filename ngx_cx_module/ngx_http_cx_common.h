@@ -386,7 +386,7 @@ char *ngx_http_cx_content_handler(ngx_conf_t *cf,
 
 /* ngx_http_cx_request.c */
 ngx_http_cx_ctx_t *ngx_http_cx_find_ctx(ngx_http_request_t *r);
-ngx_http_cx_ctx_t *ngx_http_cx_create_ctx(ngx_http_request_t *r);
+ngx_http_cx_ctx_t *ngx_http_cx_new_ctx(ngx_http_request_t *r);
 ngx_http_cx_ctx_t *ngx_http_cx_resolve(ngx_http_request_t *r);
 ngx_uint_t ngx_http_cx_is_page_view(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf);
@@ -415,6 +415,18 @@ ngx_http_cx_get_ctx(ngx_http_request_t *r)
     }
 
     return ctx;
+}
+
+
+/* the request's context, made on first need (ngx_http_cx_new_ctx()) */
+static ngx_inline ngx_http_cx_ctx_t *
+ngx_http_cx_create_ctx(ngx_http_request_t *r)
+{
+    ngx_http_cx_ctx_t  *ctx;
+
+    ctx = ngx_http_cx_get_ctx(r);
+
+    return ctx ? ctx : ngx_http_cx_new_ctx(r);
 }
 
 

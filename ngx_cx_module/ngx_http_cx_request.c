@@ -51,19 +51,14 @@ ngx_http_cx_find_ctx(ngx_http_request_t *r)
 }
 
 
+/* a new context; ngx_http_cx_create_ctx(), inline, looks for one first */
 ngx_http_cx_ctx_t *
-ngx_http_cx_create_ctx(ngx_http_request_t *r)
+ngx_http_cx_new_ctx(ngx_http_request_t *r)
 {
     u_char                  *decoded;
     cx_str_t                 path, query;
     ngx_http_cx_ctx_t       *ctx;
     ngx_http_cx_ctx_home_t  *home;
-
-    ctx = ngx_http_cx_get_ctx(r);
-
-    if (ctx != NULL) {
-        return ctx;
-    }
 
     /*
      * One allocation instead of ngx_pool_cleanup_add()'s two; zeroed by
