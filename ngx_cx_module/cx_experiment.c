@@ -8,6 +8,8 @@
  */
 
 
+#include <string.h>
+
 #include "cx_experiment.h"
 #include "cx_hash.h"
 
@@ -162,6 +164,115 @@ cx_experiment_choose(const cx_experiment_ranges_t *ranges, uint32_t bucket)
     }
 
     return -1;
+}
+
+
+size_t
+cx_experiment_cache_size(size_t nexperiments, size_t max, size_t max_slots,
+    size_t *nslots)
+{
+    size_t  stride, n;
+
+    if (nexperiments == 0 || nexperiments > max / 2) {
+        return 0;
+    }
+
+    /* eight-byte slots: the id's words are read as such */
+    stride = (CX_EXPERIMENT_CACHE_ID + nexperiments * sizeof(uint16_t) + 7)
+             & ~(size_t) 7;
+
+    /* at least two sets of two: a shift of the product by 64 is undefined */
+
+    for (n = 4; n * 2 <= max_slots && n * 2 <= max / stride; n *= 2) {
+        /* void */
+    }
+
+    if (n > max_slots || n > max / stride) {
+        return 0;
+    }
+
+    *nslots = n;
+
+    return n * stride;
+}
+
+
+void
+cx_experiment_cache_init(cx_experiment_cache_t *cache, void *mem,
+    size_t nslots, size_t nexperiments)
+{
+    unsigned  bits;
+
+    cache->slots = mem;
+    cache->stride = (CX_EXPERIMENT_CACHE_ID
+                     + nexperiments * sizeof(uint16_t) + 7)
+                    & ~(size_t) 7;
+    cache->nexperiments = nexperiments;
+
+    /* sets of two slots */
+
+    for (bits = 0; ((size_t) 2 << bits) < nslots; bits++) {
+        /* void */
+    }
+
+    cache->shift = 64 - bits;
+
+    /*
+     * every bucket CX_EXPERIMENT_NO_BUCKET: a slot's id, all 0xff, may
+     * match an id, but then it has no bucket to give
+     */
+    memset(mem, 0xff, nslots * cache->stride);
+}
+
+
+uint16_t *
+cx_experiment_cache_buckets(cx_experiment_cache_t *cache, cx_str_t id)
+{
+    uint64_t        w[4], k[4], h;
+    unsigned char  *set;
+
+    if (id.len != CX_EXPERIMENT_CACHE_ID) {
+        return NULL;
+    }
+
+    memcpy(w, id.data, sizeof(w));
+
+    /*
+     * Fibonacci hashing of the words folded: the top bits of the product
+     * are the set of two slots, and the low bits of the word reach them
+     * best
+     */
+
+    h = w[0] ^ w[1] ^ w[2] ^ w[3];
+    h ^= h >> 32;
+
+    set = cache->slots
+          + (size_t) ((h * 0x9e3779b97f4a7c15ull) >> cache->shift)
+            * 2 * cache->stride;
+
+    memcpy(k, set, sizeof(k));
+
+    if (((k[0] ^ w[0]) | (k[1] ^ w[1]) | (k[2] ^ w[2]) | (k[3] ^ w[3])) == 0) {
+        return (uint16_t *) (set + CX_EXPERIMENT_CACHE_ID);
+    }
+
+    memcpy(k, set + cache->stride, sizeof(k));
+
+    if (((k[0] ^ w[0]) | (k[1] ^ w[1]) | (k[2] ^ w[2]) | (k[3] ^ w[3])) == 0) {
+        return (uint16_t *) (set + cache->stride + CX_EXPERIMENT_CACHE_ID);
+    }
+
+    /*
+     * Two ways, the newer id first: two visitors of one set do not take
+     * it from each other on every page view
+     */
+
+    memcpy(set + cache->stride, set, cache->stride);
+    memcpy(set, w, sizeof(w));
+    memset(set + CX_EXPERIMENT_CACHE_ID, 0xff,
+           cache->nexperiments * sizeof(uint16_t));
+
+    return (uint16_t *) (set + CX_EXPERIMENT_CACHE_ID);
 }
 
 

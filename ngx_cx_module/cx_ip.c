@@ -43,20 +43,33 @@ cx_ip_text4(const unsigned char *addr, unsigned char *out)
     unsigned        n;
     unsigned char  *p;
 
+    /* two digits a load: no division, where there were three an octet */
+
+    static const unsigned char  pairs[] =
+        "00010203040506070809" "10111213141516171819"
+        "20212223242526272829" "30313233343536373839"
+        "40414243444546474849" "50515253545556575859"
+        "60616263646566676869" "70717273747576777879"
+        "80818283848586878889" "90919293949596979899";
+
     p = out;
 
     for (i = 0; i < 4; i++) {
         n = addr[i];
 
         if (n >= 100) {
-            *p++ = (unsigned char) ('0' + n / 100);
-        }
+            *p++ = (unsigned char) (n >= 200 ? '2' : '1');
+            n -= (n >= 200) ? 200 : 100;
+            *p++ = pairs[n * 2];
+            *p++ = pairs[n * 2 + 1];
 
-        if (n >= 10) {
-            *p++ = (unsigned char) ('0' + n / 10 % 10);
-        }
+        } else if (n >= 10) {
+            *p++ = pairs[n * 2];
+            *p++ = pairs[n * 2 + 1];
 
-        *p++ = (unsigned char) ('0' + n % 10);
+        } else {
+            *p++ = (unsigned char) ('0' + n);
+        }
 
         if (i < 3) {
             *p++ = '.';

@@ -170,6 +170,30 @@ cx_url_normalize(unsigned char *dst, cx_str_t src, int merge_slashes)
 
 
 /*
+ * The normalizer leaves its usual state only at a '/' followed by '.' or,
+ * when merging, by '/': without either, it copies every byte.
+ */
+int
+cx_url_is_normal(cx_str_t src, int merge_slashes)
+{
+    size_t                i;
+    const unsigned char  *p;
+
+    p = src.data;
+
+    for (i = 1; i < src.len; i++) {
+        if (p[i - 1] == '/'
+            && (p[i] == '.' || (p[i] == '/' && merge_slashes)))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+/*
  * dst[0 .. n) ends in "/..": back to just after the '/' that begins the
  * segment before it, or CX_URL_ABOVE_ROOT if there is none.
  */

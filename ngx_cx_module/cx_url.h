@@ -33,5 +33,12 @@ size_t cx_url_decode(unsigned char *dst, cx_str_t src, int plus_is_space);
  */
 size_t cx_url_normalize(unsigned char *dst, cx_str_t src, int merge_slashes);
 
+/*
+ * Whether cx_url_normalize() gives src back unchanged, known without a
+ * copy: no "/." in it and, with merge_slashes, no "//".  0 does not mean
+ * it changes ("/.well-known" stays as it is): then normalize.
+ */
+int cx_url_is_normal(cx_str_t src, int merge_slashes);
+
 
 #endif /* CX_URL_H */

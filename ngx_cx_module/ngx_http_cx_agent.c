@@ -64,8 +64,18 @@ ngx_http_cx_agent_resolve(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf,
         hash = (hash ^ word) * 0x100000001b3ULL;
     }
 
-    for ( /* void */ ; i < agent.len; i++) {
-        hash = (hash ^ agent.data[i]) * 0x100000001b3ULL;
+    /* the tail: the last eight bytes, some of them hashed already */
+
+    if (i < agent.len) {
+        if (agent.len >= 8) {
+            ngx_memcpy(&word, agent.data + agent.len - 8, 8);
+            hash = (hash ^ word) * 0x100000001b3ULL;
+
+        } else {
+            for ( /* void */ ; i < agent.len; i++) {
+                hash = (hash ^ agent.data[i]) * 0x100000001b3ULL;
+            }
+        }
     }
 
     slot = &ngx_http_cx_agent_cache[(hash ^ (hash >> 29))

@@ -209,6 +209,8 @@ typedef struct {
     ngx_array_t              *geoip;       /* of ngx_http_cx_geoip_t * */
     ngx_http_cx_metrics_t    *metrics;     /* NULL without cx_metrics_zone */
     ngx_array_t              *experiments; /* of ngx_http_cx_experiment_t * */
+    cx_experiment_cache_t    *bucket_cache;  /* the worker's, by visitor id:
+                                                NULL without experiments */
     ngx_array_t              *keys;        /* of cx_cookie_key_t; the first
                                               signs, every one verifies */
     cx_cookie_cache_t        *cookie_cache;     /* the cookies signed last,
@@ -386,8 +388,8 @@ char *ngx_http_cx_content_handler(ngx_conf_t *cf,
     const char *directive);
 
 /* ngx_http_cx_request.c */
-ngx_http_cx_ctx_t *ngx_http_cx_get_ctx(ngx_http_request_t *r);
-ngx_http_cx_ctx_t *ngx_http_cx_create_ctx(ngx_http_request_t *r);
+ngx_http_cx_ctx_t *ngx_http_cx_find_ctx(ngx_http_request_t *r);
+ngx_http_cx_ctx_t *ngx_http_cx_new_ctx(ngx_http_request_t *r);
 ngx_http_cx_ctx_t *ngx_http_cx_resolve(ngx_http_request_t *r);
 ngx_uint_t ngx_http_cx_is_page_view(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf);
@@ -397,6 +399,38 @@ ngx_flag_t ngx_http_cx_types_html(ngx_hash_t *types);
 ngx_int_t ngx_http_cx_send_text(ngx_http_request_t *r, ngx_uint_t status,
     const char *type, ngx_buf_t *b);
 ngx_int_t ngx_http_cx_speculation_handler(ngx_http_request_t *r);
+
+
+/*
+ * The request's context, if made; inline, as it is asked for several times
+ * a request: only after an internal redirect (which resets module
+ * contexts) is it looked for in the pool's cleanups
+ */
+static ngx_inline ngx_http_cx_ctx_t *
+ngx_http_cx_get_ctx(ngx_http_request_t *r)
+{
+    ngx_http_cx_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_cx_module);
+
+    if (ctx == NULL && r == r->main && (r->internal || r->filter_finalize)) {
+        ctx = ngx_http_cx_find_ctx(r);
+    }
+
+    return ctx;
+}
+
+
+/* the request's context, made on first need (ngx_http_cx_new_ctx()) */
+static ngx_inline ngx_http_cx_ctx_t *
+ngx_http_cx_create_ctx(ngx_http_request_t *r)
+{
+    ngx_http_cx_ctx_t  *ctx;
+
+    ctx = ngx_http_cx_get_ctx(r);
+
+    return ctx ? ctx : ngx_http_cx_new_ctx(r);
+}
 
 
 /* ngx_http_cx_session.c */

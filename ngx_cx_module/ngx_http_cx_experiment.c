@@ -16,6 +16,10 @@
 
 #define NGX_HTTP_CX_EXPERIMENT_NAME_MAX  64
 
+/* the bucket cache of each worker: 4096 visitors of 2 experiments, 160 KB */
+#define NGX_HTTP_CX_BUCKET_CACHE_SLOTS   4096
+#define NGX_HTTP_CX_BUCKET_CACHE_MAX     (256 * 1024)
+
 
 static void ngx_http_cx_experiment_override(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx);
@@ -32,6 +36,8 @@ static char *ngx_http_cx_experiment_line(ngx_conf_t *cf, ngx_command_t *dummy,
 static char *ngx_http_cx_experiment_ranges(ngx_conf_t *cf,
     ngx_http_cx_experiment_t *exp);
 static ngx_int_t ngx_http_cx_experiment_name_valid(ngx_str_t *name);
+static char *ngx_http_cx_bucket_cache_create(ngx_conf_t *cf,
+    ngx_http_cx_main_conf_t *mcf);
 static ngx_int_t ngx_http_cx_variant_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 
@@ -42,10 +48,12 @@ ngx_http_cx_experiment_resolve(ngx_http_request_t *r,
     ngx_http_cx_loc_conf_t *lcf, ngx_http_cx_ctx_t *ctx)
 {
     int                          index;
+    uint16_t                    *buckets;
     uint32_t                     bucket;
     cx_str_t                     id;
     ngx_uint_t                   i;
     ngx_http_cx_variant_t       *variant, *variants, *forced;
+    ngx_http_cx_main_conf_t     *mcf;
     ngx_http_cx_experiment_t   **active, *exp;
     ngx_http_cx_assignment_t    *a;
 
@@ -70,6 +78,11 @@ ngx_http_cx_experiment_resolve(ngx_http_request_t *r,
     id.data = ctx->visitor_hex;
     id.len = sizeof(ctx->visitor_hex);
 
+    mcf = ngx_http_get_module_main_conf(r, ngx_http_cx_module);
+
+    buckets = mcf->bucket_cache
+              ? cx_experiment_cache_buckets(mcf->bucket_cache, id) : NULL;
+
     active = lcf->experiments->elts;
 
     for (i = 0; i < lcf->experiments->nelts; i++) {
@@ -80,7 +93,9 @@ ngx_http_cx_experiment_resolve(ngx_http_request_t *r,
 
         if (variant == NULL) {
             /* exp->hash: FNV-1a of the name, GrowthBook's seed */
-            bucket = cx_experiment_bucket_seeded(exp->hash, id);
+            bucket = cx_experiment_bucket_cached(buckets, exp->index,
+                                                 exp->hash, id);
+
             index = cx_experiment_choose(&exp->ranges, bucket);
 
             if (index < 0) {
@@ -658,6 +673,12 @@ ngx_http_cx_experiment_merge(ngx_conf_t *cf, ngx_http_cx_loc_conf_t *prev,
 
     mcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_cx_module);
 
+    if (mcf->experiments && mcf->bucket_cache == NULL
+        && ngx_http_cx_bucket_cache_create(cf, mcf) != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
     if (conf->experiment_names == NULL) {
         conf->experiments = mcf->experiments;
         return NGX_CONF_OK;
@@ -689,6 +710,43 @@ ngx_http_cx_experiment_merge(ngx_conf_t *cf, ngx_http_cx_loc_conf_t *prev,
 
         *slot = exp;
     }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * Made at the first merge, when every cx_experiment block has been read
+ * (they are allowed in http{} only); the workers each get their own copy
+ * with the fork, and a new configuration its own cache.
+ */
+static char *
+ngx_http_cx_bucket_cache_create(ngx_conf_t *cf, ngx_http_cx_main_conf_t *mcf)
+{
+    void    *mem;
+    size_t   size, nslots;
+
+    size = cx_experiment_cache_size(mcf->experiments->nelts,
+                                    NGX_HTTP_CX_BUCKET_CACHE_MAX,
+                                    NGX_HTTP_CX_BUCKET_CACHE_SLOTS, &nslots);
+
+    if (size == 0) {
+        /* too many experiments to keep: each bucket is computed */
+        return NGX_CONF_OK;
+    }
+
+    mem = ngx_palloc(cf->pool, size);
+    if (mem == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    mcf->bucket_cache = ngx_palloc(cf->pool, sizeof(cx_experiment_cache_t));
+    if (mcf->bucket_cache == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cx_experiment_cache_init(mcf->bucket_cache, mem, nslots,
+                             mcf->experiments->nelts);
 
     return NGX_CONF_OK;
 }

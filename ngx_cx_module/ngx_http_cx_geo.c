@@ -30,7 +30,8 @@
  * of the last addresses it looked up, since each costs about ten thousand
  * instructions (libmaxminddb walks the entry's maps for every field).
  */
-#define NGX_HTTP_CX_GEO_CACHE_SIZE   1024 /* a power of two */
+#define NGX_HTTP_CX_GEO_CACHE_BITS   10
+#define NGX_HTTP_CX_GEO_CACHE_SIZE   (1 << NGX_HTTP_CX_GEO_CACHE_BITS)
 #define NGX_HTTP_CX_GEO_CACHE_TEXT   192  /* the answer's strings */
 
 /*
@@ -103,12 +104,16 @@ static void ngx_http_cx_geo_cleanup(void *data);
 static ngx_uint_t ngx_http_cx_geo_kind(MMDB_s *mmdb);
 static ngx_int_t ngx_http_cx_geo_before(ngx_http_cx_geoip_t *a,
     ngx_http_cx_geoip_t *b);
-static ngx_http_cx_geo_cached_t *ngx_http_cx_geo_cache_slot(
+static ngx_http_cx_geo_cached_t *ngx_http_cx_geo_cache_set(
     ngx_http_request_t *r);
+static ngx_http_cx_geo_cached_t *ngx_http_cx_geo_cache_find(
+    ngx_http_cx_geo_cached_t *set);
 static ngx_int_t ngx_http_cx_geo_cache_get(ngx_http_request_t *r,
     ngx_http_cx_geo_cached_t *slot, ngx_http_cx_geo_t *geo);
-static void ngx_http_cx_geo_cache_put(ngx_http_cx_geo_cached_t *slot,
+static void ngx_http_cx_geo_cache_put(ngx_http_cx_geo_cached_t *set,
     ngx_http_cx_geo_t *geo);
+static ngx_inline void ngx_http_cx_geo_rebase(ngx_str_t *s, u_char *p,
+    u_char *text);
 static u_char *ngx_http_cx_geo_copy(u_char *p, ngx_str_t *dst,
     ngx_str_t *src);
 static ngx_int_t ngx_http_cx_geo_pool_copy(ngx_http_request_t *r,
@@ -158,7 +163,7 @@ ngx_http_cx_geo(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
     ngx_uint_t                 i;
     ngx_http_cx_geoip_t      **db;
     ngx_http_cx_main_conf_t   *mcf;
-    ngx_http_cx_geo_cached_t  *slot;
+    ngx_http_cx_geo_cached_t  *set, *slot;
 
     if (ctx->geo_done) {
         return &ctx->geo;
@@ -181,10 +186,19 @@ ngx_http_cx_geo(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
         ngx_http_cx_geo_check(r->connection->log, db[i]);
     }
 
-    slot = ngx_http_cx_geo_cache_slot(r);
+    set = ngx_http_cx_geo_cache_set(r);
 
-    if (slot && ngx_http_cx_geo_cache_get(r, slot, &ctx->geo) == NGX_OK) {
-        return &ctx->geo;
+    if (set) {
+        slot = ngx_http_cx_geo_cache_find(set);
+
+        if (slot && ngx_http_cx_geo_cache_get(r, slot, &ctx->geo) == NGX_OK) {
+            return &ctx->geo;
+        }
+
+        /* a hit that could not be copied may have left some of it */
+
+        ngx_memzero(&ctx->geo, sizeof(ngx_http_cx_geo_t));
+        ctx->geo.asn = CX_NONE;
     }
 
     for (i = 0; i < mcf->geoip->nelts; i++) {
@@ -193,20 +207,24 @@ ngx_http_cx_geo(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
         }
     }
 
-    if (slot) {
-        ngx_http_cx_geo_cache_put(slot, &ctx->geo);
+    if (set) {
+        ngx_http_cx_geo_cache_put(set, &ctx->geo);
     }
 
     return &ctx->geo;
 }
 
 
-/* the cache's slot for the request's address; NULL for other families */
+/*
+ * The cache's set of two slots for the request's address, the newer answer
+ * first; NULL for other families.  Two ways: with one, two addresses of
+ * the same slot (a few among fifty visitors' in 1024 slots) would take it
+ * from each other on every page view.
+ */
 static ngx_http_cx_geo_cached_t *
-ngx_http_cx_geo_cache_slot(ngx_http_request_t *r)
+ngx_http_cx_geo_cache_set(ngx_http_request_t *r)
 {
-    uint32_t          hash;
-    ngx_uint_t        i;
+    uint64_t          w[2], h;
     struct sockaddr  *sa;
 
     if (ngx_http_cx_geo_cache == NULL) {
@@ -236,29 +254,52 @@ ngx_http_cx_geo_cache_slot(ngx_http_request_t *r)
         return NULL;
     }
 
-    hash = 2166136261u;
+    /*
+     * Fibonacci hashing, a few instructions where FNV-1a took some sixty:
+     * the top bits of the product, which the low bits of the word reach
+     * best, so the high half (an IPv4 address's bytes) is folded down
+     */
 
-    for (i = 0; i < 16; i++) {
-        hash = (hash ^ ngx_http_cx_geo_key[i]) * 16777619u;
-    }
+    ngx_memcpy(w, ngx_http_cx_geo_key, 16);
 
-    return &ngx_http_cx_geo_cache[hash & (NGX_HTTP_CX_GEO_CACHE_SIZE - 1)];
+    h = w[0] ^ w[1];
+    h ^= h >> 32;
+
+    return &ngx_http_cx_geo_cache[((h * 0x9e3779b97f4a7c15ull)
+                                   >> (64 - NGX_HTTP_CX_GEO_CACHE_BITS))
+                                  & ~(ngx_uint_t) 1];
 }
 
 
-/* a hit's strings are copied: the slot may be reused before the log phase */
+/* the set's slot holding the request's address, or NULL */
+static ngx_http_cx_geo_cached_t *
+ngx_http_cx_geo_cache_find(ngx_http_cx_geo_cached_t *set)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < 2; i++) {
+        if (set[i].generation == ngx_http_cx_geo_generation
+            && ngx_memcmp(set[i].addr, ngx_http_cx_geo_key, 16) == 0)
+        {
+            return &set[i];
+        }
+    }
+
+    return NULL;
+}
+
+
+/*
+ * A hit's strings are copied: the slot may be reused before the log phase.
+ * They lie one after the other in the slot's text (cache_put): one copy,
+ * each string then at its offset there.
+ */
 static ngx_int_t
 ngx_http_cx_geo_cache_get(ngx_http_request_t *r,
     ngx_http_cx_geo_cached_t *slot, ngx_http_cx_geo_t *geo)
 {
     u_char  *p;
     size_t   len;
-
-    if (slot->generation != ngx_http_cx_geo_generation
-        || ngx_memcmp(slot->addr, ngx_http_cx_geo_key, 16) != 0)
-    {
-        return NGX_DECLINED;
-    }
 
     *geo = slot->geo;
 
@@ -274,25 +315,42 @@ ngx_http_cx_geo_cache_get(ngx_http_request_t *r,
         return NGX_DECLINED;
     }
 
-    p = ngx_http_cx_geo_copy(p, &geo->country, &slot->geo.country);
-    p = ngx_http_cx_geo_copy(p, &geo->region, &slot->geo.region);
-    p = ngx_http_cx_geo_copy(p, &geo->city, &slot->geo.city);
-    (void) ngx_http_cx_geo_copy(p, &geo->as_org, &slot->geo.as_org);
+    ngx_memcpy(p, slot->text, len);
+
+    ngx_http_cx_geo_rebase(&geo->country, p, slot->text);
+    ngx_http_cx_geo_rebase(&geo->region, p, slot->text);
+    ngx_http_cx_geo_rebase(&geo->city, p, slot->text);
+    ngx_http_cx_geo_rebase(&geo->as_org, p, slot->text);
 
     return NGX_OK;
 }
 
 
+/* the answer first in its set; the one there before goes second */
 static void
-ngx_http_cx_geo_cache_put(ngx_http_cx_geo_cached_t *slot,
+ngx_http_cx_geo_cache_put(ngx_http_cx_geo_cached_t *set,
     ngx_http_cx_geo_t *geo)
 {
-    u_char  *p;
+    u_char                    *p;
+    ngx_http_cx_geo_cached_t  *slot;
 
     if (geo->country.len + geo->region.len + geo->city.len + geo->as_org.len
         > NGX_HTTP_CX_GEO_CACHE_TEXT)
     {
         return;
+    }
+
+    slot = &set[0];
+
+    if (slot->generation == ngx_http_cx_geo_generation
+        && ngx_memcmp(slot->addr, ngx_http_cx_geo_key, 16) != 0)
+    {
+        set[1] = set[0];
+
+        ngx_http_cx_geo_rebase(&set[1].geo.country, set[1].text, set[0].text);
+        ngx_http_cx_geo_rebase(&set[1].geo.region, set[1].text, set[0].text);
+        ngx_http_cx_geo_rebase(&set[1].geo.city, set[1].text, set[0].text);
+        ngx_http_cx_geo_rebase(&set[1].geo.as_org, set[1].text, set[0].text);
     }
 
     ngx_memcpy(slot->addr, ngx_http_cx_geo_key, 16);
@@ -304,6 +362,16 @@ ngx_http_cx_geo_cache_put(ngx_http_cx_geo_cached_t *slot,
     p = ngx_http_cx_geo_copy(p, &slot->geo.region, &geo->region);
     p = ngx_http_cx_geo_copy(p, &slot->geo.city, &geo->city);
     (void) ngx_http_cx_geo_copy(p, &slot->geo.as_org, &geo->as_org);
+}
+
+
+/* a string of the slot's text, to the same offset in its copy at p */
+static ngx_inline void
+ngx_http_cx_geo_rebase(ngx_str_t *s, u_char *p, u_char *text)
+{
+    if (s->len) {
+        s->data = p + (s->data - text);
+    }
 }
 
 

@@ -129,7 +129,9 @@ ngx_http_cx_metrics_page_view(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
         ngx_http_cx_count(m, m->goals + tp, 1);
     }
 
-    for (i = 0; i < CX_FRICTION_KINDS; i++) {
+    /* most page views have no friction: no look at each kind */
+
+    for (i = 0; ctx->friction && i < CX_FRICTION_KINDS; i++) {
         if (ctx->friction & (1u << i)) {
             ngx_http_cx_count(m, m->friction + tp * CX_FRICTION_KINDS + i, 1);
         }

@@ -21,53 +21,62 @@ static ngx_int_t ngx_http_cx_speculation_resolve(ngx_http_request_t *r,
 static void ngx_http_cx_ctx_cleanup(void *data);
 
 
+/*
+ * The context and the pool cleanup that is its second home, in one
+ * allocation: the cleanup has nothing to free, it is how an internal
+ * redirect finds the context again
+ */
+typedef struct {
+    ngx_pool_cleanup_t        cln;
+    ngx_http_cx_ctx_t         ctx;
+} ngx_http_cx_ctx_home_t;
+
+
+/* after an internal redirect: the context, from its second home */
 ngx_http_cx_ctx_t *
-ngx_http_cx_get_ctx(ngx_http_request_t *r)
+ngx_http_cx_find_ctx(ngx_http_request_t *r)
 {
     ngx_pool_cleanup_t  *cln;
     ngx_http_cx_ctx_t   *ctx;
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_cx_module);
-
-    if (ctx == NULL && r == r->main && (r->internal || r->filter_finalize)) {
-
-        for (cln = r->pool->cleanup; cln; cln = cln->next) {
-            if (cln->handler == ngx_http_cx_ctx_cleanup) {
-                ctx = cln->data;
-                ngx_http_set_ctx(r, ctx, ngx_http_cx_module);
-                break;
-            }
+    for (cln = r->pool->cleanup; cln; cln = cln->next) {
+        if (cln->handler == ngx_http_cx_ctx_cleanup) {
+            ctx = cln->data;
+            ngx_http_set_ctx(r, ctx, ngx_http_cx_module);
+            return ctx;
         }
     }
 
-    return ctx;
+    return NULL;
 }
 
 
+/* a new context; ngx_http_cx_create_ctx(), inline, looks for one first */
 ngx_http_cx_ctx_t *
-ngx_http_cx_create_ctx(ngx_http_request_t *r)
+ngx_http_cx_new_ctx(ngx_http_request_t *r)
 {
-    u_char              *decoded;
-    cx_str_t             path, query;
-    ngx_pool_cleanup_t  *cln;
-    ngx_http_cx_ctx_t   *ctx;
+    u_char                  *decoded;
+    cx_str_t                 path, query;
+    ngx_http_cx_ctx_t       *ctx;
+    ngx_http_cx_ctx_home_t  *home;
 
-    ctx = ngx_http_cx_get_ctx(r);
+    /*
+     * One allocation instead of ngx_pool_cleanup_add()'s two; zeroed by
+     * ngx_pcalloc()'s memset(), which costs fewer instructions than the
+     * "rep stos" a zeroing of a known size is compiled into
+     */
 
-    if (ctx != NULL) {
-        return ctx;
-    }
-
-    /* the pool cleanup is the context's second home; it has nothing to free */
-
-    cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_http_cx_ctx_t));
-    if (cln == NULL) {
+    home = ngx_pcalloc(r->pool, sizeof(ngx_http_cx_ctx_home_t));
+    if (home == NULL) {
         return NULL;
     }
 
-    cln->handler = ngx_http_cx_ctx_cleanup;
-    ctx = cln->data;
-    ngx_memzero(ctx, sizeof(ngx_http_cx_ctx_t));
+    ctx = &home->ctx;
+
+    home->cln.handler = ngx_http_cx_ctx_cleanup;
+    home->cln.data = ctx;
+    home->cln.next = r->pool->cleanup;
+    r->pool->cleanup = &home->cln;
 
     /*
      * The request line's target, not r->uri: rewrites and index files
@@ -83,9 +92,9 @@ ngx_http_cx_create_ctx(ngx_http_request_t *r)
         query.len = 0;
     }
 
-    if (ngx_strlchr((u_char *) path.data, (u_char *) path.data + path.len, '%')
-        != NULL)
-    {
+    /* memchr(): a few vector compares, not a loop of bytes */
+
+    if (path.len && memchr(path.data, '%', path.len) != NULL) {
         decoded = ngx_pnalloc(r->pool, path.len);
         if (decoded == NULL) {
             return NULL;
@@ -135,6 +144,8 @@ ngx_http_cx_fetch(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
     part = &r->headers_in.headers.part;
     h = part->elts;
 
+    /* memcmp() of a known length is a few compares, strncmp() a call */
+
     for (i = 0; /* void */; i++) {
 
         if (i >= part->nelts) {
@@ -148,7 +159,7 @@ ngx_http_cx_fetch(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
         }
 
         if (h[i].key.len == sizeof("Sec-Fetch-Dest") - 1
-            && ngx_strncmp(h[i].lowcase_key, "sec-fetch-dest",
+            && ngx_memcmp(h[i].lowcase_key, "sec-fetch-dest",
                            sizeof("sec-fetch-dest") - 1) == 0)
         {
             /* a second one can only make it less of a page */
@@ -159,10 +170,10 @@ ngx_http_cx_fetch(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
 
         } else if (speculation == CX_FETCH_NAVIGATION
                    && ((h[i].key.len == sizeof("Sec-Purpose") - 1
-                        && ngx_strncmp(h[i].lowcase_key, "sec-purpose",
+                        && ngx_memcmp(h[i].lowcase_key, "sec-purpose",
                                        sizeof("sec-purpose") - 1) == 0)
                        || (h[i].key.len == sizeof("Purpose") - 1
-                           && ngx_strncmp(h[i].lowcase_key, "purpose",
+                           && ngx_memcmp(h[i].lowcase_key, "purpose",
                                           sizeof("purpose") - 1) == 0)))
         {
             speculation = cx_fetch_speculation(ngx_http_cx_str(h[i].value));

@@ -94,7 +94,11 @@ ngx_http_cx_touchpoint_find(ngx_http_request_t *r, ngx_array_t *touchpoints,
     ngx_str_t                  normal;
     ngx_http_core_srv_conf_t  *cscf;
 
-    if (path->len == 0) {
+    cscf = ngx_http_get_module_srv_conf(r, ngx_http_core_module);
+
+    /* most paths are normal already: no copy */
+
+    if (cx_url_is_normal(ngx_http_cx_str(*path), cscf->merge_slashes)) {
         return ngx_http_cx_touchpoint_match(r, touchpoints, path);
     }
 
@@ -102,8 +106,6 @@ ngx_http_cx_touchpoint_find(ngx_http_request_t *r, ngx_array_t *touchpoints,
     if (normal.data == NULL) {
         return NULL;
     }
-
-    cscf = ngx_http_get_module_srv_conf(r, ngx_http_core_module);
 
     len = cx_url_normalize(normal.data, ngx_http_cx_str(*path),
                            cscf->merge_slashes);

@@ -10,6 +10,7 @@ use lib 't/lib';
 use Test::More;
 use CX::Test;
 use File::Copy qw(copy);
+use Math::BigInt;
 
 my $t = CX::Test->new;
 my $geo = $t->shared . '/geoip';
@@ -232,6 +233,37 @@ subtest 'lat and lon come from one entry or not at all' => sub {
         [qw(GeoIP2-City-Test-Broken-Double-Format GeoIP2-Country-Test)])
     {
         merged_answers($order, \%half);
+    }
+};
+
+subtest 'two addresses of one cache set keep their own answers' => sub {
+    # The worker's cache has 512 sets of two slots, chosen by the address:
+    # 216.160.83.57 and 81.2.69.205 fall in the same (set 288; the hash of
+    # ngx_http_cx_geo_cache_set(), in Perl below to say so), so the second
+    # moves the first to the set's other slot, where it must still be found
+    # whole.
+    my $g = Math::BigInt->from_hex('9e3779b97f4a7c15');
+    my $set = sub {
+        my $w = Math::BigInt->new(0);
+        $w = $w * 256 + $_ for reverse 0, 0, 0xff, 0xff, split /\./, shift;
+        my $h = $w->copy->bxor($w->copy->brsft(32));
+        return (($h * $g) % Math::BigInt->new(2)**64)->brsft(54)->numify & ~1;
+    };
+    is($set->('216.160.83.57'), $set->('81.2.69.205'), 'one set');
+    isnt($set->('216.160.83.57'), $set->('81.2.69.142'), 'another set');
+
+    my $m = CX::Test->new;
+    $m->start(http());
+    my @order = ('216.160.83.57', '81.2.69.205') x 3;
+    my @city = map { from($m, $_)->{headers}{'x-city'} } @order;
+    my @l = $m->journey(scalar @order);
+    $m->stop;
+    is_deeply(\@city, [('Milton', 'London') x 3], '$cx_city each time');
+    for my $i (0 .. $#order) {
+        is_deeply(geo_of($l[$i]), $order[$i] eq '81.2.69.205'
+            ? ['GB', 'ENG', 'London', 51.5142, -0.0931, undef, undef]
+            : ['US', 'WA', 'Milton', 47.2513, -122.3149, 209, undef],
+            "$order[$i], page view @{[$i + 1]}");
     }
 };
 

@@ -211,6 +211,17 @@ subtest '10,000 visitors: GrowthBook\'s variants, shares within 1.5 points' => s
     is($responses[0]{headers}{'x-checkout'},
         variants_of($responses[0]{headers}{'x-variants'})->{checkout},
         '$cx_variant_checkout agrees with $cx_variants');
+
+    # the worker keeps buckets by visitor id (4096 slots): the second round
+    # finds many there, others taken by another visitor since; the variants
+    # are the same either way, in reverse order too
+    my @again = reverse $t->pipeline(
+        [map { ['/', Cookie => "cx=$_"] } reverse @cookies]);
+    my $changed = grep {
+        ($again[$_]{headers}{'x-variants'} // '')
+            ne ($responses[$_]{headers}{'x-variants'} // '')
+    } 0 .. $#cookies;
+    is($changed, 0, 'every visitor back: the same variants');
 };
 
 subtest 'the documented worked example' => sub {
@@ -232,7 +243,7 @@ subtest 'experiments on the line; cx_experiments says where they run' => sub {
         { hero => $expected->{hero} }, 'cx_experiments hero: hero only');
     ok(!defined $none->{headers}{'x-variants'}, 'cx_experiments off: none');
 
-    my @lines = $t->journey(10004);
+    my @lines = $t->journey(20004);
     my ($l_all, $l_hero, $l_none) = @lines[-3 .. -1];
     is_deeply($l_all->{experiments}, $expected, 'experiments on the line');
     is_deeply($l_hero->{experiments}, { hero => $expected->{hero} },
@@ -259,7 +270,7 @@ subtest 'the override forces a variant and the cookie keeps it' => sub {
 
     $t->get('/?cx_force=nosuch:A,checkout:Z', Cookie => "cx=$cookie");
 
-    my @lines = $t->journey(10009);
+    my @lines = $t->journey(20009);
     my ($first, $next, $cleared, $ignored) = @lines[-4 .. -1];
     is($first->{experiments}{checkout}, $other, 'forced on the line');
     is_deeply($first->{forced}, ['checkout'], 'listed in forced');

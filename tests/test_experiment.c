@@ -258,6 +258,156 @@ test_bucket_seeded(void **state)
 }
 
 
+/* a few bytes of cache give two slots, none fit gives none */
+static void
+test_cache_size(void **state)
+{
+    size_t  size, nslots;
+
+    /* 32 bytes of id and 2 of each bucket, rounded to 8: 40 a slot */
+    size = cx_experiment_cache_size(2, 256 * 1024, 4096, &nslots);
+    assert_int_equal(nslots, 4096);
+    assert_int_equal(size, 4096 * 40);
+
+    /* the bytes limit it first: 1000 / 40 holds 16 slots and a half */
+    size = cx_experiment_cache_size(2, 1000, 4096, &nslots);
+    assert_int_equal(nslots, 16);
+    assert_int_equal(size, 16 * 40);
+
+    /* a limit of slots not a power of two: the power below */
+    size = cx_experiment_cache_size(1, 1 << 20, 100, &nslots);
+    assert_int_equal(nslots, 64);
+    assert_int_equal(size, 64 * 40);
+
+    /* two sets of two slots at least */
+    nslots = 7;
+    assert_int_equal(cx_experiment_cache_size(2, 159, 4096, &nslots), 0);
+    assert_int_equal(cx_experiment_cache_size(2, 160, 2, &nslots), 0);
+    assert_int_equal(cx_experiment_cache_size(0, 160, 4, &nslots), 0);
+    assert_int_equal(nslots, 7);
+    assert_int_equal(cx_experiment_cache_size(2, 160, 4, &nslots), 160);
+    assert_int_equal(nslots, 4);
+}
+
+
+/*
+ * Differential: through a cache of two sets of two slots, so that eight
+ * ids keep taking each other's slot, every bucket is the one computed
+ * without it, for ids that come back, moved to a set's second slot,
+ * dropped from it, and experiments asked for in any order and subset; ids
+ * of another length are not kept.
+ */
+static void
+test_cache_buckets(void **state)
+{
+    size_t                  i, j, e, size, nslots, hits;
+    uint16_t               *buckets, seen[5];
+    uint32_t                x, seeds[5];
+    cx_str_t                id;
+    unsigned char           ids[8][CX_EXPERIMENT_CACHE_ID], mem[4 * 48];
+    cx_experiment_cache_t   cache;
+
+    static const char  *names[] = {
+        "checkout", "hero", "pricing-page", "a", "search_ranking_v2"
+    };
+
+    size = cx_experiment_cache_size(count(names), sizeof(mem), 4, &nslots);
+    assert_int_equal(nslots, 4);
+    assert_true(size <= sizeof(mem));
+
+    cx_experiment_cache_init(&cache, mem, nslots, count(names));
+
+    for (e = 0; e < count(names); e++) {
+        seeds[e] = cx_fnv1a32((cx_str_t) {
+                                  (const unsigned char *) names[e],
+                                  strlen(names[e]) });
+    }
+
+    x = 0x2545f491u;
+
+    for (i = 0; i < count(ids); i++) {
+        for (j = 0; j < CX_EXPERIMENT_CACHE_ID; j++) {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            ids[i][j] = "0123456789abcdef"[x % 16];
+        }
+    }
+
+    /* an id of all 0xff, as an empty slot's: it has no bucket there */
+    memset(ids[7], 0xff, CX_EXPERIMENT_CACHE_ID);
+
+    id.len = CX_EXPERIMENT_CACHE_ID;
+    hits = 0;
+
+    for (i = 0; i < 20000; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+
+        id.data = ids[x % count(ids)];
+        buckets = cx_experiment_cache_buckets(&cache, id);
+        assert_non_null(buckets);
+
+        memcpy(seen, buckets, sizeof(seen));
+
+        for (e = (x >> 8) % count(names); e < count(names);
+             e += 1 + (x >> 16) % 3)
+        {
+            if (seen[e] != CX_EXPERIMENT_NO_BUCKET) {
+                hits++;
+            }
+
+            assert_int_equal(cx_experiment_bucket_cached(buckets, e,
+                                                         seeds[e], id),
+                             cx_experiment_bucket_seeded(seeds[e], id));
+            assert_int_equal(buckets[e],
+                             cx_experiment_bucket_seeded(seeds[e], id));
+        }
+
+        /* without a cache: computed */
+        assert_int_equal(cx_experiment_bucket_cached(NULL, 0, seeds[0], id),
+                         cx_experiment_bucket_seeded(seeds[0], id));
+    }
+
+    /* both were met: buckets kept, and slots taken over */
+    assert_true(hits > 1000);
+    assert_true(hits < 20000 * count(names) / 2);
+
+    /* any two ids, of one set or two: the first is still kept */
+
+    for (i = 0; i < count(ids); i++) {
+        for (j = 0; j < count(ids); j++) {
+            if (i == j) {
+                continue;
+            }
+
+            cx_experiment_cache_init(&cache, mem, nslots, count(names));
+
+            id.data = ids[i];
+            buckets = cx_experiment_cache_buckets(&cache, id);
+            (void) cx_experiment_bucket_cached(buckets, 0, seeds[0], id);
+
+            id.data = ids[j];
+            buckets = cx_experiment_cache_buckets(&cache, id);
+            assert_int_equal(buckets[0], CX_EXPERIMENT_NO_BUCKET);
+            (void) cx_experiment_bucket_cached(buckets, 0, seeds[0], id);
+
+            id.data = ids[i];
+            buckets = cx_experiment_cache_buckets(&cache, id);
+            assert_int_equal(buckets[0],
+                             cx_experiment_bucket_seeded(seeds[0], id));
+        }
+    }
+
+    id.data = ids[0];
+    id.len = CX_EXPERIMENT_CACHE_ID - 1;
+    assert_null(cx_experiment_cache_buckets(&cache, id));
+    id.len = CX_EXPERIMENT_CACHE_ID + 1;
+    assert_null(cx_experiment_cache_buckets(&cache, id));
+}
+
+
 static void
 test_ranges(void **state)
 {
@@ -466,6 +616,8 @@ main(void)
         cmocka_unit_test(test_bucket),
         cmocka_unit_test(test_rehash_decimal),
         cmocka_unit_test(test_bucket_seeded),
+        cmocka_unit_test(test_cache_size),
+        cmocka_unit_test(test_cache_buckets),
         cmocka_unit_test(test_ranges),
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_rest),

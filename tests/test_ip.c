@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -86,6 +88,46 @@ test_text4(void **state)
 }
 
 
+/*
+ * Differential, against snprintf(): every octet value in every position
+ * (the others pseudo-random), then pseudo-random addresses
+ */
+static void
+test_text4_every_octet(void **state)
+{
+    int            n;
+    char           expected[16];
+    size_t         i, k, len;
+    uint32_t       x;
+    unsigned char  addr[4], out[16];
+
+    x = 0x2545f491u;
+
+    for (i = 0; i < 4 * 256 + 100000; i++) {
+        for (k = 0; k < 4; k++) {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            addr[k] = (unsigned char) (x >> 8);
+        }
+
+        if (i < 4 * 256) {
+            addr[i / 256] = (unsigned char) (i % 256);
+        }
+
+        n = snprintf(expected, sizeof(expected), "%u.%u.%u.%u", addr[0],
+                     addr[1], addr[2], addr[3]);
+
+        memset(out, 'x', sizeof(out));
+        len = cx_ip_text4(addr, out);
+
+        assert_int_equal(len, (size_t) n);
+        assert_memory_equal(out, expected, len);
+        assert_int_equal(out[len], 'x');
+    }
+}
+
+
 int
 main(void)
 {
@@ -95,6 +137,7 @@ main(void)
         cmocka_unit_test(test_ipv4_mapped),
         cmocka_unit_test(test_other_lengths_untouched),
         cmocka_unit_test(test_text4),
+        cmocka_unit_test(test_text4_every_octet),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

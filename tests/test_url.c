@@ -142,6 +142,70 @@ test_normalize(void **state)
 }
 
 
+/*
+ * Differential: every path over '/', '.', 'a' up to 9 bytes, both settings
+ * of merge_slashes: what cx_url_is_normal() passes, cx_url_normalize()
+ * gives back byte for byte; and it passes the usual paths.
+ */
+static void
+test_is_normal(void **state)
+{
+    int             merge;
+    size_t          len, i, k, n, rest, total, normal;
+    cx_str_t        src;
+    unsigned char   path[9], out[9];
+
+    static const unsigned char  alphabet[] = "/.a";
+
+    total = 0;
+    normal = 0;
+
+    for (merge = 0; merge <= 1; merge++) {
+        for (len = 0; len <= sizeof(path); len++) {
+
+            /* each of 3^len paths, its digits in base 3 */
+
+            for (n = 1, i = 0; i < len; i++) {
+                n *= 3;
+            }
+
+            for (k = 0; k < n; k++) {
+                rest = k;
+
+                for (i = 0; i < len; i++) {
+                    path[i] = alphabet[rest % 3];
+                    rest /= 3;
+                }
+
+                src.data = path;
+                src.len = len;
+                total++;
+
+                if (!cx_url_is_normal(src, merge)) {
+                    continue;
+                }
+
+                normal++;
+                assert_int_equal(cx_url_normalize(out, src, merge), len);
+                assert_memory_equal(out, path, len);
+            }
+        }
+    }
+
+    assert_true(normal > 1000);
+    assert_true(normal < total);
+
+    assert_true(cx_url_is_normal(str("/checkout/done"), 1));
+    assert_true(cx_url_is_normal(str("/product/42.html"), 1));
+    assert_true(cx_url_is_normal(str("/a//b"), 0));
+    assert_true(cx_url_is_normal(str(""), 1));
+    assert_false(cx_url_is_normal(str("/a//b"), 1));
+    assert_false(cx_url_is_normal(str("/a/./b"), 0));
+    assert_false(cx_url_is_normal(str("/a/.."), 0));
+    assert_false(cx_url_is_normal(str("/."), 1));
+}
+
+
 int
 main(void)
 {
@@ -149,6 +213,7 @@ main(void)
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_decode),
         cmocka_unit_test(test_normalize),
+        cmocka_unit_test(test_is_normal),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,8 @@
 /*
  * Fuzz target of the request target helpers: splitting stays inside the
  * input, decoding never writes more than it read, and a normalised path is
- * no longer than the path and normalising it again changes nothing.
+ * no longer than the path and normalising it again changes nothing; a path
+ * cx_url_is_normal() passes normalises to itself, byte for byte.
  */
 
 
@@ -46,6 +47,12 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     /* the first byte picks merge_slashes: both settings are nginx's */
 
     n = cx_url_normalize(out, path, size && (data[0] & 1));
+
+    if (cx_url_is_normal(path, size && (data[0] & 1))
+        && (n != path.len || memcmp(out, path.data, n) != 0))
+    {
+        abort();
+    }
 
     if (n != CX_URL_ABOVE_ROOT) {
 
