@@ -285,8 +285,13 @@ cx_record_write(const cx_record_t *rec, unsigned char *buf, size_t size)
                    CX_FIELD_REGION);
     cx_record_text(&w, "city", rec->city, CX_RECORD_CAP_GEO, CX_FIELD_CITY);
 
-    cx_record_number(json, "lat", rec->has_location, rec->lat, 6);
-    cx_record_number(json, "lon", rec->has_location, rec->lon, 6);
+    if (rec->location.len) {
+        cx_json_put(json, rec->location.data, rec->location.len);
+
+    } else {
+        cx_record_number(json, "lat", rec->has_location, rec->lat, 6);
+        cx_record_number(json, "lon", rec->has_location, rec->lon, 6);
+    }
 
     cx_record_integer(json, "asn", rec->asn);
     cx_record_text(&w, "as_org", rec->as_org, CX_RECORD_CAP_GEO,
@@ -310,6 +315,20 @@ cx_record_write(const cx_record_t *rec, unsigned char *buf, size_t size)
     *json->pos++ = '\n';
 
     return cx_json_length(json);
+}
+
+
+size_t
+cx_record_location(unsigned char *buf, double lat, double lon)
+{
+    cx_json_t  json;
+
+    cx_json_init(&json, buf, CX_RECORD_LOCATION_LEN);
+
+    cx_record_number(&json, "lat", 1, lat, 6);
+    cx_record_number(&json, "lon", 1, lon, 6);
+
+    return json.overflow ? 0 : cx_json_length(&json);
 }
 
 

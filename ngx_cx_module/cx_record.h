@@ -98,6 +98,8 @@ typedef struct {
     double       lat;
     double       lon;
     int          has_location;      /* lat and lon are known */
+    cx_str_t     location;          /* cx_record_location()'s text of them,
+                                       used instead when not empty */
     int64_t      asn;               /* CX_NONE when not known */
     cx_str_t     as_org;
     cx_str_t     ip;                /* as cx_privacy allows */
@@ -123,6 +125,16 @@ typedef struct {
     const char  *speculation;       /* "prefetch", "prerender" */
 } cx_record_t;
 
+
+/* the most bytes cx_record_location() writes */
+#define CX_RECORD_LOCATION_LEN  64
+
+/*
+ * The "lat" and "lon" members as cx_record_write() writes them: a place's
+ * text kept with it is copied into each of its lines instead of formatting
+ * two numbers again.  Returns the length, 0 if they do not fit.
+ */
+size_t cx_record_location(unsigned char *buf, double lat, double lon);
 
 /* the most bytes cx_record_write() can need for this record */
 size_t cx_record_bound(const cx_record_t *rec);

@@ -20,6 +20,7 @@
 #include "cx_experience.h"
 #include "cx_experiment.h"
 #include "cx_fetch.h"
+#include "cx_record.h"
 #include "cx_session.h"
 
 
@@ -113,6 +114,8 @@ typedef struct {
     double                    lon;
     int64_t                   asn;         /* CX_NONE without one */
     unsigned                  has_location:1;
+    u_char                    location_len;
+    u_char                    location[CX_RECORD_LOCATION_LEN];
 } ngx_http_cx_geo_t;
 
 

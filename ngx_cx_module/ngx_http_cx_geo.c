@@ -600,6 +600,8 @@ ngx_http_cx_geo_merge(ngx_http_request_t *r, ngx_http_cx_geoip_t *db,
         geo->lat = record->lat;
         geo->lon = record->lon;
         geo->has_location = 1;
+        geo->location_len = record->location_len;
+        ngx_memcpy(geo->location, record->location, record->location_len);
     }
 }
 
@@ -641,6 +643,9 @@ ngx_http_cx_geo_location(ngx_http_request_t *r, ngx_http_cx_geoip_t *db,
     geo->lat = lat;
     geo->lon = lon;
     geo->has_location = 1;
+
+    /* formatted once for all the lines of the place (0: each line does) */
+    geo->location_len = (u_char) cx_record_location(geo->location, lat, lon);
 
     return NGX_OK;
 }

@@ -184,6 +184,8 @@ ngx_http_cx_record_geo(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
     rec->lat = geo->lat;
     rec->lon = geo->lon;
     rec->has_location = geo->has_location;
+    rec->location.data = geo->location;
+    rec->location.len = geo->has_location ? geo->location_len : 0;
     rec->asn = geo->asn;
     rec->as_org = ngx_http_cx_str(geo->as_org);
 

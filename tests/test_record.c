@@ -193,6 +193,86 @@ test_geo_fields(void **state)
 }
 
 
+/*
+ * A place's lat and lon written once by cx_record_location() and copied into
+ * each line give the line the numbers written there would
+ */
+static void
+test_location_text_same_as_numbers(void **state)
+{
+    char           with[4096], without[4096];
+    size_t         i, len, text_len;
+    cx_record_t    rec;
+    unsigned char  text[CX_RECORD_LOCATION_LEN];
+
+    static const double  edges[] = {
+        0.0, -0.0, 90.0, -90.0, 180.0, -180.0, 1e-7, -1e-7, 5e-7, -5e-7,
+        0.0000015, 51.5142, -0.0931, 32.7405, -117.0935, 89.9999995,
+        -179.9999995, 1e300, -1e300, 123456789012345.0
+    };
+
+    srand(16);
+
+    for (i = 0; i < 100000; i++) {
+        rec = page_view();
+        rec.has_location = 1;
+
+        if (i < sizeof(edges) / sizeof(edges[0])) {
+            rec.lat = edges[i];
+            rec.lon = -edges[i];
+
+        } else {
+            rec.lat = (rand() / (double) RAND_MAX) * 180.0 - 90.0;
+            rec.lon = (rand() / (double) RAND_MAX) * 360.0 - 180.0;
+
+            /* as the databases give them: few decimals */
+
+            if (i % 3 == 0) {
+                rec.lat = (double) (long) (rec.lat * 10000) / 10000;
+                rec.lon = (double) (long) (rec.lon * 10000) / 10000;
+            }
+        }
+
+        len = cx_record_write(&rec, (unsigned char *) without,
+                              sizeof(without));
+        assert_true(len > 0);
+
+        text_len = cx_record_location(text, rec.lat, rec.lon);
+
+        if (text_len == 0) {
+            /* only numbers too long for the text: the line writes them */
+            assert_true(rec.lat > 1e9 || rec.lat < -1e9);
+            continue;
+        }
+
+        rec.location.data = text;
+        rec.location.len = text_len;
+
+        assert_int_equal(cx_record_write(&rec, (unsigned char *) with,
+                                         sizeof(with)),
+                         len);
+        assert_memory_equal(with, without, len);
+    }
+
+    /* one known line */
+
+    rec = page_view();
+    rec.has_location = 0;
+    rec.location.len = cx_record_location(text, 58.4167, 15.6167);
+    rec.location.data = text;
+    assert_int_equal(rec.location.len,
+                     sizeof(",\"lat\":58.4167,\"lon\":15.6167") - 1);
+    assert_memory_equal(text, ",\"lat\":58.4167,\"lon\":15.6167",
+                        rec.location.len);
+
+    len = cx_record_write(&rec, (unsigned char *) with, sizeof(with));
+    assert_true(len > 0);
+    with[len] = '\0';
+    assert_non_null(strstr(with, ",\"city\":null,\"lat\":58.4167,"
+                           "\"lon\":15.6167,\"asn\":"));
+}
+
+
 static void
 test_classification_fields(void **state)
 {
@@ -596,6 +676,7 @@ main(void)
         cmocka_unit_test(test_journey_fields),
         cmocka_unit_test(test_classification_fields),
         cmocka_unit_test(test_geo_fields),
+        cmocka_unit_test(test_location_text_same_as_numbers),
         cmocka_unit_test(test_experiments),
         cmocka_unit_test(test_friction_and_experience),
         cmocka_unit_test(test_consent),

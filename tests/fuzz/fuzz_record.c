@@ -231,6 +231,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     int64_t               sec;
     cx_str_t              fields[FIELDS];
     cx_record_t           rec;
+    unsigned char         location[CX_RECORD_LOCATION_LEN];
     const unsigned char  *p, *end, *nul;
     cx_record_variant_t   variants[3];
 
@@ -335,6 +336,14 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     rec.nvariants = nvariants;
 
     check_record(&rec);
+
+    /* a place's lat and lon as the text kept with it: the same line */
+
+    if (rec.has_location) {
+        rec.location.len = cx_record_location(location, rec.lat, rec.lon);
+        rec.location.data = location;
+        check_record(&rec);
+    }
 
     /* the same second again, a millisecond later, then a second later */
 
