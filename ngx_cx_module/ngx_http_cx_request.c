@@ -160,7 +160,7 @@ ngx_http_cx_fetch(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
 
         if (h[i].key.len == sizeof("Sec-Fetch-Dest") - 1
             && ngx_memcmp(h[i].lowcase_key, "sec-fetch-dest",
-                           sizeof("sec-fetch-dest") - 1) == 0)
+                          sizeof("sec-fetch-dest") - 1) == 0)
         {
             /* a second one can only make it less of a page */
 
@@ -171,10 +171,10 @@ ngx_http_cx_fetch(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
         } else if (speculation == CX_FETCH_NAVIGATION
                    && ((h[i].key.len == sizeof("Sec-Purpose") - 1
                         && ngx_memcmp(h[i].lowcase_key, "sec-purpose",
-                                       sizeof("sec-purpose") - 1) == 0)
+                                      sizeof("sec-purpose") - 1) == 0)
                        || (h[i].key.len == sizeof("Purpose") - 1
                            && ngx_memcmp(h[i].lowcase_key, "purpose",
-                                          sizeof("purpose") - 1) == 0)))
+                                         sizeof("purpose") - 1) == 0)))
         {
             speculation = cx_fetch_speculation(ngx_http_cx_str(h[i].value));
         }
