@@ -112,7 +112,8 @@ typedef struct {
  */
 #define CX_COOKIE_CACHE_BITS   10
 #define CX_COOKIE_CACHE_SIZE   (1 << CX_COOKIE_CACHE_BITS)
-#define CX_COOKIE_LONGEST      135   /* the longest text encode writes */
+/* the longest text encode writes: the largest binary, in base64url */
+#define CX_COOKIE_LONGEST      ((CX_COOKIE_MAX_BINARY * 4 + 2) / 3)
 
 typedef struct {
     size_t              len;         /* 0: empty */

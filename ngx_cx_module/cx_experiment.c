@@ -14,6 +14,11 @@
 #include "cx_hash.h"
 
 
+/* a bucket, [0, CX_EXPERIMENT_WHOLE), never reads as "not computed yet" */
+typedef char  cx_experiment_no_bucket_is_none[
+    CX_EXPERIMENT_WHOLE <= CX_EXPERIMENT_NO_BUCKET ? 1 : -1];
+
+
 /* "4294967295": the longest decimal string of a 32-bit hash */
 #define CX_EXPERIMENT_HASH_DIGITS  10
 
