@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "cx_digits.h"
 #include "cx_experiment.h"
 #include "cx_hash.h"
 
@@ -121,13 +122,6 @@ cx_experiment_rehash(uint32_t hash)
     uint32_t        q, r;
     unsigned char  *digit, decimal[CX_EXPERIMENT_HASH_DIGITS];
 
-    static const unsigned char  pairs[] =
-        "00010203040506070809" "10111213141516171819"
-        "20212223242526272829" "30313233343536373839"
-        "40414243444546474849" "50515253545556575859"
-        "60616263646566676869" "70717273747576777879"
-        "80818283848586878889" "90919293949596979899";
-
     digit = decimal + sizeof(decimal);
 
     while (hash >= 100) {
@@ -136,14 +130,14 @@ cx_experiment_rehash(uint32_t hash)
         hash = q;
 
         digit -= 2;
-        digit[0] = pairs[r * 2];
-        digit[1] = pairs[r * 2 + 1];
+        digit[0] = cx_digit_pairs[r * 2];
+        digit[1] = cx_digit_pairs[r * 2 + 1];
     }
 
     if (hash >= 10) {
         digit -= 2;
-        digit[0] = pairs[hash * 2];
-        digit[1] = pairs[hash * 2 + 1];
+        digit[0] = cx_digit_pairs[hash * 2];
+        digit[1] = cx_digit_pairs[hash * 2 + 1];
 
     } else {
         *--digit = (unsigned char) ('0' + hash);

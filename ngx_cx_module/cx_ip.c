@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "cx_digits.h"
 #include "cx_ip.h"
 
 
@@ -45,13 +46,6 @@ cx_ip_text4(const unsigned char *addr, unsigned char *out)
 
     /* two digits a load: no division, where there were three an octet */
 
-    static const unsigned char  pairs[] =
-        "00010203040506070809" "10111213141516171819"
-        "20212223242526272829" "30313233343536373839"
-        "40414243444546474849" "50515253545556575859"
-        "60616263646566676869" "70717273747576777879"
-        "80818283848586878889" "90919293949596979899";
-
     p = out;
 
     for (i = 0; i < 4; i++) {
@@ -60,12 +54,12 @@ cx_ip_text4(const unsigned char *addr, unsigned char *out)
         if (n >= 100) {
             *p++ = (unsigned char) (n >= 200 ? '2' : '1');
             n -= (n >= 200) ? 200 : 100;
-            *p++ = pairs[n * 2];
-            *p++ = pairs[n * 2 + 1];
+            *p++ = cx_digit_pairs[n * 2];
+            *p++ = cx_digit_pairs[n * 2 + 1];
 
         } else if (n >= 10) {
-            *p++ = pairs[n * 2];
-            *p++ = pairs[n * 2 + 1];
+            *p++ = cx_digit_pairs[n * 2];
+            *p++ = cx_digit_pairs[n * 2 + 1];
 
         } else {
             *p++ = (unsigned char) ('0' + n);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <math.h>
 
+#include "cx_digits.h"
 #include "cx_json.h"
 
 /*
@@ -75,18 +76,6 @@ static const uint64_t  cx_json_pow10[] = {
     10000000000000000000ULL
 };
 
-/* "00" .. "99": two digits per division */
-static const char  cx_json_digit_pairs[] =
-    "00010203040506070809"
-    "10111213141516171819"
-    "20212223242526272829"
-    "30313233343536373839"
-    "40414243444546474849"
-    "50515253545556575859"
-    "60616263646566676869"
-    "70717273747576777879"
-    "80818283848586878889"
-    "90919293949596979899";
 
 
 void
@@ -676,7 +665,7 @@ cx_json_integer_value(cx_json_t *json, int64_t n)
             *json->pos++ = (unsigned char) ('0' + n);
 
         } else {
-            memcpy(json->pos, cx_json_digit_pairs + 2 * n, 2);
+            memcpy(json->pos, cx_digit_pairs + 2 * n, 2);
             json->pos += 2;
         }
 
@@ -720,13 +709,13 @@ cx_json_digits(unsigned char *end, uint64_t u)
     while (u >= 100) {
         q = u / 100;
         p -= 2;
-        memcpy(p, cx_json_digit_pairs + 2 * (u - 100 * q), 2);
+        memcpy(p, cx_digit_pairs + 2 * (u - 100 * q), 2);
         u = q;
     }
 
     if (u >= 10) {
         p -= 2;
-        memcpy(p, cx_json_digit_pairs + 2 * u, 2);
+        memcpy(p, cx_digit_pairs + 2 * u, 2);
 
     } else {
         *--p = (unsigned char) ('0' + u);
@@ -805,7 +794,7 @@ cx_json_number_value(cx_json_t *json, double n, unsigned max_decimals)
         for (i = decimals; i >= 2; i -= 2) {
             q = u / 100;
             p -= 2;
-            memcpy(p, cx_json_digit_pairs + 2 * (u - 100 * q), 2);
+            memcpy(p, cx_digit_pairs + 2 * (u - 100 * q), 2);
             u = q;
         }
 
