@@ -12,7 +12,12 @@ The sequence depends only on the seed, so runs of N and N + 1000 requests
 share their first N: (total(N + 1000) - total(N)) / 1000 is the cost of one
 request.
 
-Usage: driver.py PORT COUNT [--path P] [--new-every K] [--seed S]
+With --visitors V, V visitors take turns instead of fifty: more than the
+module's caches hold (the last 1024 cookies signed, 4096 visitors'
+experiment buckets, 2048 addresses' places) makes each page view miss them.
+
+Usage: driver.py PORT COUNT [--path P] [--new-every K] [--visitors V]
+                 [--seed S]
 """
 
 import argparse
@@ -87,12 +92,13 @@ def main():
     parser.add_argument("--path", default=None,
                         help="always this path instead of the walk")
     parser.add_argument("--new-every", type=int, default=0)
+    parser.add_argument("--visitors", type=int, default=VISITORS)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
     addresses = Addresses(rng)
-    visitors = [Visitor(addresses.take(), i) for i in range(VISITORS)]
+    visitors = [Visitor(addresses.take(), i) for i in range(args.visitors)]
     oldest = 0
 
     s = socket.create_connection(("127.0.0.1", args.port))
@@ -102,9 +108,9 @@ def main():
         if args.new_every and n % args.new_every == args.new_every - 1:
             visitors[oldest] = Visitor(addresses.take(), n)
             visitor = visitors[oldest]
-            oldest = (oldest + 1) % VISITORS
+            oldest = (oldest + 1) % args.visitors
         else:
-            visitor = visitors[n % VISITORS]
+            visitor = visitors[n % args.visitors]
 
         path = args.path or PAGES[visitor.page % len(PAGES)]
         visitor.page += 1

@@ -30,6 +30,7 @@ module=${BENCH_MODULE:-$root/build/dynamic/nginx/objs/ngx_http_cx_module.so}
 geoip2_module=/usr/lib/nginx/modules/ngx_http_geoip2_module.so
 nginx=/usr/sbin/nginx
 requests=${BENCH_REQUESTS:-1000}
+many=2000    # visitors of the rows past the module's caches
 seconds=${BENCH_SECONDS:-3}
 runs=${BENCH_RUNS:-10}
 out=$root/build/bench
@@ -333,7 +334,8 @@ say "ngx_cx_module benchmark, $(date -u +%Y-%m-%d), nginx" \
     "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 say
 say "Instructions per page view (callgrind, requests $requests..$((requests + 1000)),"
-say "50 returning visitors; \"new\": every 5th page view a new visitor from a new address)"
+say "50 returning visitors; \"new\": every 5th page view a new visitor from a new address;"
+say "\"$many visitors\": more than the module's caches hold, requests $((2 * many))..$((2 * many + 1000)))"
 say
 say "| configuration | instructions/request | ratio | over plain | malloc calls/request | log writes/request | log writes per 64 KiB |"
 say "|---|---|---|---|---|---|---|"
@@ -370,6 +372,23 @@ for name in plain stock cx_full; do
     fi
     say "| ${label[$name]}, new | $ir | $(ratio "$ir" "${instr[plain_new]}") |" \
         "$over | $mallocs | $writes | $per64k |"
+done
+
+# more visitors than the module's caches hold: requests 2V..3V-1 are the
+# third page views of V visitors, each V page views after their second
+for name in plain cx_full; do
+    wanted "$name" || continue
+    read -r ir mallocs writes per64k \
+        < <(requests=$((2 * many)) per_request "$name" --visitors "$many")
+    if [[ $name == plain ]]; then
+        instr[plain_many]=$ir
+        over=""
+    else
+        over="+$((ir - instr[plain_many]))"
+    fi
+    say "| ${label[$name]}, $many visitors | $ir |" \
+        "$(ratio "$ir" "${instr[plain_many]}") | $over | $mallocs | $writes |" \
+        "$per64k |"
 done
 
 if (( runs > 0 )); then
