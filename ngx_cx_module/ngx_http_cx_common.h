@@ -368,6 +368,10 @@ typedef struct {
     unsigned                  beacon_ok:1;        /* its line is due */
     unsigned                  dest_document:1;    /* Sec-Fetch-Dest says
                                                      "document" */
+    unsigned                  privacy_signal:1;   /* "DNT: 1" or
+                                                     "Sec-GPC: 1": the
+                                                     visitor asks not to
+                                                     be tracked */
     unsigned                  speculative:1;      /* a page fetched ahead:
                                                      its line is due */
     unsigned                  refused:1;          /* by cx_speculation

@@ -122,7 +122,8 @@ ngx_http_cx_new_ctx(ngx_http_request_t *r)
  * sent: only a GET can show a page; a browser that says where the response
  * goes (Sec-Fetch-Dest) and says anything but a document is fetching no
  * page (cx_fetch_classify() has the one exception); a speculative fetch is
- * no page yet.
+ * no page yet.  The same walk of the headers finds the visitor's privacy
+ * signal, which a request of any method may carry.
  */
 static cx_fetch_e
 ngx_http_cx_fetch(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
@@ -132,10 +133,6 @@ ngx_http_cx_fetch(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
     ngx_uint_t        i;
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
-
-    if (r->method != NGX_HTTP_GET) {
-        return CX_FETCH_OTHER;
-    }
 
     dest.data = NULL;
     dest.len = 0;
@@ -177,7 +174,21 @@ ngx_http_cx_fetch(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
                                          sizeof("purpose") - 1) == 0)))
         {
             speculation = cx_fetch_speculation(ngx_http_cx_str(h[i].value));
+
+        } else if (h[i].value.len == 1 && h[i].value.data[0] == '1'
+                   && ((h[i].key.len == sizeof("DNT") - 1
+                        && ngx_memcmp(h[i].lowcase_key, "dnt",
+                                      sizeof("dnt") - 1) == 0)
+                       || (h[i].key.len == sizeof("Sec-GPC") - 1
+                           && ngx_memcmp(h[i].lowcase_key, "sec-gpc",
+                                         sizeof("sec-gpc") - 1) == 0)))
+        {
+            ctx->privacy_signal = 1;
         }
+    }
+
+    if (r->method != NGX_HTTP_GET) {
+        return CX_FETCH_OTHER;
     }
 
     ctx->dest_document = dest.data != NULL && cx_fetch_dest_document(dest);

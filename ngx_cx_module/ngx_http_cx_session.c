@@ -22,7 +22,6 @@
 
 static void ngx_http_cx_session_cookieless(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx, uint64_t now_ms);
-static ngx_uint_t ngx_http_cx_privacy_signal(ngx_http_request_t *r);
 static uint32_t ngx_http_cx_campaign_hash(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx);
 static u_char *ngx_http_cx_random(ngx_log_t *log, size_t n);
@@ -59,7 +58,7 @@ ngx_http_cx_session_resolve(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
 
     now_ms = (uint64_t) r->start_sec * 1000 + r->start_msec;
 
-    if (ngx_http_cx_privacy_signal(r) || !consent) {
+    if (ctx->privacy_signal || !consent) {
         ngx_http_cx_session_cookieless(r, ctx, now_ms);
         return NGX_OK;
     }
@@ -133,7 +132,7 @@ ngx_http_cx_session_read(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
 
     now_ms = (uint64_t) r->start_sec * 1000 + r->start_msec;
 
-    if (ngx_http_cx_privacy_signal(r) || !consent) {
+    if (ctx->privacy_signal || !consent) {
         ngx_http_cx_session_cookieless(r, ctx, now_ms);
         return;
     }
@@ -226,44 +225,6 @@ ngx_http_cx_session_cookieless(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
 
     cx_session_hex(ctx->session_hex, ctx->state.session,
                    sizeof(ctx->state.session));
-}
-
-
-/* "DNT: 1" or "Sec-GPC: 1": the visitor asks not to be tracked */
-static ngx_uint_t
-ngx_http_cx_privacy_signal(ngx_http_request_t *r)
-{
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
-
-    part = &r->headers_in.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                return 0;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].value.len != 1 || h[i].value.data[0] != '1') {
-            continue;
-        }
-
-        if ((h[i].key.len == sizeof("DNT") - 1
-             && ngx_strncmp(h[i].lowcase_key, "dnt", 3) == 0)
-            || (h[i].key.len == sizeof("Sec-GPC") - 1
-                && ngx_strncmp(h[i].lowcase_key, "sec-gpc", 7) == 0))
-        {
-            return 1;
-        }
-    }
 }
 
 
