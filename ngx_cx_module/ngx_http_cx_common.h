@@ -567,8 +567,6 @@ ngx_int_t ngx_http_cx_add_variables(ngx_conf_t *cf);
 
 /* ngx_http_cx_record.c */
 ngx_int_t ngx_http_cx_log_handler(ngx_http_request_t *r);
-ngx_int_t ngx_http_cx_record_line(ngx_http_request_t *r,
-    ngx_http_cx_ctx_t *ctx, ngx_str_t *line);
 
 /* ngx_http_cx_log_conf.c */
 char *ngx_http_cx_log_directive(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -577,6 +575,8 @@ char *ngx_http_cx_log_merge(ngx_conf_t *cf);
 ngx_int_t ngx_http_cx_log_postconfiguration(ngx_conf_t *cf);
 
 /* ngx_http_cx_log.c */
+ngx_int_t ngx_http_cx_log_record(ngx_http_request_t *r, ngx_array_t *logs,
+    const cx_record_t *rec);
 void ngx_http_cx_log_write(ngx_http_request_t *r, ngx_array_t *logs,
     ngx_str_t *line);
 void ngx_http_cx_log_flush(ngx_open_file_t *file, ngx_log_t *log);

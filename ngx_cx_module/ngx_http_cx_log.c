@@ -23,6 +23,7 @@
 
 static void ngx_http_cx_log_append(ngx_http_request_t *r,
     ngx_http_cx_log_dest_t *dest, ngx_str_t *line);
+static void ngx_http_cx_log_keep(ngx_http_cx_log_dest_t *dest, size_t len);
 static void ngx_http_cx_log_syslog(ngx_http_request_t *r,
     ngx_http_cx_log_t *log, ngx_str_t *line);
 static ngx_int_t ngx_http_cx_log_send(ngx_http_cx_log_dest_t *dest,
@@ -75,13 +76,64 @@ ngx_http_cx_log_append(ngx_http_request_t *r, ngx_http_cx_log_dest_t *dest,
         return;
     }
 
-    /* counted first: a worker killed in between has lost the line */
+    ngx_memcpy(dest->pos, line->data, line->len);
+    ngx_http_cx_log_keep(dest, line->len);
+}
 
+
+/*
+ * The record written straight into the buffer of a location's only file,
+ * with no copy.  NGX_DECLINED when the location has other logs, or the line
+ * is larger than the buffer, for ngx_http_cx_log_write() to take it.  A
+ * record that does not fit the room left is written again after the flush:
+ * the work of one line in every buffer full.
+ */
+ngx_int_t
+ngx_http_cx_log_record(ngx_http_request_t *r, ngx_array_t *logs,
+    const cx_record_t *rec)
+{
+    size_t                   len;
+    ngx_http_cx_log_t       *log;
+    ngx_http_cx_log_dest_t  *dest;
+
+    log = logs->elts;
+
+    if (logs->nelts != 1 || log->syslog) {
+        return NGX_DECLINED;
+    }
+
+    dest = log->dest;
+
+    len = cx_record_write(rec, dest->pos, dest->last - dest->pos);
+
+    if (len == 0) {
+        ngx_http_cx_log_flush(dest->file, r->connection->log);
+
+        len = cx_record_write(rec, dest->pos, dest->last - dest->pos);
+
+        if (len == 0) {
+            return NGX_DECLINED;
+        }
+    }
+
+    ngx_http_cx_log_keep(dest, len);
+
+    return NGX_OK;
+}
+
+
+/*
+ * The line of len bytes at dest->pos joins the buffer.  It is counted
+ * before pos moves past it: a worker killed in between has lost it.
+ */
+static void
+ngx_http_cx_log_keep(ngx_http_cx_log_dest_t *dest, size_t len)
+{
     if (dest->pending) {
         (void) ngx_atomic_fetch_add(dest->pending, 1);
     }
 
-    dest->pos = ngx_cpymem(dest->pos, line->data, line->len);
+    dest->pos += len;
     dest->lines++;
 
     if (!dest->event->timer_set) {

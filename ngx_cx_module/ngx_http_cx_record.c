@@ -12,9 +12,10 @@
 #define NGX_HTTP_CX_RECORD_VARIANTS  8
 
 /*
- * Where a worker writes its lines: every record with a few experiments fits
- * (cx_record_bound_max()), so that a line costs no pool block, and with it
- * no malloc.  The log writer copies the line before the next request runs.
+ * Where a worker writes the lines that do not go straight into a log's
+ * buffer: every record with a few experiments fits (cx_record_bound_max()),
+ * so that a line costs no pool block, and with it no malloc.  The log
+ * writer copies the line before the next request runs.
  */
 #define NGX_HTTP_CX_RECORD_SCRATCH  (96 * 1024)
 
@@ -23,6 +24,10 @@ static u_char  ngx_http_cx_record_scratch[NGX_HTTP_CX_RECORD_SCRATCH];
 
 static int64_t ngx_http_cx_upstream_ms(ngx_http_request_t *r);
 static int64_t ngx_http_cx_body_bytes(ngx_http_request_t *r);
+static ngx_int_t ngx_http_cx_record_fill(ngx_http_request_t *r,
+    ngx_http_cx_ctx_t *ctx, cx_record_t *rec, cx_record_variant_t *variants);
+static ngx_int_t ngx_http_cx_record_line(ngx_http_request_t *r,
+    cx_record_t *rec, ngx_str_t *line);
 static void ngx_http_cx_record_journey(ngx_http_cx_ctx_t *ctx,
     cx_record_t *rec);
 static void ngx_http_cx_record_geo(ngx_http_request_t *r,
@@ -37,63 +42,74 @@ static void ngx_http_cx_record_as_read(ngx_http_cx_ctx_t *ctx,
     cx_record_t *rec);
 
 
-ngx_int_t
-ngx_http_cx_record_line(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
-    ngx_str_t *line)
+/*
+ * The record of the request's page view, beacon or prefetch; v holds
+ * NGX_HTTP_CX_RECORD_VARIANTS of its variants, more go to r->pool.
+ */
+static ngx_int_t
+ngx_http_cx_record_fill(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
+    cx_record_t *rec, cx_record_variant_t *variants)
 {
-    size_t               size;
-    cx_record_t          rec;
-    cx_record_variant_t  variants[NGX_HTTP_CX_RECORD_VARIANTS];
+    ngx_memzero(rec, sizeof(cx_record_t));
 
-    ngx_memzero(&rec, sizeof(cx_record_t));
+    rec->event = CX_EVENT_PAGE_VIEW;
+    rec->start_sec = r->start_sec;
+    rec->start_msec = r->start_msec;
 
-    rec.event = CX_EVENT_PAGE_VIEW;
-    rec.start_sec = r->start_sec;
-    rec.start_msec = r->start_msec;
-
-    rec.host = ngx_http_cx_str(r->headers_in.server);
-    rec.method = ngx_http_cx_str(r->method_name);
-    rec.path = ngx_http_cx_str(ctx->path);
-    rec.query = ngx_http_cx_str(ctx->query);
+    rec->host = ngx_http_cx_str(r->headers_in.server);
+    rec->method = ngx_http_cx_str(r->method_name);
+    rec->path = ngx_http_cx_str(ctx->path);
+    rec->query = ngx_http_cx_str(ctx->query);
 
     if (r->headers_in.referer) {
-        rec.referrer = ngx_http_cx_str(r->headers_in.referer->value);
+        rec->referrer = ngx_http_cx_str(r->headers_in.referer->value);
     }
 
-    rec.status = r->err_status ? r->err_status : r->headers_out.status;
-    rec.bytes = ngx_http_cx_body_bytes(r);
-    rec.request_ms = ctx->request_ms;
-    rec.upstream_ms = ngx_http_cx_upstream_ms(r);
+    rec->status = r->err_status ? r->err_status : r->headers_out.status;
+    rec->bytes = ngx_http_cx_body_bytes(r);
+    rec->request_ms = ctx->request_ms;
+    rec->upstream_ms = ngx_http_cx_upstream_ms(r);
 
     if (ctx->consent_asked) {
-        rec.consent = ctx->consent ? CX_CONSENT_GIVEN : CX_CONSENT_REFUSED;
+        rec->consent = ctx->consent ? CX_CONSENT_GIVEN : CX_CONSENT_REFUSED;
     }
 
-    ngx_http_cx_record_journey(ctx, &rec);
-    ngx_http_cx_record_geo(r, ctx, &rec);
+    ngx_http_cx_record_journey(ctx, rec);
+    ngx_http_cx_record_geo(r, ctx, rec);
 
-    if (ngx_http_cx_record_experiments(r, ctx, &rec, variants) != NGX_OK) {
+    if (ngx_http_cx_record_experiments(r, ctx, rec, variants) != NGX_OK) {
         return NGX_ERROR;
     }
 
     if (ctx->beacon_ok) {
-        ngx_http_cx_record_beacon(ctx, &rec);
+        ngx_http_cx_record_beacon(ctx, rec);
 
     } else if (ctx->speculative) {
-        ngx_http_cx_record_speculation(ctx, &rec);
+        ngx_http_cx_record_speculation(ctx, rec);
 
     } else {
-        rec.friction = ctx->friction;
-        rec.experience = cx_experience_name(ctx->experience);
+        rec->friction = ctx->friction;
+        rec->experience = cx_experience_name(ctx->experience);
     }
 
-    size = cx_record_bound_max(rec.nvariants);
+    return NGX_OK;
+}
+
+
+/* the record's line, for logs that ngx_http_cx_log_record() cannot take */
+static ngx_int_t
+ngx_http_cx_record_line(ngx_http_request_t *r, cx_record_t *rec,
+    ngx_str_t *line)
+{
+    size_t  size;
+
+    size = cx_record_bound_max(rec->nvariants);
 
     if (size <= NGX_HTTP_CX_RECORD_SCRATCH) {
         line->data = ngx_http_cx_record_scratch;
 
     } else {
-        size = cx_record_bound(&rec);
+        size = cx_record_bound(rec);
 
         line->data = ngx_pnalloc(r->pool, size);
         if (line->data == NULL) {
@@ -101,7 +117,7 @@ ngx_http_cx_record_line(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
         }
     }
 
-    line->len = cx_record_write(&rec, line->data, size);
+    line->len = cx_record_write(rec, line->data, size);
 
     if (line->len == 0) {
         ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
@@ -350,7 +366,9 @@ ngx_int_t
 ngx_http_cx_log_handler(ngx_http_request_t *r)
 {
     ngx_str_t                line;
+    cx_record_t              rec;
     ngx_http_cx_ctx_t       *ctx;
+    cx_record_variant_t      variants[NGX_HTTP_CX_RECORD_VARIANTS];
     ngx_http_cx_loc_conf_t  *lcf;
 
     /* a subrequest (SSI, log_subrequest on) is part of its page view */
@@ -380,7 +398,15 @@ ngx_http_cx_log_handler(ngx_http_request_t *r)
         return NGX_OK;
     }
 
-    if (ngx_http_cx_record_line(r, ctx, &line) != NGX_OK) {
+    if (ngx_http_cx_record_fill(r, ctx, &rec, variants) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_cx_log_record(r, lcf->logs, &rec) == NGX_OK) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_cx_record_line(r, &rec, &line) != NGX_OK) {
         return NGX_ERROR;
     }
 
