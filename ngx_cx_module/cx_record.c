@@ -52,7 +52,7 @@ typedef struct {
 static void cx_record_ts(cx_json_t *json, int64_t sec, unsigned msec);
 static inline void cx_record_text_member(cx_record_writer_t *w,
     const char *key_null, size_t key_len, cx_str_t value, size_t cap,
-    cx_record_field_e field);
+    cx_record_field_e field, unsigned plain);
 static inline void cx_record_integer_member(cx_json_t *json,
     const char *key_null, size_t key_len, int64_t n);
 static inline void cx_record_bool_member(cx_json_t *json,
@@ -64,6 +64,10 @@ static inline void cx_record_number_member(cx_json_t *json,
     const char *key_null, size_t key_len, int known, double n,
     unsigned decimals);
 static inline void cx_record_quoted(cx_json_t *json, const char *name);
+static inline void cx_record_plain(cx_json_t *json, const unsigned char *s,
+    size_t len);
+static inline void cx_record_name_pair(cx_record_writer_t *w,
+    const cx_record_variant_t *v, unsigned plain);
 static void cx_record_truncated(cx_record_writer_t *w);
 static void cx_record_experiments(cx_record_writer_t *w,
     const cx_record_t *rec);
@@ -176,7 +180,14 @@ cx_record_bound_max(size_t nvariants)
 
 #define cx_record_text(w, name, value, cap, field)                           \
     cx_record_text_member(w, CX_RECORD_KEY(name) "null",                     \
-                          sizeof(CX_RECORD_KEY(name)) - 1, value, cap, field)
+                          sizeof(CX_RECORD_KEY(name)) - 1, value, cap, field, \
+                          0)
+
+/* a field the caller may vouch for: see CX_RECORD_PLAIN_VISITOR */
+#define cx_record_text_plain(w, name, value, cap, field, plain)              \
+    cx_record_text_member(w, CX_RECORD_KEY(name) "null",                     \
+                          sizeof(CX_RECORD_KEY(name)) - 1, value, cap, field, \
+                          plain)
 
 #define cx_record_integer(json, name, n)                                     \
     cx_record_integer_member(json, CX_RECORD_KEY(name) "null",               \
@@ -240,21 +251,25 @@ cx_record_write(const cx_record_t *rec, unsigned char *buf, size_t size)
     cx_record_integer(json, "request_ms", rec->request_ms);
     cx_record_integer(json, "upstream_ms", rec->upstream_ms);
 
-    cx_record_text(&w, "visitor", rec->visitor, CX_RECORD_CAP_ID,
-                   CX_FIELD_VISITOR);
-    cx_record_text(&w, "session", rec->session, CX_RECORD_CAP_ID,
-                   CX_FIELD_SESSION);
+    cx_record_text_plain(&w, "visitor", rec->visitor, CX_RECORD_CAP_ID,
+                         CX_FIELD_VISITOR,
+                         rec->plain & CX_RECORD_PLAIN_VISITOR);
+    cx_record_text_plain(&w, "session", rec->session, CX_RECORD_CAP_ID,
+                         CX_FIELD_SESSION,
+                         rec->plain & CX_RECORD_PLAIN_SESSION);
     cx_record_integer(json, "session_index", rec->session_index);
     cx_record_integer(json, "seq", rec->seq);
     cx_record_bool(json, "new_visitor", rec->new_visitor);
     cx_record_bool(json, "new_session", rec->new_session);
-    cx_record_text(&w, "prev_touchpoint", rec->prev_touchpoint,
-                   CX_RECORD_CAP_NAME, CX_FIELD_PREV_TOUCHPOINT);
+    cx_record_text_plain(&w, "prev_touchpoint", rec->prev_touchpoint,
+                         CX_RECORD_CAP_NAME, CX_FIELD_PREV_TOUCHPOINT,
+                         rec->plain & CX_RECORD_PLAIN_PREV_TOUCHPOINT);
     cx_record_integer(json, "since_prev_ms", rec->since_prev_ms);
     cx_record_bool(json, "landing", rec->landing);
 
-    cx_record_text(&w, "touchpoint", rec->touchpoint, CX_RECORD_CAP_NAME,
-                   CX_FIELD_TOUCHPOINT);
+    cx_record_text_plain(&w, "touchpoint", rec->touchpoint,
+                         CX_RECORD_CAP_NAME, CX_FIELD_TOUCHPOINT,
+                         rec->plain & CX_RECORD_PLAIN_TOUCHPOINT);
     cx_record_bool(json, "goal", rec->goal);
     cx_record_name(json, "channel", rec->channel);
     cx_record_text(&w, "source", rec->source, CX_RECORD_CAP_UTM,
@@ -296,7 +311,8 @@ cx_record_write(const cx_record_t *rec, unsigned char *buf, size_t size)
     cx_record_integer(json, "asn", rec->asn);
     cx_record_text(&w, "as_org", rec->as_org, CX_RECORD_CAP_GEO,
                    CX_FIELD_AS_ORG);
-    cx_record_text(&w, "ip", rec->ip, CX_RECORD_CAP_NAME, CX_FIELD_IP);
+    cx_record_text_plain(&w, "ip", rec->ip, CX_RECORD_CAP_NAME, CX_FIELD_IP,
+                         rec->plain & CX_RECORD_PLAIN_IP);
 
     cx_record_experiments(&w, rec);
     cx_record_friction(json, rec->friction);
@@ -369,7 +385,8 @@ cx_record_ts(cx_json_t *json, int64_t sec, unsigned msec)
  */
 static inline void
 cx_record_text_member(cx_record_writer_t *w, const char *key_null,
-    size_t key_len, cx_str_t value, size_t cap, cx_record_field_e field)
+    size_t key_len, cx_str_t value, size_t cap, cx_record_field_e field,
+    unsigned plain)
 {
     if (value.data == NULL || value.len == 0) {
         cx_json_put(&w->json, key_null, key_len + 4);
@@ -377,6 +394,11 @@ cx_record_text_member(cx_record_writer_t *w, const char *key_null,
     }
 
     cx_json_put(&w->json, key_null, key_len);
+
+    if (plain && value.len <= cap) {
+        cx_record_plain(&w->json, value.data, value.len);
+        return;
+    }
 
     if (cx_json_string_value(&w->json, value.data, value.len, cap)) {
         w->truncated |= 1u << field;
@@ -464,11 +486,7 @@ cx_record_experiments(cx_record_writer_t *w, const cx_record_t *rec)
             cx_record_literal(json, ",");
         }
 
-        cx_json_string_value(json, v->experiment.data, v->experiment.len,
-                             CX_RECORD_CAP_NAME);
-        cx_record_literal(json, ":");
-        cx_json_string_value(json, v->variant.data, v->variant.len,
-                             CX_RECORD_CAP_NAME);
+        cx_record_name_pair(w, v, rec->plain & CX_RECORD_PLAIN_VARIANTS);
         forced += v->forced != 0;
     }
 
@@ -566,6 +584,36 @@ cx_record_friction(cx_json_t *json, unsigned friction)
 
 
 /*
+ * "experiment":"variant": names of nginx.conf, copied as they are when the
+ * caller vouches for them (CX_RECORD_PLAIN_VARIANTS) and they are within
+ * their caps
+ */
+static inline void
+cx_record_name_pair(cx_record_writer_t *w, const cx_record_variant_t *v,
+    unsigned plain)
+{
+    cx_json_t  *json;
+
+    json = &w->json;
+
+    if (plain && v->experiment.len <= CX_RECORD_CAP_NAME
+        && v->variant.len <= CX_RECORD_CAP_NAME)
+    {
+        cx_record_plain(json, v->experiment.data, v->experiment.len);
+        cx_record_literal(json, ":");
+        cx_record_plain(json, v->variant.data, v->variant.len);
+        return;
+    }
+
+    cx_json_string_value(json, v->experiment.data, v->experiment.len,
+                         CX_RECORD_CAP_NAME);
+    cx_record_literal(json, ":");
+    cx_json_string_value(json, v->variant.data, v->variant.len,
+                         CX_RECORD_CAP_NAME);
+}
+
+
+/*
  * The code's own names (events, channels, devices...): short plain ASCII,
  * never cut nor escaped (test_vocabularies_are_plain), so copied between
  * their quotes with no look at their bytes.
@@ -573,10 +621,15 @@ cx_record_friction(cx_json_t *json, unsigned friction)
 static inline void
 cx_record_quoted(cx_json_t *json, const char *name)
 {
-    size_t          len;
-    unsigned char  *o;
+    cx_record_plain(json, (const unsigned char *) name, strlen(name));
+}
 
-    len = strlen(name);
+
+/* plain text between its quotes, as it is */
+static inline void
+cx_record_plain(cx_json_t *json, const unsigned char *s, size_t len)
+{
+    unsigned char  *o;
 
     if ((size_t) (json->end - json->pos) < len + 2) {
         cx_json_overflow(json);
@@ -585,7 +638,7 @@ cx_record_quoted(cx_json_t *json, const char *name)
 
     o = json->pos;
     *o++ = '"';
-    o = memcpy(o, name, len);
+    o = memcpy(o, s, len);
     o[len] = '"';
     json->pos = o + len + 1;
 }

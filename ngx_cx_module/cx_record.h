@@ -44,6 +44,21 @@ typedef enum {
 
 
 /* a visitor's variant of one experiment */
+/*
+ * Text the caller vouches for (rec->plain): printable
+ * ASCII with no quote and no backslash, within the field's cap, as the ids
+ * this module makes and the names nginx.conf's directives check are.  It is
+ * copied between its quotes with no look at its bytes; anything else in it
+ * would make the line invalid JSON.
+ */
+#define CX_RECORD_PLAIN_VISITOR          0x01
+#define CX_RECORD_PLAIN_SESSION          0x02
+#define CX_RECORD_PLAIN_TOUCHPOINT       0x04
+#define CX_RECORD_PLAIN_PREV_TOUCHPOINT  0x08
+#define CX_RECORD_PLAIN_IP               0x10
+#define CX_RECORD_PLAIN_VARIANTS         0x20  /* every variant's names */
+
+
 typedef struct {
     cx_str_t     experiment;
     cx_str_t     variant;
@@ -53,6 +68,7 @@ typedef struct {
 
 typedef struct {
     cx_event_e   event;
+    unsigned     plain;             /* CX_RECORD_PLAIN_* */
     int64_t      start_sec;
     unsigned     start_msec;
 

@@ -142,6 +142,12 @@ ngx_http_cx_record_journey(ngx_http_cx_ctx_t *ctx, cx_record_t *rec)
     rec->goal = ctx->touchpoint && ctx->touchpoint->goal;
     rec->prev_touchpoint = ngx_http_cx_str(ctx->prev_touchpoint);
 
+    /* names that cx_touchpoint checked, ids that cx_session_hex() made */
+
+    rec->plain |= CX_RECORD_PLAIN_TOUCHPOINT
+                  | CX_RECORD_PLAIN_PREV_TOUCHPOINT
+                  | CX_RECORD_PLAIN_VISITOR | CX_RECORD_PLAIN_SESSION;
+
     channel = &ctx->channel;
     rec->channel = cx_channel_name(channel->channel);
     rec->source = channel->source;
@@ -207,6 +213,13 @@ ngx_http_cx_record_geo(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
 
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
     rec->ip = ngx_http_cx_str(ngx_http_cx_geo_ip(r, lcf));
+
+    /* an address's text as nginx or cx_ip_text4() writes it; a unix
+       socket's path is anything */
+
+    if (r->connection->sockaddr->sa_family != AF_UNIX) {
+        rec->plain |= CX_RECORD_PLAIN_IP;
+    }
 }
 
 
@@ -316,6 +329,10 @@ ngx_http_cx_record_experiments(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
         v[i].variant = ngx_http_cx_str(a[i].variant->name);
         v[i].forced = a[i].forced;
     }
+
+    /* names that cx_experiment checked */
+
+    rec->plain |= CX_RECORD_PLAIN_VARIANTS;
 
     rec->variants = v;
     rec->nvariants = ctx->nassignments;

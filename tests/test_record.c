@@ -193,6 +193,99 @@ test_geo_fields(void **state)
 }
 
 
+/* len random bytes from "from", len_from of them */
+static void
+random_text(unsigned char *out, size_t len, const char *from, size_t len_from)
+{
+    size_t  i;
+
+    for (i = 0; i < len; i++) {
+        out[i] = (unsigned char) from[rand() % len_from];
+    }
+}
+
+
+/*
+ * Text the caller vouches for as plain (CX_RECORD_PLAIN_*) is copied, not
+ * looked at: the same line as when each byte is
+ * looked at.  Past its cap, vouched or not, it is cut as any text.
+ */
+static void
+test_plain_text_same_as_scanned(void **state)
+{
+    char                  with[8192], without[8192];
+    size_t                i, k, len;
+    cx_record_t           rec;
+    cx_record_variant_t   variants[3];
+    unsigned char         text[7][80];
+
+    static const char  hex[] = "0123456789abcdef";
+    static const char  names[] = "abcdefghijklmnopqrstuvwxyz"
+                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-";
+
+    srand(17);
+
+    for (i = 0; i < 20000; i++) {
+        rec = page_view();
+
+        random_text(text[0], 32, hex, 16);
+        random_text(text[1], 16, hex, 16);
+        rec.visitor.data = text[0];
+        rec.visitor.len = (i % 7 == 0) ? (size_t) rand() % 33 : 32;
+        rec.session.data = text[1];
+        rec.session.len = (i % 5 == 0) ? (size_t) rand() % 17 : 16;
+
+        /* names up to the cap and a little past it, an address's text */
+
+        for (k = 2; k < 7; k++) {
+            random_text(text[k], 70, names, sizeof(names) - 1);
+        }
+
+        rec.touchpoint.data = text[2];
+        rec.touchpoint.len = (size_t) rand() % 70;
+        rec.prev_touchpoint.data = text[3];
+        rec.prev_touchpoint.len = (size_t) rand() % 70;
+        rec.ip.data = text[4];
+        rec.ip.len = (size_t) rand() % 70;
+
+        rec.nvariants = (size_t) rand() % 4;
+        rec.variants = variants;
+
+        for (k = 0; k < rec.nvariants; k++) {
+            variants[k].experiment.data = text[5] + k;
+            variants[k].experiment.len = (size_t) rand() % 67;
+            variants[k].variant.data = text[6] + k;
+            variants[k].variant.len = (size_t) rand() % 67;
+            variants[k].forced = rand() % 2;
+        }
+
+        rec.plain = 0;
+        len = cx_record_write(&rec, (unsigned char *) without,
+                              sizeof(without));
+        assert_true(len > 0);
+
+        rec.plain = CX_RECORD_PLAIN_VISITOR | CX_RECORD_PLAIN_SESSION
+                    | CX_RECORD_PLAIN_TOUCHPOINT
+                    | CX_RECORD_PLAIN_PREV_TOUCHPOINT | CX_RECORD_PLAIN_IP
+                    | CX_RECORD_PLAIN_VARIANTS;
+
+        assert_int_equal(cx_record_write(&rec, (unsigned char *) with,
+                                         sizeof(with)),
+                         len);
+        assert_memory_equal(with, without, len);
+
+        /* a buffer just the line's size, and a byte short */
+
+        assert_int_equal(cx_record_write(&rec, (unsigned char *) with, len),
+                         len);
+        assert_memory_equal(with, without, len);
+        assert_int_equal(cx_record_write(&rec, (unsigned char *) with,
+                                         len - 1),
+                         0);
+    }
+}
+
+
 /*
  * A place's lat and lon written once by cx_record_location() and copied into
  * each line give the line the numbers written there would
@@ -685,6 +778,7 @@ main(void)
         cmocka_unit_test(test_truncated_fields_listed),
         cmocka_unit_test(test_bound_max_holds_the_longest_record),
         cmocka_unit_test(test_vocabularies_are_plain),
+        cmocka_unit_test(test_plain_text_same_as_scanned),
         cmocka_unit_test(test_prefetch_line),
         cmocka_unit_test(test_too_small_a_buffer_writes_nothing_usable),
     };
