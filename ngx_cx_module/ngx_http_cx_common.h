@@ -116,6 +116,9 @@ typedef struct {
     unsigned                  has_location:1;
     u_char                    location_len;
     u_char                    location[CX_RECORD_LOCATION_LEN];
+    ngx_str_t                 ip;          /* the address anonymised, as
+                                              cx_privacy ip=anonymize logs
+                                              it; data NULL: not made */
 } ngx_http_cx_geo_t;
 
 
@@ -313,6 +316,8 @@ typedef struct {
     cx_channel_result_t       channel;     /* the strings on landings only */
     cx_agent_t                agent;
     ngx_http_cx_geo_t         geo;
+    struct sockaddr          *geo_sockaddr;       /* the address geo.ip
+                                                     was made of */
 
     ngx_http_cx_assignment_t *assignments;
     ngx_uint_t                nassignments;
