@@ -226,6 +226,8 @@ typedef struct {
     ngx_array_t              *touchpoint_names;   /* of
                                                      ngx_http_cx_touchpoint_t,
                                                      each name once */
+    void                     *touchpoint_cache;   /* the answers by path,
+                                                     each worker's copy */
     ngx_array_t              *log_dests;   /* of ngx_http_cx_log_dest_t *,
                                               each file and server once */
     ngx_array_t              *checked_files;  /* of ngx_open_file_t *:
