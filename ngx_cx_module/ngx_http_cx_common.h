@@ -91,6 +91,8 @@ typedef struct {
     uint32_t                  hash;
     ngx_array_t               variants;    /* of ngx_http_cx_variant_t */
     cx_experiment_ranges_t    ranges;
+    int8_t                   *choices;     /* each bucket's variant from
+                                              the ranges, -1: none */
     ngx_uint_t                index;       /* in the main conf's list */
     ngx_uint_t                metric_offset;  /* of its first variant */
 } ngx_http_cx_experiment_t;
