@@ -91,6 +91,8 @@ typedef struct {
     uint32_t                  hash;
     ngx_array_t               variants;    /* of ngx_http_cx_variant_t */
     cx_experiment_ranges_t    ranges;
+    int8_t                   *choices;     /* each bucket's variant from
+                                              the ranges, -1: none */
     ngx_uint_t                index;       /* in the main conf's list */
     ngx_uint_t                metric_offset;  /* of its first variant */
 } ngx_http_cx_experiment_t;
@@ -116,6 +118,9 @@ typedef struct {
     unsigned                  has_location:1;
     u_char                    location_len;
     u_char                    location[CX_RECORD_LOCATION_LEN];
+    ngx_str_t                 ip;          /* the address anonymised, as
+                                              cx_privacy ip=anonymize logs
+                                              it; data NULL: not made */
 } ngx_http_cx_geo_t;
 
 
@@ -223,6 +228,8 @@ typedef struct {
     ngx_array_t              *touchpoint_names;   /* of
                                                      ngx_http_cx_touchpoint_t,
                                                      each name once */
+    void                     *touchpoint_cache;   /* the answers by path,
+                                                     each worker's copy */
     ngx_array_t              *log_dests;   /* of ngx_http_cx_log_dest_t *,
                                               each file and server once */
     ngx_array_t              *checked_files;  /* of ngx_open_file_t *:
@@ -313,6 +320,8 @@ typedef struct {
     cx_channel_result_t       channel;     /* the strings on landings only */
     cx_agent_t                agent;
     ngx_http_cx_geo_t         geo;
+    struct sockaddr          *geo_sockaddr;       /* the address geo.ip
+                                                     was made of */
 
     ngx_http_cx_assignment_t *assignments;
     ngx_uint_t                nassignments;

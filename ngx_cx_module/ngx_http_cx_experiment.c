@@ -96,7 +96,7 @@ ngx_http_cx_experiment_resolve(ngx_http_request_t *r,
             bucket = cx_experiment_bucket_cached(buckets, exp->index,
                                                  exp->hash, id);
 
-            index = cx_experiment_choose(&exp->ranges, bucket);
+            index = exp->choices[bucket];
 
             if (index < 0) {
                 continue;
@@ -536,7 +536,8 @@ static char *
 ngx_http_cx_experiment_ranges(ngx_conf_t *cf, ngx_http_cx_experiment_t *exp)
 {
     int                     rest;
-    uint32_t                weights[CX_EXPERIMENT_MAX_VARIANTS], sum;
+    uint32_t                weights[CX_EXPERIMENT_MAX_VARIANTS], sum,
+                            bucket;
     ngx_uint_t              i;
     ngx_http_cx_variant_t  *variants;
 
@@ -578,6 +579,18 @@ ngx_http_cx_experiment_ranges(ngx_conf_t *cf, ngx_http_cx_experiment_t *exp)
                            "to a variant: a weight or \"*\" of 0%%",
                            &exp->name);
         return NGX_CONF_ERROR;
+    }
+
+    /* the variant of every bucket, chosen once: a page view reads it */
+
+    exp->choices = ngx_palloc(cf->pool, CX_EXPERIMENT_WHOLE);
+    if (exp->choices == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    for (bucket = 0; bucket < CX_EXPERIMENT_WHOLE; bucket++) {
+        exp->choices[bucket] = (int8_t) cx_experiment_choose(&exp->ranges,
+                                                             bucket);
     }
 
     return NGX_CONF_OK;

@@ -46,6 +46,9 @@
 typedef struct {
     u_char                    addr[16];   /* IPv4 as IPv4-mapped IPv6 */
     ngx_uint_t                generation; /* 0: empty */
+    ngx_uint_t                family;     /* geo.ip's: an IPv4 address and
+                                             its IPv4-mapped IPv6 share the
+                                             slot, not the text */
     ngx_http_cx_geo_t         geo;
     u_char                    text[NGX_HTTP_CX_GEO_CACHE_TEXT];
 } ngx_http_cx_geo_cached_t;
@@ -118,10 +121,12 @@ static u_char *ngx_http_cx_geo_copy(u_char *p, ngx_str_t *dst,
     ngx_str_t *src);
 static ngx_int_t ngx_http_cx_geo_pool_copy(ngx_http_request_t *r,
     ngx_str_t *dst, ngx_str_t *src);
+static void ngx_http_cx_geo_anonymized(ngx_http_request_t *r, ngx_str_t *ip);
 
 
 static ngx_http_cx_geo_cached_t  *ngx_http_cx_geo_cache;
 static u_char                     ngx_http_cx_geo_key[16];
+static ngx_uint_t                 ngx_http_cx_geo_family;
 
 /* bumped by every auto_reload: what was cached before is stale */
 static ngx_uint_t                 ngx_http_cx_geo_generation = 1;
@@ -192,6 +197,7 @@ ngx_http_cx_geo(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
         slot = ngx_http_cx_geo_cache_find(set);
 
         if (slot && ngx_http_cx_geo_cache_get(r, slot, &ctx->geo) == NGX_OK) {
+            ctx->geo_sockaddr = r->connection->sockaddr;
             return &ctx->geo;
         }
 
@@ -207,8 +213,15 @@ ngx_http_cx_geo(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
         }
     }
 
+    /*
+     * The anonymised address is kept with the answers: the key is the
+     * address, so a hit brings its text in the same copy as the names
+     */
+
     if (set) {
+        ngx_http_cx_geo_anonymized(r, &ctx->geo.ip);
         ngx_http_cx_geo_cache_put(set, &ctx->geo);
+        ctx->geo_sockaddr = r->connection->sockaddr;
     }
 
     return &ctx->geo;
@@ -232,6 +245,7 @@ ngx_http_cx_geo_cache_set(ngx_http_request_t *r)
     }
 
     sa = r->connection->sockaddr;
+    ngx_http_cx_geo_family = sa->sa_family;
 
     switch (sa->sa_family) {
 
@@ -304,7 +318,11 @@ ngx_http_cx_geo_cache_get(ngx_http_request_t *r,
     *geo = slot->geo;
 
     len = geo->country.len + geo->region.len + geo->city.len
-          + geo->as_org.len;
+          + geo->as_org.len + geo->ip.len;
+
+    if (slot->family != ngx_http_cx_geo_family) {
+        ngx_str_null(&geo->ip);
+    }
 
     if (len == 0) {
         return NGX_OK;
@@ -321,6 +339,7 @@ ngx_http_cx_geo_cache_get(ngx_http_request_t *r,
     ngx_http_cx_geo_rebase(&geo->region, p, slot->text);
     ngx_http_cx_geo_rebase(&geo->city, p, slot->text);
     ngx_http_cx_geo_rebase(&geo->as_org, p, slot->text);
+    ngx_http_cx_geo_rebase(&geo->ip, p, slot->text);
 
     return NGX_OK;
 }
@@ -335,7 +354,7 @@ ngx_http_cx_geo_cache_put(ngx_http_cx_geo_cached_t *set,
     ngx_http_cx_geo_cached_t  *slot;
 
     if (geo->country.len + geo->region.len + geo->city.len + geo->as_org.len
-        > NGX_HTTP_CX_GEO_CACHE_TEXT)
+        + geo->ip.len > NGX_HTTP_CX_GEO_CACHE_TEXT)
     {
         return;
     }
@@ -351,17 +370,20 @@ ngx_http_cx_geo_cache_put(ngx_http_cx_geo_cached_t *set,
         ngx_http_cx_geo_rebase(&set[1].geo.region, set[1].text, set[0].text);
         ngx_http_cx_geo_rebase(&set[1].geo.city, set[1].text, set[0].text);
         ngx_http_cx_geo_rebase(&set[1].geo.as_org, set[1].text, set[0].text);
+        ngx_http_cx_geo_rebase(&set[1].geo.ip, set[1].text, set[0].text);
     }
 
     ngx_memcpy(slot->addr, ngx_http_cx_geo_key, 16);
     slot->generation = ngx_http_cx_geo_generation;
+    slot->family = ngx_http_cx_geo_family;
     slot->geo = *geo;
 
     p = slot->text;
     p = ngx_http_cx_geo_copy(p, &slot->geo.country, &geo->country);
     p = ngx_http_cx_geo_copy(p, &slot->geo.region, &geo->region);
     p = ngx_http_cx_geo_copy(p, &slot->geo.city, &geo->city);
-    (void) ngx_http_cx_geo_copy(p, &slot->geo.as_org, &geo->as_org);
+    p = ngx_http_cx_geo_copy(p, &slot->geo.as_org, &geo->as_org);
+    (void) ngx_http_cx_geo_copy(p, &slot->geo.ip, &geo->ip);
 }
 
 
@@ -836,20 +858,43 @@ ngx_http_cx_geo_open(ngx_http_cx_geoip_t *db, MMDB_s *mmdb,
 ngx_str_t
 ngx_http_cx_geo_ip(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf)
 {
-    u_char     *addr;
-    size_t      len;
-    ngx_str_t   ip;
-    u_char      bytes[16];
-
-    ngx_str_null(&ip);
+    ngx_str_t           ip;
+    ngx_http_cx_ctx_t  *ctx;
 
     if (lcf->privacy_ip == NGX_HTTP_CX_IP_OFF) {
+        ngx_str_null(&ip);
         return ip;
     }
 
     if (lcf->privacy_ip == NGX_HTTP_CX_IP_FULL) {
         return r->connection->addr_text;
     }
+
+    /* made with the geo, if it was of this address (realip may change it) */
+
+    ctx = ngx_http_cx_get_ctx(r);
+
+    if (ctx && ctx->geo.ip.len
+        && ctx->geo_sockaddr == r->connection->sockaddr)
+    {
+        return ctx->geo.ip;
+    }
+
+    ngx_http_cx_geo_anonymized(r, &ip);
+
+    return ip;
+}
+
+
+/* the request's address anonymised, as text; NULL data: none */
+static void
+ngx_http_cx_geo_anonymized(ngx_http_request_t *r, ngx_str_t *ip)
+{
+    u_char  *addr;
+    size_t   len;
+    u_char   bytes[16];
+
+    ngx_str_null(ip);
 
     switch (r->connection->sockaddr->sa_family) {
 
@@ -868,26 +913,24 @@ ngx_http_cx_geo_ip(ngx_http_request_t *r, ngx_http_cx_loc_conf_t *lcf)
         break;
 
     default:
-        return ip;
+        return;
     }
 
     ngx_memcpy(bytes, addr, len);
     cx_ip_anonymize(bytes, len);
 
-    ip.data = ngx_pnalloc(r->pool, NGX_INET6_ADDRSTRLEN);
-    if (ip.data == NULL) {
-        return ip;
+    ip->data = ngx_pnalloc(r->pool, NGX_INET6_ADDRSTRLEN);
+    if (ip->data == NULL) {
+        return;
     }
 
     if (len == 4) {
-        ip.len = cx_ip_text4(bytes, ip.data);
+        ip->len = cx_ip_text4(bytes, ip->data);
 
     } else {
-        ip.len = ngx_inet_ntop(AF_INET6, bytes, ip.data,
-                               NGX_INET6_ADDRSTRLEN);
+        ip->len = ngx_inet_ntop(AF_INET6, bytes, ip->data,
+                                NGX_INET6_ADDRSTRLEN);
     }
-
-    return ip;
 }
 
 

@@ -74,6 +74,8 @@ static ngx_http_cx_slot_index_t *ngx_http_cx_slot_find(
     ngx_http_cx_slot_index_t *index, ngx_uint_t n, uint64_t key);
 static void ngx_http_cx_count(ngx_http_cx_metrics_t *m, ngx_uint_t index,
     ngx_atomic_int_t n);
+static ngx_inline void ngx_http_cx_add(ngx_http_cx_series_t *series,
+    ngx_uint_t index, ngx_atomic_int_t n);
 static ngx_int_t ngx_http_cx_metrics_handler(ngx_http_request_t *r);
 
 
@@ -82,12 +84,17 @@ static const u_char  ngx_http_cx_series_secret[CX_SIPHASH_KEY_LEN] =
     "cx metrics slot";
 
 
-/* what one journey line adds up to */
+/*
+ * What one journey line adds up to.  Each atomic add is a compiler
+ * barrier: the series and the touchpoint are read once, into locals, not
+ * again after every add.
+ */
 void
 ngx_http_cx_metrics_page_view(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
 {
-    ngx_uint_t                 i, tp, variant;
+    ngx_uint_t                 i, tp, goal, variant, duration;
     ngx_msec_int_t             ms;
+    ngx_http_cx_series_t      *series;
     ngx_http_cx_metrics_t     *m;
     ngx_http_cx_variant_t     *variants;
     ngx_http_cx_main_conf_t   *mcf;
@@ -105,16 +112,25 @@ ngx_http_cx_metrics_page_view(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
         return;
     }
 
-    tp = ctx->touchpoint ? ctx->touchpoint->index : m->ntouchpoints - 1;
+    series = m->series->elts;
 
-    ngx_http_cx_count(m, m->page_views + tp, 1);
+    if (ctx->touchpoint) {
+        tp = ctx->touchpoint->index;
+        goal = ctx->touchpoint->goal;
+
+    } else {
+        tp = m->ntouchpoints - 1;
+        goal = 0;
+    }
+
+    ngx_http_cx_add(series, m->page_views + tp, 1);
 
     if (ctx->consent_asked) {
-        ngx_http_cx_count(m, m->consent + !ctx->consent, 1);
+        ngx_http_cx_add(series, m->consent + !ctx->consent, 1);
     }
 
     if (ctx->session.new_visitor && !ctx->cookieless) {
-        ngx_http_cx_count(m, m->visitors_new, 1);
+        ngx_http_cx_add(series, m->visitors_new, 1);
     }
 
     /* a DNT visitor's session begins on a page not reached from the site */
@@ -122,23 +138,25 @@ ngx_http_cx_metrics_page_view(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
     if ((ctx->session.new_session && !ctx->cookieless)
         || (ctx->cookieless && ctx->channel.channel != CX_CHANNEL_INTERNAL))
     {
-        ngx_http_cx_count(m, m->sessions + ctx->channel.channel, 1);
+        ngx_http_cx_add(series, m->sessions + ctx->channel.channel, 1);
     }
 
-    if (ctx->touchpoint && ctx->touchpoint->goal) {
-        ngx_http_cx_count(m, m->goals + tp, 1);
+    if (goal) {
+        ngx_http_cx_add(series, m->goals + tp, 1);
     }
 
     /* most page views have no friction: no look at each kind */
 
     for (i = 0; ctx->friction && i < CX_FRICTION_KINDS; i++) {
         if (ctx->friction & (1u << i)) {
-            ngx_http_cx_count(m, m->friction + tp * CX_FRICTION_KINDS + i, 1);
+            ngx_http_cx_add(series, m->friction + tp * CX_FRICTION_KINDS + i,
+                            1);
         }
     }
 
     if (ctx->experience != CX_EXPERIENCE_NONE) {
-        ngx_http_cx_count(m, m->experience + tp * 3 + ctx->experience - 1, 1);
+        ngx_http_cx_add(series, m->experience + tp * 3 + ctx->experience - 1,
+                        1);
     }
 
     ms = ctx->request_ms;
@@ -149,11 +167,11 @@ ngx_http_cx_metrics_page_view(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
         }
     }
 
-    ngx_http_cx_count(m, m->duration + tp * (NGX_HTTP_CX_BUCKETS + 2) + i, 1);
-    ngx_http_cx_count(m, m->duration + tp * (NGX_HTTP_CX_BUCKETS + 2)
-                         + NGX_HTTP_CX_BUCKETS, ms);
-    ngx_http_cx_count(m, m->duration + tp * (NGX_HTTP_CX_BUCKETS + 2)
-                         + NGX_HTTP_CX_BUCKETS + 1, 1);
+    duration = m->duration + tp * (NGX_HTTP_CX_BUCKETS + 2);
+
+    ngx_http_cx_add(series, duration + i, 1);
+    ngx_http_cx_add(series, duration + NGX_HTTP_CX_BUCKETS, ms);
+    ngx_http_cx_add(series, duration + NGX_HTTP_CX_BUCKETS + 1, 1);
 
     a = ctx->assignments;
 
@@ -167,10 +185,10 @@ ngx_http_cx_metrics_page_view(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
         variants = a[i].experiment->variants.elts;
         variant = a[i].experiment->metric_offset + (a[i].variant - variants);
 
-        ngx_http_cx_count(m, m->exposures + variant, 1);
+        ngx_http_cx_add(series, m->exposures + variant, 1);
 
-        if (ctx->touchpoint && ctx->touchpoint->goal) {
-            ngx_http_cx_count(m, m->experiment_goals + variant, 1);
+        if (goal) {
+            ngx_http_cx_add(series, m->experiment_goals + variant, 1);
         }
     }
 }
@@ -297,6 +315,14 @@ ngx_http_cx_count(ngx_http_cx_metrics_t *m, ngx_uint_t index,
 
     series = m->series->elts;
 
+    (void) ngx_atomic_fetch_add(series[index].value, n);
+}
+
+
+static ngx_inline void
+ngx_http_cx_add(ngx_http_cx_series_t *series, ngx_uint_t index,
+    ngx_atomic_int_t n)
+{
     (void) ngx_atomic_fetch_add(series[index].value, n);
 }
 

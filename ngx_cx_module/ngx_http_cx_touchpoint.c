@@ -14,13 +14,37 @@
 
 #define NGX_HTTP_CX_NAME_MAX  64
 
+/*
+ * A visitor's page views walk the same pages again: a worker keeps the
+ * answers for the last paths it matched, since a match costs the path's
+ * check for "//" and dot segments and a compare or PCRE2 for each rule
+ * before the one that matches, and finding the answer again one compare.
+ */
+#define NGX_HTTP_CX_TOUCHPOINT_CACHE_SIZE  256    /* a power of two */
+#define NGX_HTTP_CX_TOUCHPOINT_CACHE_TEXT  64     /* longer paths: not kept */
 
+
+typedef struct {
+    ngx_array_t              *touchpoints;     /* the rules it was matched
+                                                  against; NULL: empty */
+    ngx_http_cx_touchpoint_t *touchpoint;      /* NULL: no rule matched */
+    uint32_t                  hash;            /* the path's, FNV-1a */
+    u_char                    merge_slashes;   /* the server's */
+    u_char                    len;
+    u_char                    path[NGX_HTTP_CX_TOUCHPOINT_CACHE_TEXT];
+} ngx_http_cx_touchpoint_cached_t;
+
+
+static ngx_http_cx_touchpoint_t *ngx_http_cx_touchpoint_cached(
+    ngx_http_request_t *r, ngx_array_t *touchpoints, ngx_http_cx_ctx_t *ctx);
 static char *ngx_http_cx_touchpoint_name_add(ngx_conf_t *cf,
     ngx_http_cx_touchpoint_t *tp);
 static ngx_http_cx_touchpoint_t *ngx_http_cx_touchpoint_find(
-    ngx_http_request_t *r, ngx_array_t *touchpoints, ngx_str_t *path);
+    ngx_http_request_t *r, ngx_array_t *touchpoints, ngx_str_t *path,
+    ngx_flag_t merge_slashes, ngx_uint_t *failed);
 static ngx_http_cx_touchpoint_t *ngx_http_cx_touchpoint_match(
-    ngx_http_request_t *r, ngx_array_t *touchpoints, ngx_str_t *path);
+    ngx_http_request_t *r, ngx_array_t *touchpoints, ngx_str_t *path,
+    ngx_uint_t *failed);
 static ngx_str_t *ngx_http_cx_touchpoint_name(ngx_http_request_t *r,
     uint32_t hash);
 static ngx_int_t ngx_http_cx_touchpoint_prefix(ngx_conf_t *cf,
@@ -35,8 +59,8 @@ ngx_http_cx_touchpoint_resolve(ngx_http_request_t *r,
     ngx_str_t  *prev;
 
     if (lcf->touchpoints) {
-        ctx->touchpoint = ngx_http_cx_touchpoint_find(r, lcf->touchpoints,
-                                                      &ctx->path);
+        ctx->touchpoint = ngx_http_cx_touchpoint_cached(r, lcf->touchpoints,
+                                                        ctx);
     }
 
     if (ctx->bot || ctx->cookieless) {
@@ -82,33 +106,91 @@ ngx_http_cx_touchpoint_resolve(ngx_http_request_t *r,
 
 
 /*
+ * The answer for the request's path, from the worker's cache when these
+ * rules gave it for this path in a server that merges slashes alike; an
+ * answer that failed (no memory, a PCRE2 error) is not kept.
+ */
+static ngx_http_cx_touchpoint_t *
+ngx_http_cx_touchpoint_cached(ngx_http_request_t *r, ngx_array_t *touchpoints,
+    ngx_http_cx_ctx_t *ctx)
+{
+    ngx_uint_t                        failed;
+    ngx_http_cx_main_conf_t          *mcf;
+    ngx_http_core_srv_conf_t         *cscf;
+    ngx_http_cx_touchpoint_t         *tp;
+    ngx_http_cx_touchpoint_cached_t  *slot;
+
+    mcf = ngx_http_get_module_main_conf(r, ngx_http_cx_module);
+    cscf = ngx_http_get_module_srv_conf(r, ngx_http_core_module);
+    failed = 0;
+
+    if (mcf->touchpoint_cache == NULL
+        || ctx->path.len > NGX_HTTP_CX_TOUCHPOINT_CACHE_TEXT)
+    {
+        return ngx_http_cx_touchpoint_find(r, touchpoints, &ctx->path,
+                                           cscf->merge_slashes, &failed);
+    }
+
+    slot = (ngx_http_cx_touchpoint_cached_t *) mcf->touchpoint_cache
+           + ((ctx->path_hash ^ (ctx->path_hash >> 16))
+              & (NGX_HTTP_CX_TOUCHPOINT_CACHE_SIZE - 1));
+
+    if (slot->touchpoints == touchpoints && slot->hash == ctx->path_hash
+        && slot->len == ctx->path.len
+        && slot->merge_slashes == (cscf->merge_slashes ? 1 : 0)
+        && (ctx->path.len == 0
+            || ngx_memcmp(slot->path, ctx->path.data, ctx->path.len) == 0))
+    {
+        return slot->touchpoint;
+    }
+
+    tp = ngx_http_cx_touchpoint_find(r, touchpoints, &ctx->path,
+                                     cscf->merge_slashes, &failed);
+
+    if (failed) {
+        return tp;
+    }
+
+    slot->touchpoints = touchpoints;
+    slot->touchpoint = tp;
+    slot->hash = ctx->path_hash;
+    slot->merge_slashes = cscf->merge_slashes ? 1 : 0;
+    slot->len = (u_char) ctx->path.len;
+
+    if (ctx->path.len) {
+        ngx_memcpy(slot->path, ctx->path.data, ctx->path.len);
+    }
+
+    return tp;
+}
+
+
+/*
  * The rules see the path as nginx's locations do ("//checkout/done" and
  * "/x/../checkout/done" serve the page of "/checkout/done"), while the
  * journey keeps the path as it was asked for.
  */
 static ngx_http_cx_touchpoint_t *
 ngx_http_cx_touchpoint_find(ngx_http_request_t *r, ngx_array_t *touchpoints,
-    ngx_str_t *path)
+    ngx_str_t *path, ngx_flag_t merge_slashes, ngx_uint_t *failed)
 {
-    size_t                     len;
-    ngx_str_t                  normal;
-    ngx_http_core_srv_conf_t  *cscf;
-
-    cscf = ngx_http_get_module_srv_conf(r, ngx_http_core_module);
+    size_t      len;
+    ngx_str_t   normal;
 
     /* most paths are normal already: no copy */
 
-    if (cx_url_is_normal(ngx_http_cx_str(*path), cscf->merge_slashes)) {
-        return ngx_http_cx_touchpoint_match(r, touchpoints, path);
+    if (cx_url_is_normal(ngx_http_cx_str(*path), merge_slashes)) {
+        return ngx_http_cx_touchpoint_match(r, touchpoints, path, failed);
     }
 
     normal.data = ngx_pnalloc(r->pool, path->len);
     if (normal.data == NULL) {
+        *failed = 1;
         return NULL;
     }
 
     len = cx_url_normalize(normal.data, ngx_http_cx_str(*path),
-                           cscf->merge_slashes);
+                           merge_slashes);
 
     /* nginx answers 400 before a ".." above the root reaches a location */
 
@@ -118,14 +200,14 @@ ngx_http_cx_touchpoint_find(ngx_http_request_t *r, ngx_array_t *touchpoints,
 
     normal.len = len;
 
-    return ngx_http_cx_touchpoint_match(r, touchpoints, &normal);
+    return ngx_http_cx_touchpoint_match(r, touchpoints, &normal, failed);
 }
 
 
 /* the first rule in configuration order that matches the path */
 static ngx_http_cx_touchpoint_t *
 ngx_http_cx_touchpoint_match(ngx_http_request_t *r, ngx_array_t *touchpoints,
-    ngx_str_t *path)
+    ngx_str_t *path, ngx_uint_t *failed)
 {
     ngx_int_t                  rc;
     ngx_uint_t                 i;
@@ -162,6 +244,7 @@ ngx_http_cx_touchpoint_match(ngx_http_request_t *r, ngx_array_t *touchpoints,
         }
 
         if (rc != NGX_REGEX_NO_MATCHED) {
+            *failed = 1;
             ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
                           ngx_regex_exec_n " failed: %i on \"%V\" "
                           "for touchpoint \"%V\"", rc, path, &tp[i].name);
@@ -357,6 +440,19 @@ ngx_http_cx_touchpoint_name_add(ngx_conf_t *cf, ngx_http_cx_touchpoint_t *tp)
         mcf->touchpoint_names = ngx_array_create(cf->pool, 8,
                                             sizeof(ngx_http_cx_touchpoint_t));
         if (mcf->touchpoint_names == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        /*
+         * made with the configuration, as the rules the answers point to:
+         * a reload never finds answers of rules gone; each worker writes
+         * its own copy
+         */
+
+        mcf->touchpoint_cache = ngx_pcalloc(cf->pool,
+                                  NGX_HTTP_CX_TOUCHPOINT_CACHE_SIZE
+                                  * sizeof(ngx_http_cx_touchpoint_cached_t));
+        if (mcf->touchpoint_cache == NULL) {
             return NGX_CONF_ERROR;
         }
     }

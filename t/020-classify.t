@@ -140,6 +140,18 @@ subtest 'inheritance: a level with rules of its own uses only those' => sub {
     is($l[3]{touchpoint}, 'everything', 'another server, its own');
 };
 
+# a worker keeps each path's answer, for the rules that gave it
+subtest 'one path, the answer of each level\'s rules' => sub {
+    $jar = undef;
+    visit('/help/faq/shipping');
+    $t->request('GET', '/help/faq/shipping', port => 'own');
+    visit('/help/faq/shipping');
+    visit('/help/faq/shipping?again=1');
+    my @l = lines(4);
+    is_deeply([map { $_->{touchpoint} } @l],
+        ['faq', 'everything', 'faq', 'faq'], 'faq, everything, faq, faq');
+};
+
 subtest 'campaigns and click ids' => sub {
     $jar = undef;
     visit('/?utm_source=newsletter&utm_medium=email&utm_campaign=spring+sale'

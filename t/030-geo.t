@@ -124,6 +124,22 @@ subtest 'cx_privacy' => sub {
     is(scalar @london, 1, 'only where ip=full asked for it');
 };
 
+# the anonymised text is kept in the worker's geo cache with the answers,
+# whose key is the address: an IPv4 address and its IPv4-mapped IPv6 form
+# share the slot, but each is written as it came
+subtest 'anonymised address from the geo cache' => sub {
+    from($t, '81.2.69.160') for 1 .. 2;
+    from($t, '::ffff:81.2.69.160') for 1 .. 2;
+    from($t, '81.2.69.160');
+    from($t, '2001:218::7') for 1 .. 2;
+    my @l = next_lines($t, 7);
+    is_deeply([map { $_->{ip} } @l],
+        ['81.2.69.0', '81.2.69.0', '::ffff:81.2.69.0', '::ffff:81.2.69.0',
+         '81.2.69.0', '2001:218::', '2001:218::'], 'each as it came');
+    is_deeply([map { $_->{country} } @l], [('GB') x 5, ('JP') x 2],
+        'the same answers');
+};
+
 $t->stop;
 
 # Several databases: each field from the most specific one that has it (City
