@@ -285,9 +285,15 @@ cx_record_write(const cx_record_t *rec, unsigned char *buf, size_t size)
     cx_record_text(&w, "referrer", rec->referrer, CX_RECORD_CAP_URL,
                    CX_FIELD_REFERRER);
 
-    cx_record_name(json, "device", rec->device);
-    cx_record_name(json, "browser", rec->browser);
-    cx_record_name(json, "os", rec->os);
+    if (rec->agent.len) {
+        cx_json_put(json, rec->agent.data, rec->agent.len);
+
+    } else {
+        cx_record_name(json, "device", rec->device);
+        cx_record_name(json, "browser", rec->browser);
+        cx_record_name(json, "os", rec->os);
+    }
+
     cx_record_bool(json, "bot", rec->bot);
 
     if (rec->consent != CX_CONSENT_UNASKED) {
@@ -343,6 +349,22 @@ cx_record_location(unsigned char *buf, double lat, double lon)
 
     cx_record_number(&json, "lat", 1, lat, 6);
     cx_record_number(&json, "lon", 1, lon, 6);
+
+    return json.overflow ? 0 : cx_json_length(&json);
+}
+
+
+size_t
+cx_record_agent(unsigned char *buf, const char *device, const char *browser,
+    const char *os)
+{
+    cx_json_t  json;
+
+    cx_json_init(&json, buf, CX_RECORD_AGENT_LEN);
+
+    cx_record_name(&json, "device", device);
+    cx_record_name(&json, "browser", browser);
+    cx_record_name(&json, "os", os);
 
     return json.overflow ? 0 : cx_json_length(&json);
 }

@@ -105,6 +105,9 @@ typedef struct {
     const char  *device;
     const char  *browser;
     const char  *os;
+    cx_str_t     agent;             /* cx_record_agent()'s text of device,
+                                       browser and os, used instead when
+                                       not empty */
     int          bot;
     cx_consent_e consent;
 
@@ -151,6 +154,17 @@ typedef struct {
  * two numbers again.  Returns the length, 0 if they do not fit.
  */
 size_t cx_record_location(unsigned char *buf, double lat, double lon);
+
+/* the most bytes cx_record_agent() writes */
+#define CX_RECORD_AGENT_LEN  64
+
+/*
+ * The "device", "browser" and "os" members as cx_record_write() writes
+ * them, for a caller that keeps the text of each combination of its
+ * vocabularies.  Returns the length, 0 if they do not fit.
+ */
+size_t cx_record_agent(unsigned char *buf, const char *device,
+    const char *browser, const char *os);
 
 /* the most bytes cx_record_write() can need for this record */
 size_t cx_record_bound(const cx_record_t *rec);

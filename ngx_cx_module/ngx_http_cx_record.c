@@ -21,6 +21,16 @@
 
 static u_char  ngx_http_cx_record_scratch[NGX_HTTP_CX_RECORD_SCRATCH];
 
+/*
+ * Each combination of device, browser and os as a line writes them, made
+ * the first time a worker meets it: a line copies it instead of writing
+ * three names.
+ */
+static u_char  ngx_http_cx_record_agents[CX_DEVICE_COUNT][CX_BROWSER_COUNT]
+                                        [CX_OS_COUNT][CX_RECORD_AGENT_LEN];
+static u_char  ngx_http_cx_record_agent_lens[CX_DEVICE_COUNT]
+                                            [CX_BROWSER_COUNT][CX_OS_COUNT];
+
 
 static int64_t ngx_http_cx_upstream_ms(ngx_http_request_t *r);
 static int64_t ngx_http_cx_body_bytes(ngx_http_request_t *r);
@@ -29,6 +39,8 @@ static ngx_int_t ngx_http_cx_record_fill(ngx_http_request_t *r,
 static ngx_int_t ngx_http_cx_record_line(ngx_http_request_t *r,
     cx_record_t *rec, ngx_str_t *line);
 static void ngx_http_cx_record_journey(ngx_http_cx_ctx_t *ctx,
+    cx_record_t *rec);
+static cx_str_t ngx_http_cx_record_agent(cx_agent_t *agent,
     cx_record_t *rec);
 static void ngx_http_cx_record_geo(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx, cx_record_t *rec);
@@ -159,6 +171,7 @@ ngx_http_cx_record_journey(ngx_http_cx_ctx_t *ctx, cx_record_t *rec)
     rec->device = cx_device_name(ctx->agent.device);
     rec->browser = cx_browser_name(ctx->agent.browser);
     rec->os = cx_os_name(ctx->agent.os);
+    rec->agent = ngx_http_cx_record_agent(&ctx->agent, rec);
     rec->bot = ctx->bot;
 
     if (ctx->bot || ctx->cookieless || ctx->anonymous) {
@@ -187,6 +200,39 @@ ngx_http_cx_record_journey(ngx_http_cx_ctx_t *ctx, cx_record_t *rec)
     rec->new_session = ctx->session.new_session;
     rec->landing = ctx->state.seq == 1;
     rec->since_prev_ms = ctx->session.since_prev_ms;
+}
+
+
+/* the text of the record's device, browser and os names */
+static cx_str_t
+ngx_http_cx_record_agent(cx_agent_t *agent, cx_record_t *rec)
+{
+    u_char    *len;
+    cx_str_t   text;
+
+    text.data = NULL;
+    text.len = 0;
+
+    if ((ngx_uint_t) agent->device >= CX_DEVICE_COUNT
+        || (ngx_uint_t) agent->browser >= CX_BROWSER_COUNT
+        || (ngx_uint_t) agent->os >= CX_OS_COUNT)
+    {
+        return text;
+    }
+
+    len = &ngx_http_cx_record_agent_lens[agent->device][agent->browser]
+                                        [agent->os];
+    text.data = ngx_http_cx_record_agents[agent->device][agent->browser]
+                                         [agent->os];
+
+    if (*len == 0) {
+        *len = (u_char) cx_record_agent((u_char *) text.data, rec->device,
+                                        rec->browser, rec->os);
+    }
+
+    text.len = *len;
+
+    return text;
 }
 
 

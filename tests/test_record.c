@@ -193,6 +193,59 @@ test_geo_fields(void **state)
 }
 
 
+/*
+ * Every combination of device, browser and os written once by
+ * cx_record_agent() and copied into a line gives the line the names
+ * written there would, bot or not
+ */
+static void
+test_agent_text_same_as_names(void **state)
+{
+    char           with[4096], without[4096];
+    size_t         len, text_len;
+    unsigned       d, b, o, bot;
+    cx_record_t    rec;
+    unsigned char  text[CX_RECORD_AGENT_LEN];
+
+    for (d = 0; d < CX_DEVICE_COUNT; d++) {
+        for (b = 0; b < CX_BROWSER_COUNT; b++) {
+            for (o = 0; o < CX_OS_COUNT; o++) {
+                for (bot = 0; bot < 2; bot++) {
+                    rec = page_view();
+                    rec.device = cx_device_name(d);
+                    rec.browser = cx_browser_name(b);
+                    rec.os = cx_os_name(o);
+                    rec.bot = bot;
+
+                    len = cx_record_write(&rec, (unsigned char *) without,
+                                          sizeof(without));
+                    assert_true(len > 0);
+
+                    text_len = cx_record_agent(text, rec.device,
+                                               rec.browser, rec.os);
+                    assert_true(text_len > 0);
+
+                    rec.agent.data = text;
+                    rec.agent.len = text_len;
+
+                    assert_int_equal(cx_record_write(&rec,
+                                                     (unsigned char *) with,
+                                                     sizeof(with)),
+                                     len);
+                    assert_memory_equal(with, without, len);
+                }
+            }
+        }
+    }
+
+    /* a text too long for the buffer: none */
+
+    assert_int_equal(cx_record_agent(text, "desktop", "chrome",
+                                     "an operating system whose name is "
+                                     "longer than any of ours"), 0);
+}
+
+
 /* len random bytes from "from", len_from of them */
 static void
 random_text(unsigned char *out, size_t len, const char *from, size_t len_from)
@@ -779,6 +832,7 @@ main(void)
         cmocka_unit_test(test_bound_max_holds_the_longest_record),
         cmocka_unit_test(test_vocabularies_are_plain),
         cmocka_unit_test(test_plain_text_same_as_scanned),
+        cmocka_unit_test(test_agent_text_same_as_names),
         cmocka_unit_test(test_prefetch_line),
         cmocka_unit_test(test_too_small_a_buffer_writes_nothing_usable),
     };
