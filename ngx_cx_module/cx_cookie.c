@@ -11,6 +11,7 @@
 #include "cx_base64.h"
 #include "cx_bytes.h"
 #include "cx_cookie.h"
+#include "cx_session.h"
 #include "cx_sha256.h"
 #include "cx_siphash.h"
 
@@ -45,7 +46,10 @@
 static void cx_cookie_read(const unsigned char *buf, cx_cookie_state_t *st);
 static void cx_cookie_remember(cx_cookie_cache_t *cache,
     const unsigned char *text, size_t len, const unsigned char *buf,
-    const cx_cookie_key_t *key, const cx_siphash_state_t *mac);
+    const cx_cookie_key_t *key, const cx_siphash_state_t *mac,
+    const unsigned char *ids_hex);
+static void cx_cookie_ids_hex(const unsigned char *buf,
+    unsigned char *ids_hex);
 static size_t cx_cookie_cache_slot(const unsigned char *text, size_t len);
 static int cx_cookie_same_text(const cx_cookie_cached_t *cached,
     const unsigned char *text, size_t len);
@@ -137,10 +141,11 @@ size_t
 cx_cookie_encode(const cx_cookie_state_t *st, const cx_cookie_key_t *key,
     const cx_cookie_kept_t *kept, cx_cookie_cache_t *cache, unsigned char *out)
 {
-    size_t              i, n, nforced, signed_len;
-    cx_str_t            binary;
-    cx_siphash_state_t  mac;
-    unsigned char      *p, buf[CX_COOKIE_MAX_BINARY];
+    size_t                i, n, nforced, signed_len;
+    cx_str_t              binary;
+    cx_siphash_state_t    mac;
+    const unsigned char  *ids_hex;
+    unsigned char        *p, buf[CX_COOKIE_MAX_BINARY];
 
     nforced = st->nforced;
 
@@ -199,6 +204,9 @@ cx_cookie_encode(const cx_cookie_state_t *st, const cx_cookie_key_t *key,
         n = CX_COOKIE_KEPT_TEXT
             + cx_base64url_encode(out + CX_COOKIE_KEPT_TEXT, binary);
 
+        /* the same visitor and session */
+        ids_hex = kept->ids_hex;
+
     } else {
         cx_bytes_put_le64(p, cx_siphash24_keep(key->key, buf, signed_len,
                                                CX_COOKIE_KEPT_LEN, &mac));
@@ -207,10 +215,12 @@ cx_cookie_encode(const cx_cookie_state_t *st, const cx_cookie_key_t *key,
         binary.len = signed_len + CX_COOKIE_TAG_LEN;
 
         n = cx_base64url_encode(out, binary);
+
+        ids_hex = NULL;
     }
 
     if (cache != NULL) {
-        cx_cookie_remember(cache, out, n, buf, key, &mac);
+        cx_cookie_remember(cache, out, n, buf, key, &mac, ids_hex);
     }
 
     return n;
@@ -335,6 +345,7 @@ cx_cookie_decode(const unsigned char *text, size_t len,
     if (kept != NULL) {
         kept->text = text;
         memcpy(kept->head, buf, CX_COOKIE_KEPT_LEN);
+        cx_cookie_ids_hex(buf, kept->ids_hex);
     }
 
     cx_cookie_read(buf, st);
@@ -510,7 +521,7 @@ cx_cookie_read(const unsigned char *buf, cx_cookie_state_t *st)
 static void
 cx_cookie_remember(cx_cookie_cache_t *cache, const unsigned char *text,
     size_t len, const unsigned char *buf, const cx_cookie_key_t *key,
-    const cx_siphash_state_t *mac)
+    const cx_siphash_state_t *mac, const unsigned char *ids_hex)
 {
     cx_cookie_cached_t  *cached;
 
@@ -526,6 +537,22 @@ cx_cookie_remember(cx_cookie_cache_t *cache, const unsigned char *text,
     cached->kept.text = NULL;
     memcpy(cached->kept.head, buf, CX_COOKIE_KEPT_LEN);
     cached->kept.mac = *mac;
+
+    if (ids_hex != NULL) {
+        memcpy(cached->kept.ids_hex, ids_hex, CX_COOKIE_IDS_HEX_LEN);
+
+    } else {
+        cx_cookie_ids_hex(buf, cached->kept.ids_hex);
+    }
+}
+
+
+/* the visitor's and the session's id of a cookie's bytes, in hex */
+static void
+cx_cookie_ids_hex(const unsigned char *buf, unsigned char *ids_hex)
+{
+    cx_session_hex(ids_hex, buf + CX_COOKIE_AT_VISITOR,
+                   CX_COOKIE_AT_START - CX_COOKIE_AT_VISITOR);
 }
 
 
