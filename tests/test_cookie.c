@@ -1011,6 +1011,7 @@ test_cache(void **state)
     cx_cookie_cached_t *cached;
     unsigned char       text[CX_COOKIE_MAX_TEXT], plain[CX_COOKIE_MAX_TEXT];
     unsigned char       changed[CX_COOKIE_MAX_TEXT];
+    unsigned char       raw[3 * sizeof(cx_cookie_key_t)];
 
     assert_int_equal(cx_base64url_encoded_length(CX_COOKIE_MAX_BINARY),
                      CX_COOKIE_LONGEST);
@@ -1082,6 +1083,24 @@ test_cache(void **state)
     memcpy(changed + n - 16, text + n - 8, 8);
     assert_int_not_equal(cx_cookie_decode(changed, n - 8, &key_a, 1, NOW,
                                           cache, &got, NULL),
+                         CX_COOKIE_OK);
+
+    /*
+     * Its key is one of the keys by address: one inside the list's bytes
+     * that is not one of its elements (keys laid over an older list, one
+     * byte off) is not, and the text goes the long way, whose keys know
+     * it not.
+     */
+    memset(raw, 0x33, sizeof(raw));
+    memcpy(raw + sizeof(cx_cookie_key_t), &key_a, sizeof(cx_cookie_key_t));
+    n = cx_cookie_encode(&st, (cx_cookie_key_t *) raw + 1, NULL, cache,
+                         text);
+    assert_int_equal(cx_cookie_decode(text, n, (cx_cookie_key_t *) raw, 2,
+                                      NOW, cache, &got, NULL),
+                     CX_COOKIE_OK);
+    assert_int_not_equal(cx_cookie_decode(text, n,
+                                          (cx_cookie_key_t *) (raw + 1), 2,
+                                          NOW, cache, &got, NULL),
                          CX_COOKIE_OK);
 
     test_free(cache);
