@@ -68,6 +68,8 @@ static int cx_cookie_same_text(const cx_cookie_cached_t *cached,
     const unsigned char *text, size_t len);
 static int cx_cookie_scan(const unsigned char *p, const unsigned char *end,
     cx_str_t name, cx_str_t *value);
+static inline void cx_cookie_value(const unsigned char *v,
+    const unsigned char *stop, cx_str_t *value);
 
 
 static const char  *cx_cookie_status_names[] = {
@@ -412,9 +414,33 @@ cx_cookie_later(const cx_cookie_state_t *st, uint64_t now_ms)
 }
 
 
+/*
+ * Most often the header is the module's own cookie, first, its '=' right
+ * after the name: the value is read at once, without the scan's setup.
+ */
 int
 cx_cookie_find(cx_str_t header, cx_str_t name, cx_str_t *value)
 {
+    size_t                i;
+    const unsigned char  *end, *stop;
+
+    if (name.len != 0 && header.len > name.len
+        && header.data[name.len] == '=')
+    {
+        for (i = 0; i < name.len && header.data[i] == name.data[i]; i++) {
+            /* void */
+        }
+
+        if (i == name.len) {
+            end = header.data + header.len;
+            stop = memchr(header.data + i, ';', end - (header.data + i));
+
+            cx_cookie_value(header.data + i + 1, stop ? stop : end, value);
+
+            return 1;
+        }
+    }
+
     return cx_cookie_scan(header.data, header.data + header.len, name, value);
 }
 
@@ -447,7 +473,7 @@ cx_cookie_scan(const unsigned char *p, const unsigned char *end,
     cx_str_t name, cx_str_t *value)
 {
     size_t                i;
-    const unsigned char  *stop, *v, *last;
+    const unsigned char  *stop, *v;
 
     if (name.len == 0 || (size_t) (end - p) <= name.len) {
         return 0;
@@ -482,26 +508,7 @@ cx_cookie_scan(const unsigned char *p, const unsigned char *end,
             }
 
             if (v < stop && *v == '=') {
-                do {
-                    v++;
-                } while (v < stop && cx_cookie_is_space(*v));
-
-                last = stop;
-
-                while (last > v && cx_cookie_is_space(last[-1])) {
-                    last--;
-                }
-
-                /* a proxy or framework may quote it, as RFC 6265 allows */
-
-                if (last - v >= 2 && *v == '"' && last[-1] == '"') {
-                    v++;
-                    last--;
-                }
-
-                value->data = v;
-                value->len = last - v;
-
+                cx_cookie_value(v + 1, stop, value);
                 return 1;
             }
         }
@@ -512,6 +519,35 @@ cx_cookie_scan(const unsigned char *p, const unsigned char *end,
 
         p = stop + 1;
     }
+}
+
+
+/* the value of a pair from after its '=' to its end, trimmed, unquoted */
+static inline void
+cx_cookie_value(const unsigned char *v, const unsigned char *stop,
+    cx_str_t *value)
+{
+    const unsigned char  *last;
+
+    while (v < stop && cx_cookie_is_space(*v)) {
+        v++;
+    }
+
+    last = stop;
+
+    while (last > v && cx_cookie_is_space(last[-1])) {
+        last--;
+    }
+
+    /* a proxy or framework may quote it, as RFC 6265 allows */
+
+    if (last - v >= 2 && *v == '"' && last[-1] == '"') {
+        v++;
+        last--;
+    }
+
+    value->data = v;
+    value->len = last - v;
 }
 
 
