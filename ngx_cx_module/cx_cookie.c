@@ -11,6 +11,7 @@
 #include "cx_base64.h"
 #include "cx_bytes.h"
 #include "cx_cookie.h"
+#include "cx_session.h"
 #include "cx_sha256.h"
 #include "cx_siphash.h"
 
@@ -41,16 +42,34 @@
 
 #define cx_cookie_is_space(c)    ((c) == ' ' || (c) == '\t')
 
+/* the long way of a decode keeps its frame out of the cached way's */
+#if defined(__GNUC__)
+#define CX_COOKIE_NOINLINE       __attribute__((noinline))
+#else
+#define CX_COOKIE_NOINLINE
+#endif
 
+
+static CX_COOKIE_NOINLINE cx_cookie_status_e cx_cookie_decode_text(
+    const unsigned char *text, size_t len, const cx_cookie_key_t *keys,
+    size_t nkeys, uint64_t now_ms, cx_cookie_state_t *st,
+    cx_cookie_kept_t *kept);
+static inline int cx_cookie_later(const cx_cookie_state_t *st,
+    uint64_t now_ms);
 static void cx_cookie_read(const unsigned char *buf, cx_cookie_state_t *st);
 static void cx_cookie_remember(cx_cookie_cache_t *cache,
     const unsigned char *text, size_t len, const unsigned char *buf,
-    const cx_cookie_key_t *key, const cx_siphash_state_t *mac);
+    const cx_cookie_key_t *key, const cx_siphash_state_t *mac,
+    const unsigned char *ids_hex);
+static void cx_cookie_ids_hex(const unsigned char *buf,
+    unsigned char *ids_hex);
 static size_t cx_cookie_cache_slot(const unsigned char *text, size_t len);
 static int cx_cookie_same_text(const cx_cookie_cached_t *cached,
     const unsigned char *text, size_t len);
 static int cx_cookie_scan(const unsigned char *p, const unsigned char *end,
     cx_str_t name, cx_str_t *value);
+static inline void cx_cookie_value(const unsigned char *v,
+    const unsigned char *stop, cx_str_t *value);
 
 
 static const char  *cx_cookie_status_names[] = {
@@ -137,10 +156,11 @@ size_t
 cx_cookie_encode(const cx_cookie_state_t *st, const cx_cookie_key_t *key,
     const cx_cookie_kept_t *kept, cx_cookie_cache_t *cache, unsigned char *out)
 {
-    size_t              i, n, nforced, signed_len;
-    cx_str_t            binary;
-    cx_siphash_state_t  mac;
-    unsigned char      *p, buf[CX_COOKIE_MAX_BINARY];
+    size_t                i, n, nforced, signed_len;
+    cx_str_t              binary;
+    cx_siphash_state_t    mac;
+    const unsigned char  *ids_hex;
+    unsigned char        *p, buf[CX_COOKIE_MAX_BINARY];
 
     nforced = st->nforced;
 
@@ -199,6 +219,9 @@ cx_cookie_encode(const cx_cookie_state_t *st, const cx_cookie_key_t *key,
         n = CX_COOKIE_KEPT_TEXT
             + cx_base64url_encode(out + CX_COOKIE_KEPT_TEXT, binary);
 
+        /* the same visitor and session */
+        ids_hex = kept->ids_hex;
+
     } else {
         cx_bytes_put_le64(p, cx_siphash24_keep(key->key, buf, signed_len,
                                                CX_COOKIE_KEPT_LEN, &mac));
@@ -207,10 +230,12 @@ cx_cookie_encode(const cx_cookie_state_t *st, const cx_cookie_key_t *key,
         binary.len = signed_len + CX_COOKIE_TAG_LEN;
 
         n = cx_base64url_encode(out, binary);
+
+        ids_hex = NULL;
     }
 
     if (cache != NULL) {
-        cx_cookie_remember(cache, out, n, buf, key, &mac);
+        cx_cookie_remember(cache, out, n, buf, key, &mac, ids_hex);
     }
 
     return n;
@@ -223,30 +248,24 @@ cx_cookie_decode(const unsigned char *text, size_t len,
     const cx_cookie_cache_t *cache, cx_cookie_state_t *st,
     cx_cookie_kept_t *kept)
 {
-    size_t                     i, nforced, signed_len;
-    cx_str_t                   value;
-    ptrdiff_t                  n;
-    uint64_t                   tag;
-    unsigned int               known, verified, match;
-    cx_siphash_state_t         mac;
+    uintptr_t                  at;
     const cx_cookie_cached_t  *cached;
-    unsigned char              buf[cx_base64url_decoded_length(
-                                       CX_COOKIE_MAX_TEXT)];
 
     /*
      * Signed here, with one of these keys: the text is compared whole, in
      * the same time wherever it differs, so that no one learns a cached
-     * cookie a byte at a time.
+     * cookie a byte at a time.  The entry's key is one of these if it
+     * is the address of one of their elements.
      */
 
     if (cache != NULL && len >= 8 && len <= CX_COOKIE_LONGEST) {
         cached = &cache->entries[cx_cookie_cache_slot(text, len)];
+        at = (uintptr_t) cached->kept.key - (uintptr_t) keys;
 
-        for (i = 0; i < nkeys && cached->kept.key != &keys[i]; i++) {
-            /* void */
-        }
-
-        if (i < nkeys && cx_cookie_same_text(cached, text, len)) {
+        if (at < nkeys * sizeof(cx_cookie_key_t)
+            && at % sizeof(cx_cookie_key_t) == 0
+            && cx_cookie_same_text(cached, text, len))
+        {
             *st = cached->st;
 
             if (kept != NULL) {
@@ -254,10 +273,29 @@ cx_cookie_decode(const unsigned char *text, size_t len,
                 kept->text = text;
             }
 
-            return cx_cookie_ahead(st, now_ms) ? CX_COOKIE_FUTURE
+            return cx_cookie_later(st, now_ms) ? CX_COOKIE_FUTURE
                                                : CX_COOKIE_OK;
         }
     }
+
+    return cx_cookie_decode_text(text, len, keys, nkeys, now_ms, st, kept);
+}
+
+
+/* a decode without the cache */
+static cx_cookie_status_e
+cx_cookie_decode_text(const unsigned char *text, size_t len,
+    const cx_cookie_key_t *keys, size_t nkeys, uint64_t now_ms,
+    cx_cookie_state_t *st, cx_cookie_kept_t *kept)
+{
+    size_t              i, nforced, signed_len;
+    cx_str_t            value;
+    ptrdiff_t           n;
+    uint64_t            tag;
+    unsigned int        known, verified, match;
+    cx_siphash_state_t  mac;
+    unsigned char       buf[cx_base64url_decoded_length(
+                                CX_COOKIE_MAX_TEXT)];
 
     memset(st, 0, sizeof(cx_cookie_state_t));
 
@@ -335,13 +373,14 @@ cx_cookie_decode(const unsigned char *text, size_t len,
     if (kept != NULL) {
         kept->text = text;
         memcpy(kept->head, buf, CX_COOKIE_KEPT_LEN);
+        cx_cookie_ids_hex(buf, kept->ids_hex);
     }
 
     cx_cookie_read(buf, st);
 
     /* ours, as the tag proves: the caller decides what its times mean */
 
-    if (cx_cookie_ahead(st, now_ms)) {
+    if (cx_cookie_later(st, now_ms)) {
         return CX_COOKIE_FUTURE;
     }
 
@@ -351,6 +390,14 @@ cx_cookie_decode(const unsigned char *text, size_t len,
 
 int
 cx_cookie_ahead(const cx_cookie_state_t *st, uint64_t now_ms)
+{
+    return cx_cookie_later(st, now_ms);
+}
+
+
+/* cx_cookie_ahead(), inlined into a decode */
+static inline int
+cx_cookie_later(const cx_cookie_state_t *st, uint64_t now_ms)
 {
     uint64_t  limit, start_ms;
 
@@ -367,9 +414,33 @@ cx_cookie_ahead(const cx_cookie_state_t *st, uint64_t now_ms)
 }
 
 
+/*
+ * Most often the header is the module's own cookie, first, its '=' right
+ * after the name: the value is read at once, without the scan's setup.
+ */
 int
 cx_cookie_find(cx_str_t header, cx_str_t name, cx_str_t *value)
 {
+    size_t                i;
+    const unsigned char  *end, *stop;
+
+    if (name.len != 0 && header.len > name.len
+        && header.data[name.len] == '=')
+    {
+        for (i = 0; i < name.len && header.data[i] == name.data[i]; i++) {
+            /* void */
+        }
+
+        if (i == name.len) {
+            end = header.data + header.len;
+            stop = memchr(header.data + i, ';', end - (header.data + i));
+
+            cx_cookie_value(header.data + i + 1, stop ? stop : end, value);
+
+            return 1;
+        }
+    }
+
     return cx_cookie_scan(header.data, header.data + header.len, name, value);
 }
 
@@ -402,7 +473,7 @@ cx_cookie_scan(const unsigned char *p, const unsigned char *end,
     cx_str_t name, cx_str_t *value)
 {
     size_t                i;
-    const unsigned char  *stop, *v, *last;
+    const unsigned char  *stop, *v;
 
     if (name.len == 0 || (size_t) (end - p) <= name.len) {
         return 0;
@@ -437,26 +508,7 @@ cx_cookie_scan(const unsigned char *p, const unsigned char *end,
             }
 
             if (v < stop && *v == '=') {
-                do {
-                    v++;
-                } while (v < stop && cx_cookie_is_space(*v));
-
-                last = stop;
-
-                while (last > v && cx_cookie_is_space(last[-1])) {
-                    last--;
-                }
-
-                /* a proxy or framework may quote it, as RFC 6265 allows */
-
-                if (last - v >= 2 && *v == '"' && last[-1] == '"') {
-                    v++;
-                    last--;
-                }
-
-                value->data = v;
-                value->len = last - v;
-
+                cx_cookie_value(v + 1, stop, value);
                 return 1;
             }
         }
@@ -467,6 +519,35 @@ cx_cookie_scan(const unsigned char *p, const unsigned char *end,
 
         p = stop + 1;
     }
+}
+
+
+/* the value of a pair from after its '=' to its end, trimmed, unquoted */
+static inline void
+cx_cookie_value(const unsigned char *v, const unsigned char *stop,
+    cx_str_t *value)
+{
+    const unsigned char  *last;
+
+    while (v < stop && cx_cookie_is_space(*v)) {
+        v++;
+    }
+
+    last = stop;
+
+    while (last > v && cx_cookie_is_space(last[-1])) {
+        last--;
+    }
+
+    /* a proxy or framework may quote it, as RFC 6265 allows */
+
+    if (last - v >= 2 && *v == '"' && last[-1] == '"') {
+        v++;
+        last--;
+    }
+
+    value->data = v;
+    value->len = last - v;
 }
 
 
@@ -510,7 +591,7 @@ cx_cookie_read(const unsigned char *buf, cx_cookie_state_t *st)
 static void
 cx_cookie_remember(cx_cookie_cache_t *cache, const unsigned char *text,
     size_t len, const unsigned char *buf, const cx_cookie_key_t *key,
-    const cx_siphash_state_t *mac)
+    const cx_siphash_state_t *mac, const unsigned char *ids_hex)
 {
     cx_cookie_cached_t  *cached;
 
@@ -526,6 +607,22 @@ cx_cookie_remember(cx_cookie_cache_t *cache, const unsigned char *text,
     cached->kept.text = NULL;
     memcpy(cached->kept.head, buf, CX_COOKIE_KEPT_LEN);
     cached->kept.mac = *mac;
+
+    if (ids_hex != NULL) {
+        memcpy(cached->kept.ids_hex, ids_hex, CX_COOKIE_IDS_HEX_LEN);
+
+    } else {
+        cx_cookie_ids_hex(buf, cached->kept.ids_hex);
+    }
+}
+
+
+/* the visitor's and the session's id of a cookie's bytes, in hex */
+static void
+cx_cookie_ids_hex(const unsigned char *buf, unsigned char *ids_hex)
+{
+    cx_session_hex(ids_hex, buf + CX_COOKIE_AT_VISITOR,
+                   CX_COOKIE_AT_START - CX_COOKIE_AT_VISITOR);
 }
 
 

@@ -43,6 +43,9 @@
 #define CX_COOKIE_KEPT_BYTES   30
 #define CX_COOKIE_KEPT_TEXT    40
 
+/* the visitor's id and the session's in lowercase hex, one after the other */
+#define CX_COOKIE_IDS_HEX_LEN  48
+
 /* the longest cookie in bytes before base64: 101 */
 #define CX_COOKIE_MAX_BINARY                                                 \
     (CX_COOKIE_HEAD_LEN + CX_COOKIE_MAX_FORCED * CX_COOKIE_FORCED_LEN        \
@@ -93,7 +96,9 @@ typedef struct {
  * What a verified cookie lends the cookie that replaces it: when both start
  * with the same CX_COOKIE_KEPT_LEN bytes under the same key, signing
  * resumes from the verification's SipHash state, and the verified text's
- * first CX_COOKIE_KEPT_TEXT characters are the new text's.
+ * first CX_COOKIE_KEPT_TEXT characters are the new text's.  The head holds
+ * the visitor and the session: their hex, which every page view writes,
+ * is kept with it, and made again only for a head that changed.
  */
 typedef struct {
     const cx_cookie_key_t  *key;         /* the key that verified it, NULL
@@ -101,6 +106,9 @@ typedef struct {
     const unsigned char    *text;        /* the verified cookie's text */
     unsigned char           head[CX_COOKIE_KEPT_LEN];
     cx_siphash_state_t      mac;         /* SipHash after head, under key */
+    unsigned char           ids_hex[CX_COOKIE_IDS_HEX_LEN];
+                                         /* visitor and session, as
+                                            cx_session_hex() writes them */
 } cx_cookie_kept_t;
 
 /*

@@ -27,6 +27,13 @@ static uint32_t ngx_http_cx_campaign_hash(ngx_http_request_t *r,
 static u_char *ngx_http_cx_random(ngx_log_t *log, size_t n);
 
 
+/* the cookie's ids in hex are the visitor's, then the session's */
+typedef char  ngx_http_cx_ids_hex_fit[
+    sizeof(((ngx_http_cx_ctx_t *) 0)->visitor_hex)
+    + sizeof(((ngx_http_cx_ctx_t *) 0)->session_hex)
+    == CX_COOKIE_IDS_HEX_LEN ? 1 : -1];
+
+
 /* refilled with one getrandom() call every few hundred new sessions */
 static u_char      ngx_http_cx_random_pool[NGX_HTTP_CX_RANDOM_BATCH];
 static size_t      ngx_http_cx_random_left;
@@ -100,10 +107,26 @@ ngx_http_cx_session_resolve(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
     cx_session_advance(ctx->has_prev ? &ctx->prev : NULL, &in, &ctx->state,
                        &ctx->session);
 
-    cx_session_hex(ctx->visitor_hex, ctx->state.visitor,
-                   sizeof(ctx->state.visitor));
-    cx_session_hex(ctx->session_hex, ctx->state.session,
-                   sizeof(ctx->state.session));
+    /* the cookie's ids came in hex with it; a new session's id did not */
+
+    if (ctx->has_prev) {
+        ngx_memcpy(ctx->visitor_hex, ctx->prev_kept.ids_hex,
+                   sizeof(ctx->visitor_hex));
+
+    } else {
+        cx_session_hex(ctx->visitor_hex, ctx->state.visitor,
+                       sizeof(ctx->state.visitor));
+    }
+
+    if (ctx->has_prev && !ctx->session.new_session) {
+        ngx_memcpy(ctx->session_hex,
+                   ctx->prev_kept.ids_hex + sizeof(ctx->visitor_hex),
+                   sizeof(ctx->session_hex));
+
+    } else {
+        cx_session_hex(ctx->session_hex, ctx->state.session,
+                       sizeof(ctx->state.session));
+    }
 
     return NGX_OK;
 }
@@ -151,10 +174,11 @@ ngx_http_cx_session_read(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
                                  ? (int64_t) (now_ms - ctx->prev.last_seen_ms)
                                  : 0;
 
-    cx_session_hex(ctx->visitor_hex, ctx->state.visitor,
-                   sizeof(ctx->state.visitor));
-    cx_session_hex(ctx->session_hex, ctx->state.session,
-                   sizeof(ctx->state.session));
+    ngx_memcpy(ctx->visitor_hex, ctx->prev_kept.ids_hex,
+               sizeof(ctx->visitor_hex));
+    ngx_memcpy(ctx->session_hex,
+               ctx->prev_kept.ids_hex + sizeof(ctx->visitor_hex),
+               sizeof(ctx->session_hex));
 }
 
 

@@ -166,6 +166,25 @@ assert_zeroed(const cx_cookie_state_t *st)
  * Decodes text, and checks *st is all zero unless the tag verified (OK, or
  * FUTURE: a cookie of ours with times ahead)
  */
+/* the visitor's and the session's id in hex, a byte at a time */
+static void
+assert_ids_hex(const cx_cookie_kept_t *kept, const cx_cookie_state_t *st)
+{
+    size_t         i;
+    unsigned char  expected[CX_COOKIE_IDS_HEX_LEN], ids[24];
+
+    memcpy(ids, st->visitor, 16);
+    memcpy(ids + 16, st->session, 8);
+
+    for (i = 0; i < sizeof(ids); i++) {
+        expected[2 * i] = "0123456789abcdef"[ids[i] >> 4];
+        expected[2 * i + 1] = "0123456789abcdef"[ids[i] & 0x0f];
+    }
+
+    assert_memory_equal(kept->ids_hex, expected, CX_COOKIE_IDS_HEX_LEN);
+}
+
+
 static cx_cookie_status_e
 decode(const char *text, size_t len, const cx_cookie_key_t *keys,
     size_t nkeys, uint64_t now_ms, cx_cookie_state_t *st)
@@ -192,6 +211,7 @@ decode(const char *text, size_t len, const cx_cookie_key_t *keys,
     assert_int_equal(kept.head[1], st->key_id);
     assert_memory_equal(kept.head + 2, st->visitor, 16);
     assert_memory_equal(kept.head + 18, st->session, 8);
+    assert_ids_hex(&kept, st);
 
     return rc;
 }
@@ -946,6 +966,9 @@ assert_same_decode(const unsigned char *text, size_t len,
         assert_ptr_equal(kept_cached.text, kept.text);
         assert_memory_equal(kept_cached.head, kept.head, CX_COOKIE_KEPT_LEN);
         assert_memory_equal(&kept_cached.mac, &kept.mac, sizeof(kept.mac));
+        assert_memory_equal(kept_cached.ids_hex, kept.ids_hex,
+                            CX_COOKIE_IDS_HEX_LEN);
+        assert_ids_hex(&kept_cached, &st_cached);
     }
 }
 
@@ -988,6 +1011,7 @@ test_cache(void **state)
     cx_cookie_cached_t *cached;
     unsigned char       text[CX_COOKIE_MAX_TEXT], plain[CX_COOKIE_MAX_TEXT];
     unsigned char       changed[CX_COOKIE_MAX_TEXT];
+    unsigned char       raw[3 * sizeof(cx_cookie_key_t)];
 
     assert_int_equal(cx_base64url_encoded_length(CX_COOKIE_MAX_BINARY),
                      CX_COOKIE_LONGEST);
@@ -1061,7 +1085,83 @@ test_cache(void **state)
                                           cache, &got, NULL),
                          CX_COOKIE_OK);
 
+    /*
+     * Its key is one of the keys by address: one inside the list's bytes
+     * that is not one of its elements (keys laid over an older list, one
+     * byte off) is not, and the text goes the long way, whose keys know
+     * it not.
+     */
+    memset(raw, 0x33, sizeof(raw));
+    memcpy(raw + sizeof(cx_cookie_key_t), &key_a, sizeof(cx_cookie_key_t));
+    n = cx_cookie_encode(&st, (cx_cookie_key_t *) raw + 1, NULL, cache,
+                         text);
+    assert_int_equal(cx_cookie_decode(text, n, (cx_cookie_key_t *) raw, 2,
+                                      NOW, cache, &got, NULL),
+                     CX_COOKIE_OK);
+    assert_int_not_equal(cx_cookie_decode(text, n,
+                                          (cx_cookie_key_t *) (raw + 1), 2,
+                                          NOW, cache, &got, NULL),
+                         CX_COOKIE_OK);
+
     test_free(cache);
+}
+
+
+/*
+ * The ids' hex kept with a cookie: made by a decode, kept by the cache,
+ * taken over by a successor signed from what its cookie kept (the same
+ * visitor and session), made anew for one whose head changed.
+ */
+static void
+test_ids_hex(void **state)
+{
+    size_t              n, round;
+    uint64_t            x;
+    cx_cookie_key_t     keys[2];
+    cx_cookie_kept_t    kept, plain_kept;
+    cx_cookie_cache_t  *cache;
+    cx_cookie_state_t   st, got;
+    unsigned char       text[CX_COOKIE_MAX_TEXT];
+
+    cache = test_calloc(1, sizeof(cx_cookie_cache_t));
+    keys[0] = key_a;
+    keys[1] = key_b;
+    x = 0x2545f4914f6cdd1dULL;
+
+    for (round = 0; round < 2000; round++) {
+        if (round % 2) {
+            full_state(&st, (unsigned) (round % 5));
+
+        } else {
+            fixed_state(&st, (unsigned) (round % 5));
+        }
+
+        n = cx_cookie_encode(&st, &keys[round % 2], NULL, cache, text);
+        assert_int_equal(cx_cookie_decode(text, n, keys, 2, UINT64_MAX,
+                                          cache, &got, &kept),
+                         CX_COOKIE_OK);
+        assert_ids_hex(&kept, &got);
+
+        /* every kind of change, the ids' too, then the way back */
+        successor(&st, (unsigned) (round % 17), &x);
+        n = cx_cookie_encode(&st, &keys[round % 2], &kept, cache, text);
+
+        memset(&kept, 0xa5, sizeof(kept));
+        assert_int_equal(cx_cookie_decode(text, n, keys, 2, UINT64_MAX,
+                                          cache, &got, &kept)
+                         == CX_COOKIE_OK,
+                         cx_cookie_decode(text, n, keys, 2, UINT64_MAX,
+                                          NULL, &st, &plain_kept)
+                         == CX_COOKIE_OK);
+
+        if (kept.key != NULL) {
+            assert_ids_hex(&kept, &got);
+            assert_ids_hex(&plain_kept, &st);
+        }
+    }
+
+    test_free(cache);
+    (void) state;
 }
 
 
@@ -1087,6 +1187,7 @@ main(void)
         cmocka_unit_test(test_key_session),
         cmocka_unit_test(test_kept),
         cmocka_unit_test(test_cache),
+        cmocka_unit_test(test_ids_hex),
     };
 
     return cmocka_run_group_tests(tests, setup_keys, NULL);

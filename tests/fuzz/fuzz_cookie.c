@@ -490,6 +490,28 @@ same_state(const cx_cookie_state_t *a, const cx_cookie_state_t *b)
 }
 
 
+/* the hex of a state's visitor and session, a byte at a time */
+static int
+ids_hex_is(const unsigned char *hex, const cx_cookie_state_t *st)
+{
+    size_t         i;
+    unsigned char  ids[24];
+
+    memcpy(ids, st->visitor, 16);
+    memcpy(ids + 16, st->session, 8);
+
+    for (i = 0; i < sizeof(ids); i++) {
+        if (hex[2 * i] != "0123456789abcdef"[ids[i] >> 4]
+            || hex[2 * i + 1] != "0123456789abcdef"[ids[i] & 0x0f])
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 /* a decode with the cache and one without: the same answer, or abort() */
 static cx_cookie_status_e
 decode_both(const unsigned char *text, size_t len, cx_cookie_state_t *st,
@@ -512,7 +534,9 @@ decode_both(const unsigned char *text, size_t len, cx_cookie_state_t *st,
         || (k1.key != NULL
             && (k1.text != k2.text
                 || memcmp(k1.head, k2.head, sizeof(k1.head)) != 0
-                || memcmp(&k1.mac, &k2.mac, sizeof(k1.mac)) != 0)))
+                || memcmp(&k1.mac, &k2.mac, sizeof(k1.mac)) != 0
+                || memcmp(k1.ids_hex, k2.ids_hex, sizeof(k1.ids_hex)) != 0
+                || !ids_hex_is(k1.ids_hex, st))))
     {
         abort();
     }
