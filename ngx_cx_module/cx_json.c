@@ -221,6 +221,41 @@ cx_utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp)
 }
 
 
+int
+cx_json_plain_text(const unsigned char *s, size_t len)
+{
+    size_t  i;
+
+#if (CX_JSON_SSE2)
+
+    /* 16 bytes at a time, the last 16 ending where the text ends */
+
+    if (len >= 16) {
+        for (i = 0; len - i > 16; i += 16) {
+            if (cx_json_not_plain16(
+                    _mm_loadu_si128((const __m128i *) (s + i))))
+            {
+                return 0;
+            }
+        }
+
+        return cx_json_not_plain16(
+                   _mm_loadu_si128((const __m128i *) (s + len - 16)))
+               == 0;
+    }
+
+#endif
+
+    for (i = 0; i < len; i++) {
+        if (!cx_json_plain[s[i]]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 size_t
 cx_json_string_bound(size_t len, size_t cap)
 {

@@ -76,6 +76,13 @@ void cx_json_number_value(cx_json_t *json, double n, unsigned max_decimals);
 size_t cx_json_string_bound(size_t len, size_t cap);
 
 /*
+ * Whether every byte is written as it is (printable ASCII but the quote and
+ * the backslash): text a caller checks once and keeps, and then vouches for
+ * (CX_RECORD_PLAIN_COUNTRY)
+ */
+int cx_json_plain_text(const unsigned char *s, size_t len);
+
+/*
  * Decodes one UTF-8 sequence at p.  Returns its length with *cp set, or,
  * for an invalid sequence, minus the length of its maximal subpart (the
  * bytes replaced by one U+FFFD, as Unicode recommends).

@@ -57,6 +57,11 @@ typedef enum {
 #define CX_RECORD_PLAIN_PREV_TOUCHPOINT  0x08
 #define CX_RECORD_PLAIN_IP               0x10
 #define CX_RECORD_PLAIN_VARIANTS         0x20  /* every variant's names */
+#define CX_RECORD_PLAIN_METHOD           0x40
+#define CX_RECORD_PLAIN_COUNTRY          0x80
+#define CX_RECORD_PLAIN_REGION           0x100
+#define CX_RECORD_PLAIN_CITY             0x200
+#define CX_RECORD_PLAIN_AS_ORG           0x400
 
 
 typedef struct {

@@ -121,6 +121,8 @@ typedef struct {
     ngx_str_t                 ip;          /* the address anonymised, as
                                               cx_privacy ip=anonymize logs
                                               it; data NULL: not made */
+    unsigned                  plain;       /* CX_RECORD_PLAIN_* of the names
+                                              the cache saw plain */
 } ngx_http_cx_geo_t;
 
 

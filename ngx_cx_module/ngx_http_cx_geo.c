@@ -9,6 +9,7 @@
 
 #include "ngx_http_cx_common.h"
 #include "cx_ip.h"
+#include "cx_json.h"
 
 #include <maxminddb.h>
 
@@ -384,6 +385,26 @@ ngx_http_cx_geo_cache_put(ngx_http_cx_geo_cached_t *set,
     p = ngx_http_cx_geo_copy(p, &slot->geo.city, &geo->city);
     p = ngx_http_cx_geo_copy(p, &slot->geo.as_org, &geo->as_org);
     (void) ngx_http_cx_geo_copy(p, &slot->geo.ip, &geo->ip);
+
+    /* looked at once here, so that each line copies the names it can */
+
+    slot->geo.plain = 0;
+
+    if (cx_json_plain_text(geo->country.data, geo->country.len)) {
+        slot->geo.plain |= CX_RECORD_PLAIN_COUNTRY;
+    }
+
+    if (cx_json_plain_text(geo->region.data, geo->region.len)) {
+        slot->geo.plain |= CX_RECORD_PLAIN_REGION;
+    }
+
+    if (cx_json_plain_text(geo->city.data, geo->city.len)) {
+        slot->geo.plain |= CX_RECORD_PLAIN_CITY;
+    }
+
+    if (cx_json_plain_text(geo->as_org.data, geo->as_org.len)) {
+        slot->geo.plain |= CX_RECORD_PLAIN_AS_ORG;
+    }
 }
 
 

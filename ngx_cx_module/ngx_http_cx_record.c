@@ -70,6 +70,12 @@ ngx_http_cx_record_fill(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
 
     rec->host = ngx_http_cx_str(r->headers_in.server);
     rec->method = ngx_http_cx_str(r->method_name);
+
+    /* a method nginx knows is one of its names */
+
+    if (r->method != NGX_HTTP_UNKNOWN) {
+        rec->plain |= CX_RECORD_PLAIN_METHOD;
+    }
     rec->path = ngx_http_cx_str(ctx->path);
     rec->query = ngx_http_cx_str(ctx->query);
 
@@ -256,6 +262,7 @@ ngx_http_cx_record_geo(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx,
     rec->location.len = geo->has_location ? geo->location_len : 0;
     rec->asn = geo->asn;
     rec->as_org = ngx_http_cx_str(geo->as_org);
+    rec->plain |= geo->plain;
 
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_cx_module);
     rec->ip = ngx_http_cx_str(ngx_http_cx_geo_ip(r, lcf));

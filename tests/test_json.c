@@ -427,6 +427,47 @@ test_object_and_values(void **state)
 }
 
 
+/* text kept and vouched for later: only printable ASCII, no " nor \ */
+static void
+test_plain_text(void **state)
+{
+    size_t         len, at;
+    unsigned       c;
+    unsigned char  byte, text[70];
+
+    assert_true(cx_json_plain_text((const unsigned char *) "", 0));
+    assert_true(cx_json_plain_text((const unsigned char *) "GB", 2));
+    assert_true(cx_json_plain_text(
+                    (const unsigned char *) "Link\xc3\xb6ping", 4));
+    assert_false(cx_json_plain_text(
+                     (const unsigned char *) "Link\xc3\xb6ping", 10));
+    assert_false(cx_json_plain_text((const unsigned char *) "a\"b", 3));
+    assert_false(cx_json_plain_text((const unsigned char *) "a\\b", 3));
+
+    for (c = 0; c < 256; c++) {
+        byte = (unsigned char) c;
+        assert_int_equal(cx_json_plain_text(&byte, 1),
+                         c >= 0x20 && c < 0x7f && c != '"' && c != '\\');
+    }
+
+    /* one byte that is not plain anywhere in texts of 1 to 70 bytes */
+
+    memset(text, 'a', sizeof(text));
+
+    for (len = 1; len <= sizeof(text); len++) {
+        assert_true(cx_json_plain_text(text, len));
+
+        for (at = 0; at < len; at++) {
+            text[at] = '"';
+            assert_false(cx_json_plain_text(text, len));
+            text[at] = 0xe9;
+            assert_false(cx_json_plain_text(text, len));
+            text[at] = 'a';
+        }
+    }
+}
+
+
 static void
 test_overflow_never_writes_past_the_end(void **state)
 {
@@ -471,6 +512,7 @@ main(void)
         cmocka_unit_test(test_string_same_as_before),
         cmocka_unit_test(test_integers),
         cmocka_unit_test(test_object_and_values),
+        cmocka_unit_test(test_plain_text),
         cmocka_unit_test(test_overflow_never_writes_past_the_end),
     };
 

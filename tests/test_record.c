@@ -270,7 +270,7 @@ test_plain_text_same_as_scanned(void **state)
     size_t                i, k, len;
     cx_record_t           rec;
     cx_record_variant_t   variants[3];
-    unsigned char         text[7][80];
+    unsigned char         text[7][80], places[320];
 
     static const char  hex[] = "0123456789abcdef";
     static const char  names[] = "abcdefghijklmnopqrstuvwxyz"
@@ -294,12 +294,27 @@ test_plain_text_same_as_scanned(void **state)
             random_text(text[k], 70, names, sizeof(names) - 1);
         }
 
+        /* places' names, past their cap of 256 too */
+
+        random_text(places, sizeof(places), names, sizeof(names) - 1);
+
         rec.touchpoint.data = text[2];
         rec.touchpoint.len = (size_t) rand() % 70;
         rec.prev_touchpoint.data = text[3];
         rec.prev_touchpoint.len = (size_t) rand() % 70;
         rec.ip.data = text[4];
         rec.ip.len = (size_t) rand() % 70;
+        rec.method.data = text[5] + 1;
+        rec.method.len = (size_t) rand() % 40;
+        rec.country.data = places;
+        rec.country.len = (size_t) rand() % 4;
+        rec.region.data = places + 3;
+        rec.region.len = (size_t) rand() % 40;
+        rec.city.data = places + 5;
+        rec.city.len = (i % 11 == 0) ? 240 + (size_t) rand() % 30
+                                     : (size_t) rand() % 40;
+        rec.as_org.data = places + 7;
+        rec.as_org.len = (size_t) rand() % 60;
 
         rec.nvariants = (size_t) rand() % 4;
         rec.variants = variants;
@@ -320,7 +335,9 @@ test_plain_text_same_as_scanned(void **state)
         rec.plain = CX_RECORD_PLAIN_VISITOR | CX_RECORD_PLAIN_SESSION
                     | CX_RECORD_PLAIN_TOUCHPOINT
                     | CX_RECORD_PLAIN_PREV_TOUCHPOINT | CX_RECORD_PLAIN_IP
-                    | CX_RECORD_PLAIN_VARIANTS;
+                    | CX_RECORD_PLAIN_VARIANTS | CX_RECORD_PLAIN_METHOD
+                    | CX_RECORD_PLAIN_COUNTRY | CX_RECORD_PLAIN_REGION
+                    | CX_RECORD_PLAIN_CITY | CX_RECORD_PLAIN_AS_ORG;
 
         assert_int_equal(cx_record_write(&rec, (unsigned char *) with,
                                          sizeof(with)),
