@@ -692,16 +692,24 @@ cx_json_integer_value(cx_json_t *json, int64_t n)
         return;
     }
 
-    /* most of a record's integers are below 100: no count, no loop */
+    /*
+     * most of a record's integers are below 100, and its status has three
+     * digits: no count, no loop
+     */
 
-    if ((uint64_t) n < 100 && json->end - json->pos >= 2) {
+    if ((uint64_t) n < 1000 && json->end - json->pos >= 3) {
 
         if (n < 10) {
             *json->pos++ = (unsigned char) ('0' + n);
 
-        } else {
+        } else if (n < 100) {
             memcpy(json->pos, cx_digit_pairs + 2 * n, 2);
             json->pos += 2;
+
+        } else {
+            json->pos[0] = (unsigned char) ('0' + n / 100);
+            memcpy(json->pos + 1, cx_digit_pairs + 2 * (n % 100), 2);
+            json->pos += 3;
         }
 
         return;
