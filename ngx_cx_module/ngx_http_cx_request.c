@@ -17,6 +17,11 @@
      | (1 << (sizeof("Purpose") - 1)) | (1 << (sizeof("Sec-Purpose") - 1))   \
      | (1 << (sizeof("Sec-Fetch-Dest") - 1)))
 
+/* whether header h is named lowcase, a literal */
+#define ngx_http_cx_header_is(h, lowcase)                                    \
+    ((h)->key.len == sizeof(lowcase) - 1                                     \
+     && ngx_memcmp((h)->lowcase_key, lowcase, sizeof(lowcase) - 1) == 0)
+
 
 static cx_fetch_e ngx_http_cx_fetch(ngx_http_request_t *r,
     ngx_http_cx_ctx_t *ctx);
@@ -170,10 +175,7 @@ ngx_http_cx_fetch(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
             continue;
         }
 
-        if (h[i].key.len == sizeof("Sec-Fetch-Dest") - 1
-            && ngx_memcmp(h[i].lowcase_key, "sec-fetch-dest",
-                          sizeof("sec-fetch-dest") - 1) == 0)
-        {
+        if (ngx_http_cx_header_is(&h[i], "sec-fetch-dest")) {
             /* a second one can only make it less of a page */
 
             if (dest.data == NULL || cx_fetch_dest_document(dest)) {
@@ -181,22 +183,14 @@ ngx_http_cx_fetch(ngx_http_request_t *r, ngx_http_cx_ctx_t *ctx)
             }
 
         } else if (speculation == CX_FETCH_NAVIGATION
-                   && ((h[i].key.len == sizeof("Sec-Purpose") - 1
-                        && ngx_memcmp(h[i].lowcase_key, "sec-purpose",
-                                      sizeof("sec-purpose") - 1) == 0)
-                       || (h[i].key.len == sizeof("Purpose") - 1
-                           && ngx_memcmp(h[i].lowcase_key, "purpose",
-                                         sizeof("purpose") - 1) == 0)))
+                   && (ngx_http_cx_header_is(&h[i], "sec-purpose")
+                       || ngx_http_cx_header_is(&h[i], "purpose")))
         {
             speculation = cx_fetch_speculation(ngx_http_cx_str(h[i].value));
 
         } else if (h[i].value.len == 1 && h[i].value.data[0] == '1'
-                   && ((h[i].key.len == sizeof("DNT") - 1
-                        && ngx_memcmp(h[i].lowcase_key, "dnt",
-                                      sizeof("dnt") - 1) == 0)
-                       || (h[i].key.len == sizeof("Sec-GPC") - 1
-                           && ngx_memcmp(h[i].lowcase_key, "sec-gpc",
-                                         sizeof("sec-gpc") - 1) == 0)))
+                   && (ngx_http_cx_header_is(&h[i], "dnt")
+                       || ngx_http_cx_header_is(&h[i], "sec-gpc")))
         {
             ctx->privacy_signal = 1;
         }
